@@ -1,0 +1,27 @@
+"""Accounts stage: production- and consumption-based CO2 and the embodied flow matrix."""
+
+
+rule accounts:
+    input:
+        dataset="resources/harmonized/{source}/{year}.nc",
+        regions=config["regions"],
+    output:
+        accounts="results/{source}/{year}/accounts.csv",
+        flows="results/{source}/{year}/flows.csv",
+        diagnostics="results/{source}/{year}/diagnostics.json",
+    params:
+        rtol=config["identity_rtol"],
+        production_denominator=config["intensity"]["production_denominator"],
+        consumption_denominator=config["intensity"]["consumption_denominator"],
+    log:
+        "logs/accounts/{source}_{year}.log",
+    benchmark:
+        "benchmarks/accounts/{source}_{year}.tsv"
+    threads: 2
+    resources:
+        mem_mb=mem_mb_for(2),
+        runtime=30,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/accounts.py"

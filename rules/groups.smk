@@ -1,0 +1,26 @@
+"""Groups stage: accounts and flows summed to the BRI and non-BRI groups of regions.csv."""
+
+
+rule groups:
+    input:
+        accounts="results/{source}/{year}/accounts.csv",
+        flows="results/{source}/{year}/flows.csv",
+        regions=config["regions"],
+    output:
+        accounts="results/{source}/{year}/groups/accounts.csv",
+        flows="results/{source}/{year}/groups/flows.csv",
+    params:
+        production_denominator=config["intensity"]["production_denominator"],
+        consumption_denominator=config["intensity"]["consumption_denominator"],
+    log:
+        "logs/groups/{source}_{year}.log",
+    benchmark:
+        "benchmarks/groups/{source}_{year}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/groups.py"

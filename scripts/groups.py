@@ -1,0 +1,25 @@
+"""Rule groups: accounts and flows summed to the groups of the region grouping file."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from bri_carbon import accounts, grouping, logs, tables
+
+
+def main(smk) -> None:
+    regions = grouping.read_regions(Path(smk.input.regions))
+    region_accounts = pd.read_csv(smk.input.accounts, index_col="region", keep_default_na=False)
+    flows = tables.flows_wide(pd.read_csv(smk.input.flows, keep_default_na=False))
+    grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
+    summed = grouping.group_accounts(region_accounts, regions)
+    summed = accounts.with_intensities(
+        summed, smk.params.production_denominator, smk.params.consumption_denominator
+    )
+    tables.write_csv(summed, smk.output.accounts)
+    tables.write_csv(
+        tables.flows_long(grouping.group_flows(flows, regions)), smk.output.flows, index=False
+    )
+
+
+logs.run_rule(main, snakemake)

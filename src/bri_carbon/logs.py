@@ -1,0 +1,46 @@
+"""Logging set-up for rule scripts: everything goes to the rule's log file."""
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+
+def configure(log_path: str | os.PathLike[str] | None, level: int = logging.INFO) -> None:
+    """Send log records of every module to ``log_path`` (or stderr when no log is given).
+
+    Warnings raised through :mod:`warnings` are captured into the log as well.
+    """
+    handlers: list[logging.Handler] = (
+        [logging.FileHandler(log_path, mode="w", encoding="utf-8")]
+        if log_path
+        else [logging.StreamHandler()]
+    )
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
+    logging.captureWarnings(True)
+
+
+def run_rule(main: Callable[[Any], None], smk: Any) -> None:
+    """Run a rule script's ``main(snakemake)`` with logging to the rule's log file.
+
+    BLAS thread pools are limited to the rule's ``threads`` so that a cluster job never
+    uses more cores than it asked for. An error is logged with its message (which names the
+    file or key and the fix) before it propagates, so the log explains every failure.
+    """
+    from threadpoolctl import threadpool_limits
+
+    configure(smk.log[0] if len(smk.log) else None)
+    logger = logging.getLogger("bri_carbon.rule")
+    logger.info("rule %s started, threads=%s", smk.rule, smk.threads)
+    try:
+        with threadpool_limits(limits=max(int(smk.threads), 1)):
+            main(smk)
+    except Exception as err:
+        logger.error("rule %s failed: %s", smk.rule, err)
+        raise
+    logger.info("rule %s finished", smk.rule)

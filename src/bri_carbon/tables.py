@@ -1,0 +1,114 @@
+"""Deterministic table output: CSV (fixed float format), Markdown and LaTeX (booktabs).
+
+Same inputs give byte-identical files: rows are written in the order given (callers sort),
+floats with a fixed format, booleans as ``true``/``false``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from bri_carbon.atomic import atomic_path, write_text
+
+FLOAT_FORMAT = "%.10g"
+
+
+def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
+    """Booleans as true/false so that every tool reads them alike."""
+    result = frame.copy()
+    for column in result.columns:
+        if result[column].dtype == bool:
+            result[column] = result[column].map({True: "true", False: "false"})
+    return result
+
+
+def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str], index: bool = True) -> None:
+    """Write ``frame`` as CSV with :data:`FLOAT_FORMAT`, atomically."""
+    with atomic_path(target) as tmp:
+        _normalized(frame).to_csv(tmp, index=index, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def flows_long(flows: pd.DataFrame, value: str = "co2_mt") -> pd.DataFrame:
+    """An origin x destination matrix as long form (``origin``, ``destination``, ``value``),
+    sorted by origin then destination."""
+    long = flows.stack().rename(value).reset_index()
+    long.columns = ["origin", "destination", value]
+    return long.sort_values(["origin", "destination"], kind="stable").reset_index(drop=True)
+
+
+def flows_wide(long: pd.DataFrame, value: str = "co2_mt") -> pd.DataFrame:
+    """Inverse of :func:`flows_long`."""
+    return long.pivot(index="origin", columns="destination", values=value)
+
+
+def _formatted(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """Round floats to ``digits`` decimals for display tables; keep everything else."""
+    result = _normalized(frame)
+    for column in result.columns:
+        if pd.api.types.is_float_dtype(result[column]):
+            result[column] = result[column].map(lambda v: "" if pd.isna(v) else f"{v:,.{digits}f}")
+    return result.astype(str)
+
+
+def to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
+    """A GitHub-flavoured Markdown table (index as the first column)."""
+    table = _formatted(frame.reset_index(), digits)
+    header = "| " + " | ".join(str(c) for c in table.columns) + " |"
+    rule = (
+        "|"
+        + "|".join(
+            "---:" if pd.api.types.is_numeric_dtype(frame.reset_index()[c]) else "---"
+            for c in table.columns
+        )
+        + "|"
+    )
+    rows = ["| " + " | ".join(row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *rows]) + "\n"
+
+
+_LATEX_ESCAPES = {"&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$"}
+
+
+def _latex_escape(text: str) -> str:
+    return "".join(_LATEX_ESCAPES.get(ch, ch) for ch in text)
+
+
+def to_latex(frame: pd.DataFrame, caption: str, label: str, digits: int = 2) -> str:
+    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``)."""
+    table = _formatted(frame.reset_index(), digits)
+    numeric = [pd.api.types.is_numeric_dtype(frame.reset_index()[c]) for c in table.columns]
+    align = "".join("r" if is_num else "l" for is_num in numeric)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        rf"\caption{{{_latex_escape(caption)}}}",
+        rf"\label{{{label}}}",
+        rf"\begin{{tabular}}{{{align}}}",
+        r"\toprule",
+        " & ".join(_latex_escape(str(c)) for c in table.columns) + r" \\",
+        r"\midrule",
+        *(
+            " & ".join(_latex_escape(v) for v in row) + r" \\"
+            for row in table.itertuples(index=False)
+        ),
+        r"\bottomrule",
+        r"\end{tabular}",
+        r"\end{table}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_table_set(
+    frame: pd.DataFrame,
+    csv_path: str | os.PathLike[str],
+    markdown_path: str | os.PathLike[str],
+    latex_path: str | os.PathLike[str],
+    caption: str,
+    label: str,
+) -> None:
+    """Write one table as CSV, Markdown and LaTeX."""
+    write_csv(frame, csv_path)
+    write_text(markdown_path, f"{caption}\n\n{to_markdown(frame)}")
+    write_text(latex_path, to_latex(frame, caption, label))

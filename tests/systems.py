@@ -1,0 +1,58 @@
+"""Small MRIO systems generated in code for the tests (no files, no network)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pymrio
+
+
+def random_system(
+    regions: list[str],
+    sectors: list[str],
+    seed: int = 0,
+    categories: tuple[str, ...] = ("Household", "Government"),
+) -> pymrio.IOSystem:
+    """A balanced random IOSystem in Eora units: Z, Y in '000 USD', extension ``co2`` in Gg
+    (F and F_Y) and ``value_added`` (two rows)."""
+    rng = np.random.default_rng(seed)
+    node = pd.MultiIndex.from_product([regions, sectors], names=["region", "sector"])
+    fd = pd.MultiIndex.from_product([regions, list(categories)], names=["region", "category"])
+    n = len(node)
+    A = rng.uniform(0, 1, (n, n))
+    A *= rng.uniform(0.2, 0.6, n) / A.sum(axis=0)
+    Y = rng.uniform(10, 100, (n, len(fd)))
+    x = np.linalg.solve(np.eye(n) - A, Y.sum(axis=1))
+    Z = A * x
+    value_added = x - Z.sum(axis=0)
+    F = rng.uniform(0.1, 5.0, (1, n)) * x / 1000
+    F_Y = np.zeros((1, len(fd)))
+    F_Y[0, ::2] = rng.uniform(1, 10, len(regions))
+    co2_index = pd.MultiIndex.from_tuples([("CO2", "Total")], names=["stressor", "source"])
+    va_index = pd.MultiIndex.from_tuples(
+        [("Primary Inputs", "Wages"), ("Primary Inputs", "Surplus")],
+        names=["inputtype", "category"],
+    )
+    return pymrio.IOSystem(
+        Z=pd.DataFrame(Z, index=node, columns=node),
+        Y=pd.DataFrame(Y, index=node, columns=fd),
+        unit=pd.DataFrame({"unit": ["000 USD"] * n}, index=node),
+        co2={
+            "name": "co2",
+            "F": pd.DataFrame(F, index=co2_index, columns=node),
+            "F_Y": pd.DataFrame(F_Y, index=co2_index, columns=fd),
+            "unit": pd.DataFrame({"unit": ["Gg"]}, index=co2_index),
+        },
+        value_added={
+            "name": "value_added",
+            "F": pd.DataFrame(
+                np.vstack([0.6 * value_added, 0.4 * value_added]), index=va_index, columns=node
+            ),
+            "unit": pd.DataFrame({"unit": ["000 USD"] * 2}, index=va_index),
+        },
+    )
+
+
+def identity_regions(regions: list[str]) -> pd.Series:
+    """A region mapping that keeps every code."""
+    return pd.Series(regions, index=regions)

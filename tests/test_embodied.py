@@ -1,0 +1,88 @@
+"""The embodied-emissions kernel against a textbook case and pymrio's own results."""
+
+import numpy as np
+import pandas as pd
+import pymrio
+import pytest
+
+from bri_carbon import embodied
+from bri_carbon.errors import WorkflowInputError
+
+from .systems import random_system
+
+# Miller & Blair (2009), section 2.3: a two-sector economy.
+MB_Z = np.array([[150.0, 500.0], [200.0, 100.0]])
+MB_Y = np.array([[350.0], [1700.0]])
+MB_X = np.array([1000.0, 2000.0])
+MB_L = np.array([[1.2541, 0.3300], [0.2640, 1.1221]])  # as printed, 4 decimals
+
+
+def test_miller_blair_output_and_leontief_inverse():
+    x = embodied.gross_output(MB_Z, MB_Y)
+    np.testing.assert_allclose(x, MB_X)
+    A = embodied.technical_coefficients_(MB_Z.copy(), embodied.reciprocal_output(x, ["1", "2"]))
+    np.testing.assert_allclose(A, [[0.15, 0.25], [0.2, 0.05]])
+    columns = embodied.leontief_solve_(A, np.eye(2), ["1", "2"])
+    np.testing.assert_allclose(columns, MB_L, atol=5e-5)
+
+
+def test_miller_blair_emissions_split_by_destination():
+    f = np.array([10.0, 40.0])  # emissions of each sector
+    Y = np.array([[350.0, 0.0], [0.0, 1700.0]])  # two destinations, one sector each
+    result = embodied.embodied_emissions(MB_Z.copy(), Y, f, ["1", "2"])
+    L = np.linalg.inv(np.eye(2) - MB_Z / MB_X)
+    expected = (f / MB_X)[:, None] * (L @ Y)
+    np.testing.assert_allclose(result.by_destination, expected, rtol=1e-12)
+    np.testing.assert_allclose(result.by_destination.sum(axis=1), f, rtol=1e-12)
+
+
+def test_matches_pymrio_calc_all_regional_accounts():
+    regions, sectors = ["AAA", "BBB", "CCC"], ["s1", "s2", "s3", "s4"]
+    system = random_system(regions, sectors, seed=3)
+    reference = random_system(regions, sectors, seed=3)
+    reference.calc_all()
+    Y_reg = system.Y.T.groupby(level="region", sort=False).sum().T
+    f = system.co2.F.to_numpy().ravel()
+    labels = [f"{r}/{s}" for r, s in system.Z.index]
+    result = embodied.embodied_emissions(system.Z.to_numpy().copy(), Y_reg.to_numpy(), f, labels)
+    node = pd.DataFrame(result.by_destination, index=system.Z.index, columns=Y_reg.columns)
+    flows = node.groupby(level="region", sort=False).sum()
+    household = system.co2.F_Y.T.groupby(level="region", sort=False).sum().iloc[:, 0]
+    # pymrio 0.7 includes the household emissions F_Y in D_pba and D_cba.
+    pba = reference.co2.D_pba_reg.loc[("CO2", "Total")]
+    cba = reference.co2.D_cba_reg.loc[("CO2", "Total")]
+    np.testing.assert_allclose((flows.sum(axis=1) + household).loc[pba.index], pba, rtol=1e-9)
+    np.testing.assert_allclose((flows.sum(axis=0) + household).loc[cba.index], cba, rtol=1e-9)
+    np.testing.assert_allclose(result.output, reference.x["indout"], rtol=1e-12)
+
+
+def test_coefficients_match_pymrio():
+    system = random_system(["AAA", "BBB"], ["s1", "s2"], seed=5)
+    x = pymrio.calc_x(system.Z, system.Y)
+    A_ref = pymrio.calc_A(system.Z, x)
+    inverse = embodied.reciprocal_output(x["indout"].to_numpy(), ["a"] * 4)
+    A = embodied.technical_coefficients_(system.Z.to_numpy().copy(), inverse)
+    np.testing.assert_allclose(A, A_ref.to_numpy(), rtol=1e-15)
+
+
+def test_zero_output_sector_is_reported_not_divided():
+    Z = np.array([[0.0, 10.0, 0.0], [5.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    Y = np.array([[50.0], [40.0], [0.0]])
+    f = np.array([1.0, 2.0, 7.0])
+    result = embodied.embodied_emissions(Z, Y, f, ["a", "b", "c"])
+    assert result.lost.tolist() == [False, False, True]
+    assert np.isfinite(result.by_destination).all()
+    np.testing.assert_allclose(result.by_destination.sum(axis=1), [1.0, 2.0, 0.0])
+
+
+def test_negative_output_is_an_error_naming_the_sector():
+    Z = np.array([[0.0, 1.0], [1.0, 0.0]])
+    Y = np.array([[-5.0], [3.0]])
+    with pytest.raises(WorkflowInputError, match="negative total output.*AAA / farming"):
+        embodied.embodied_emissions(Z, Y, np.ones(2), ["AAA / farming", "AAA / steel"])
+
+
+def test_unproductive_column_is_an_error_naming_the_sector():
+    A = np.array([[0.5, 0.6], [0.1, 0.5]])  # column sums 0.6 and 1.1
+    with pytest.raises(WorkflowInputError, match="singular or nearly so.*BBB / steel"):
+        embodied.check_productive(A, ["AAA / farming", "BBB / steel"])
