@@ -12,6 +12,11 @@ min_version("9.27")
 configfile: "config/config.yaml"
 
 
+# `--config 'years=[2015]'` arrives as strings; the schema then checks integers.
+if isinstance(config.get("years"), list):
+    config["years"] = [int(y) if str(y).isdigit() else y for y in config["years"]]
+
+
 validate(config, "config/schema.yaml")
 
 

@@ -78,11 +78,11 @@ def test_zero_output_sector_is_reported_not_divided():
 def test_negative_output_is_an_error_naming_the_sector():
     Z = np.array([[0.0, 1.0], [1.0, 0.0]])
     Y = np.array([[-5.0], [3.0]])
-    with pytest.raises(WorkflowInputError, match="negative total output.*AAA / farming"):
+    with pytest.raises(WorkflowInputError, match=r"negative total output.*AAA / farming"):
         embodied.embodied_emissions(Z, Y, np.ones(2), ["AAA / farming", "AAA / steel"])
 
 
 def test_unproductive_column_is_an_error_naming_the_sector():
     A = np.array([[0.5, 0.6], [0.1, 0.5]])  # column sums 0.6 and 1.1
-    with pytest.raises(WorkflowInputError, match="singular or nearly so.*BBB / steel"):
+    with pytest.raises(WorkflowInputError, match=r"singular or nearly so.*BBB / steel"):
         embodied.check_productive(A, ["AAA / farming", "BBB / steel"])

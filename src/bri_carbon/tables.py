@@ -12,7 +12,7 @@ import pandas as pd
 
 from bri_carbon.atomic import atomic_path, write_text
 
-FLOAT_FORMAT = "%.10g"
+FLOAT_FORMAT = "%.12g"
 
 
 def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
