@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pymrio
 
+from bri_carbon import archives, checks
 from bri_carbon import eora26_layout as layout
 from bri_carbon.errors import WorkflowInputError
 
@@ -24,6 +25,7 @@ def check_archive(archive: Path, year: int, price: str = "bp") -> None:
     The label files may instead be in an ``indices.zip`` next to the archive, as in real
     downloads.
     """
+    archives.check_safe(archive)
     expected = list(layout.table_names(year, price).values())
     try:
         with zipfile.ZipFile(archive) as handle:
@@ -65,9 +67,11 @@ def parse_co2_system(
     try:
         full = pymrio.parse_eora26(archive.parent, year=year, price=price)
     except (ValueError, KeyError, IndexError) as err:
+        mismatch = checks.describe_shape_mismatch(archive, year, price)
         raise WorkflowInputError(
-            f"pymrio could not parse {archive}: {err}. The tables do not match the Eora26 "
-            "layout (label files and matrix sizes must agree)."
+            f"pymrio could not parse {archive}: {mismatch or err}. The tables do not match "
+            "the Eora26 layout (label files and matrix sizes must agree); fetch the archive "
+            "again or repair it."
         ) from err
     key = (stressor, stressor_source)
     if key not in full.Q.F.index:
@@ -91,7 +95,7 @@ def parse_co2_system(
         key,
         co2["unit"].iloc[0, 0],
     )
-    return pymrio.IOSystem(
+    system = pymrio.IOSystem(
         Z=full.Z,
         Y=full.Y,
         unit=full.unit,
@@ -99,3 +103,5 @@ def parse_co2_system(
         co2=co2,
         value_added=value_added,
     )
+    checks.check_finite(system, archive)
+    return system

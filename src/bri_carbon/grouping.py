@@ -48,7 +48,7 @@ def read_regions(path: Path) -> pd.DataFrame:
 
 def check_coverage(regions: pd.DataFrame, codes: list[str], path: Path) -> None:
     """Every region of the data must be in the grouping file; otherwise list the codes."""
-    unmapped = sorted(set(codes) - set(regions.index))
+    unmapped = sorted(str(code) for code in set(codes) - set(regions.index))
     if unmapped:
         raise WorkflowInputError(
             f"{path} does not map these regions of the data: {unmapped}. Add one row per code "

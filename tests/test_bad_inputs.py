@@ -1,0 +1,255 @@
+"""Catalogue of bad inputs: each gets a clear error that names the file or key and the fix.
+
+Cases follow the reliability issue: broken archives, tables that disagree with their
+labels, non-finite numbers, negative or zero output, unmapped regions, unproductive
+systems, bad config and concurrent runs. Download failures are covered in
+tests/test_download.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bri_carbon import archives, checks, eora26, grouping, synthetic
+from bri_carbon import eora26_layout as layout
+from bri_carbon.errors import WorkflowInputError
+
+from .workflow import copy_workflow, snakemake, write_config
+
+YEAR = 2015
+CO2 = (layout.CO2_STRESSOR, layout.CO2_SOURCE)
+
+
+def _world_archive(folder: Path) -> Path:
+    """A valid three-country Eora26 archive for ``YEAR`` in ``folder``."""
+    economies = pd.DataFrame(
+        {
+            "name": ["Alpha", "Beta", "Gamma"],
+            "gdp_musd": [2_000_000.0, 500_000.0, 90_000.0],
+            "population": [5e7, 2e7, 9e6],
+        },
+        index=["CHN", "USA", "DEU"],
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = folder / layout.archive_name(YEAR)
+    synthetic.write_eora26_zip(synthetic.make_world(economies, YEAR, seed=1), archive)
+    return archive
+
+
+def _rewrite(archive: Path, member: str, transform) -> None:
+    """Replace ``member`` of ``archive`` by ``transform(text)``; a None result drops it."""
+    with zipfile.ZipFile(archive) as handle:
+        contents = {name: handle.read(name) for name in handle.namelist()}
+    new = transform(contents[member].decode())
+    if new is None:
+        del contents[member]
+    else:
+        contents[member] = new.encode()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+        for name, payload in contents.items():
+            handle.writestr(name, payload)
+
+
+def _parse(archive: Path):
+    return eora26.parse_co2_system(archive, YEAR, *CO2)
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    return _world_archive(tmp_path / "raw")
+
+
+def test_valid_archive_parses(archive):
+    system = _parse(archive)
+    assert system.Z.shape == (78, 78)
+    checks.check_finite(system, archive)
+
+
+# 1. Truncated zip, a file that is not a zip, a zip missing a required member.
+def test_truncated_zip(archive):
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) // 2])
+    with pytest.raises(WorkflowInputError, match=r"Eora26_2015_bp.zip.*(not a readable|corrupt)"):
+        _parse(archive)
+
+
+def test_file_that_is_not_a_zip(archive):
+    archive.write_text("<html>Please log in</html>")
+    with pytest.raises(WorkflowInputError, match=r"not a readable zip archive.*fetch"):
+        _parse(archive)
+
+
+def test_zip_missing_a_member(archive):
+    _rewrite(archive, "Eora26_2015_bp_Q.txt", lambda text: None)
+    with pytest.raises(WorkflowInputError, match=r"lacks \['Eora26_2015_bp_Q.txt'\]"):
+        _parse(archive)
+
+
+# 3. Labels that disagree with the matrix; non-square T; FD columns not matching labels_FD.
+def test_label_file_shorter_than_matrix(archive):
+    _rewrite(archive, "labels_T.txt", lambda text: "".join(text.splitlines(True)[1:]))
+    with pytest.raises(WorkflowInputError, match=r"labels_T\.txt lists 78 entries"):
+        _parse(archive)
+
+
+def test_non_square_transactions(archive):
+    _rewrite(
+        archive,
+        "Eora26_2015_bp_T.txt",
+        lambda text: "".join(line.rstrip("\n") + "\t0\n" for line in text.splitlines()),
+    )
+    with pytest.raises(WorkflowInputError, match="is not square: 79 rows x 80 columns"):
+        _parse(archive)
+
+
+def test_final_demand_columns_not_matching_labels(archive):
+    _rewrite(
+        archive,
+        "Eora26_2015_bp_FD.txt",
+        lambda text: "".join(line.rsplit("\t", 1)[0] + "\n" for line in text.splitlines()),
+    )
+    with pytest.raises(WorkflowInputError, match=r"FD\.txt has \[23\] columns.*lists 24"):
+        _parse(archive)
+
+
+# 4. NaN or infinite values.
+@pytest.mark.parametrize("member", ["T", "FD", "Q"])
+def test_non_finite_values(archive, member):
+    name = layout.table_names(YEAR)[member]
+    target_row = 3  # in Q, the fourth row is the CO2 row
+
+    def poison(text: str) -> str:
+        lines = text.splitlines()
+        fields = lines[target_row].split("\t")
+        fields[1] = "inf" if member == "FD" else ""
+        lines[target_row] = "\t".join(fields)
+        return "\n".join(lines) + "\n"
+
+    _rewrite(archive, name, poison)
+    with pytest.raises(WorkflowInputError, match=r"(NaN|infinite).*first at"):
+        system = _parse(archive)
+        checks.check_finite(system, archive)
+
+
+# 7. A region the grouping does not map; a duplicate code in the grouping.
+def test_region_missing_from_grouping(tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text("iso3,name,bri,group\nCHN,China,true,East Asia\n")
+    regions = grouping.read_regions(path)
+    with pytest.raises(WorkflowInputError, match=r"does not map these regions.*\['USA'\]"):
+        grouping.check_coverage(regions, ["CHN", "USA"], path)
+
+
+def test_duplicate_code_in_grouping(tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text("iso3,name,bri,group\nCHN,China,true,A\nCHN,China,true,B\n")
+    with pytest.raises(WorkflowInputError, match=r"more than once: \['CHN'\]"):
+        grouping.read_regions(path)
+
+
+# 13. Zip slip and symbolic links.
+@pytest.mark.parametrize("name", ["../evil.txt", "/etc/evil.txt", "labels/../../evil.txt"])
+def test_zip_member_escaping_the_folder_is_refused(tmp_path, name):
+    archive = tmp_path / "bad.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(name, "x")
+    with pytest.raises(WorkflowInputError, match=r"absolute paths, '\.\.' components or symbolic"):
+        archives.check_safe(archive)
+
+
+def test_zip_symlink_member_is_refused(tmp_path):
+    archive = tmp_path / "link.zip"
+    info = zipfile.ZipInfo("labels_T.txt")
+    info.external_attr = (0o120777) << 16
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(info, "/etc/passwd")
+    with pytest.raises(WorkflowInputError, match="symbolic"):
+        archives.check_safe(archive)
+
+
+def test_safe_archive_passes(archive):
+    archives.check_safe(archive)
+
+
+# 9. Config: unknown key, unknown source, empty years, year outside the schema.
+@pytest.fixture(scope="module")
+def workflow_copy(tmp_path_factory) -> Path:
+    workdir = copy_workflow(tmp_path_factory.mktemp("badconfig"))
+    write_config(workdir)
+    return workdir
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("colour=red", "colour"),
+        ("source=gloria", "gloria"),
+        ("years=[]", "years"),
+        ("years=[1850]", "1850"),
+        ("identity_rtol=0", "identity_rtol"),
+    ],
+)
+def test_bad_config_is_rejected_before_any_job(workflow_copy, override, named):
+    result = snakemake(
+        workflow_copy, "-n", "--configfile", "config/tiny.yaml", "--config", override, check=False
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert named in output
+    assert not (workflow_copy / "results").exists()
+
+
+# 15. Two runs in one folder: the second is refused by Snakemake's lock.
+def test_second_concurrent_run_is_refused(workflow_copy):
+    executable = Path(sys.executable).with_name("snakemake")
+    first = subprocess.Popen(
+        [str(executable), "--cores", "1", "--configfile", "config/tiny.yaml"],
+        cwd=workflow_copy,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        locks = workflow_copy / ".snakemake" / "locks"
+        deadline = time.monotonic() + 60
+        while not (locks.exists() and any(locks.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert first.poll() is None, "the first run ended before the second could start"
+        second = snakemake(
+            workflow_copy, "--cores", "1", "--configfile", "config/tiny.yaml", check=False
+        )
+        assert second.returncode != 0
+        assert "cannot be locked" in second.stdout + second.stderr
+    finally:
+        first.wait(timeout=300)
+    assert first.returncode == 0
+
+
+def test_failed_rule_leaves_no_partial_output_and_keeps_raw_files(workflow_copy):
+    regions = pd.read_csv(workflow_copy / "config" / "regions.csv", keep_default_na=False)
+    regions[regions["iso3"] != "IND"].to_csv(
+        workflow_copy / "config" / "regions_without_india.csv", index=False
+    )
+    result = snakemake(
+        workflow_copy,
+        "--cores",
+        "2",
+        "--configfile",
+        "config/tiny.yaml",
+        "--config",
+        "regions=config/regions_without_india.csv",
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "regions_without_india.csv does not map these regions of the data: ['IND']" in output
+    assert not (workflow_copy / "results" / "synthetic" / "2015" / "accounts.csv").exists()
+    leftovers = [p for p in (workflow_copy / "results").rglob("*") if ".part" in p.name]
+    assert leftovers == []
+    assert (workflow_copy / "resources" / "raw" / "synthetic" / "Eora26_2015_bp.zip").exists()
