@@ -3,6 +3,7 @@
 
 rule harmonize:
     input:
+        unpack(harmonize_tables),
         system="resources/parsed/{source}/{year}",
         region_codes=config["region_codes"],
     output:

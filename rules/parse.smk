@@ -3,7 +3,7 @@
 
 rule parse_eora26:
     input:
-        archive="resources/raw/{source}/Eora26_{year}_bp.zip",
+        unpack(parse_eora26_inputs),
     output:
         system=directory("resources/parsed/{source}/{year}"),
     params:
@@ -23,3 +23,27 @@ rule parse_eora26:
         "../envs/bri-carbon.yaml"
     script:
         "../scripts/parse_eora26.py"
+
+
+rule parse_exiobase3:
+    input:
+        archive=exiobase3_archive(),
+    output:
+        system=directory("resources/parsed/{source}/{year}"),
+    params:
+        system=config["exiobase3"]["system"],
+        stressors=config["stressors"]["exiobase3"],
+    wildcard_constraints:
+        source="exiobase3",
+    log:
+        "logs/parse/{source}_{year}.log",
+    benchmark:
+        "benchmarks/parse/{source}_{year}.tsv"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_for(12),
+        runtime=60,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/parse_exiobase3.py"

@@ -1,14 +1,16 @@
 """Retrieve stage: raw upstream files under resources/raw/{source}/.
 
-The synthetic world is made locally in the exact Eora26 release layout.
+The synthetic world is made locally in the exact Eora26 release layout. Eora26 and
+EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as config/datasets.yaml
+says; each is recorded (sha256, origin) in a JSON file next to it.
 """
 
 
 rule synthetic_world:
     input:
         region_codes=config["region_codes"],
-        natural_earth=config["synthetic"]["natural_earth"],
-        iso3_fixes=config["synthetic"]["natural_earth_iso3_fixes"],
+        natural_earth=config["natural_earth"]["shapefile"].removesuffix(".shp") + ".dbf",
+        iso3_fixes=config["natural_earth"]["iso3_fixes"],
     output:
         archive="resources/raw/synthetic/Eora26_{year}_bp.zip",
     params:
@@ -26,3 +28,81 @@ rule synthetic_world:
         "../envs/bri-carbon.yaml"
     script:
         "../scripts/synthetic_world.py"
+
+
+# Real data: the file in {local_data}/{source}/ is used when present (input `local`, so a
+# changed local file triggers a rerun); otherwise the script downloads it as the datasets
+# table says. Downloads happen inside the scripts, never as remote-storage inputs, so
+# `snakemake -n` works offline. The datasets table, local_data and download settings are
+# read by the scripts from the config, not passed as params: changing a timeout must not
+# re-download gigabytes, and checksums guard the content.
+
+
+rule retrieve_eora26:
+    input:
+        unpack(lambda wildcards: local_copy("eora26", f"Eora26_{wildcards.year}_bp.zip")),
+    output:
+        archive="resources/raw/eora26/Eora26_{year}_bp.zip",
+        record="resources/raw/eora26/Eora26_{year}_bp.zip.json",
+    params:
+        role="archive",
+    log:
+        "logs/retrieve_eora26/{year}.log",
+    benchmark:
+        "benchmarks/retrieve_eora26/{year}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=240,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/retrieve_eora26.py"
+
+
+rule retrieve_eora26_indices:
+    input:
+        unpack(lambda wildcards: local_copy("eora26", "indices.zip")),
+    output:
+        archive="resources/raw/eora26/indices.zip",
+        record="resources/raw/eora26/indices.zip.json",
+    params:
+        role="indices",
+    log:
+        "logs/retrieve_eora26_indices/indices.log",
+    benchmark:
+        "benchmarks/retrieve_eora26_indices/indices.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=30,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/retrieve_eora26.py"
+
+
+rule retrieve_exiobase3:
+    input:
+        unpack(
+            lambda wildcards: local_copy(
+                "exiobase3", f"IOT_{wildcards.year}_{wildcards.system}.zip"
+            )
+        ),
+    output:
+        archive="resources/raw/exiobase3/IOT_{year}_{system}.zip",
+        record="resources/raw/exiobase3/IOT_{year}_{system}.zip.json",
+    wildcard_constraints:
+        system="ixi|pxp",
+    log:
+        "logs/retrieve_exiobase3/{year}_{system}.log",
+    benchmark:
+        "benchmarks/retrieve_exiobase3/{year}_{system}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=240,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/retrieve_exiobase3.py"

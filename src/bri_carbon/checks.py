@@ -73,9 +73,7 @@ def describe_shape_mismatch(archive: Path, year: int, price: str = "bp") -> str:
         labels_source = handle
         if "labels_T.txt" not in members and (archive.parent / "indices.zip").exists():
             labels_source = zipfile.ZipFile(archive.parent / "indices.zip")
-        label_counts = {
-            name: _table_shape(labels_source, name)[0] for name in layout.LABEL_FILES
-        }
+        label_counts = {name: _table_shape(labels_source, name)[0] for name in layout.LABEL_FILES}
         t_rows, t_widths = _table_shape(handle, names["T"])
         fd_rows, fd_widths = _table_shape(handle, names["FD"])
     n, fd = label_counts["labels_T.txt"], label_counts["labels_FD.txt"]

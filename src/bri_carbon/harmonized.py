@@ -9,27 +9,136 @@ One netCDF file per source and year holds an :class:`xarray.Dataset` with
 - ``VA`` (region, sector): value added (all categories summed), million USD
 
 and attributes ``source``, ``year``, ``synthetic`` and the source units. Unit conversion
-from the source (Eora26: thousand USD and Gg) happens here and nowhere else.
+from the source (Eora26: thousand USD and Gg; EXIOBASE 3: million EUR, converted with the
+annual rates of ``config/exchange_rates.csv``, and kg) happens here and nowhere else, and so
+does the mapping of source sectors to the common sectors (CSV concordances under config/).
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pymrio
 import xarray as xr
 
 from bri_carbon import units
 from bri_carbon.atomic import atomic_path
 from bri_carbon.errors import WorkflowInputError
 
+if TYPE_CHECKING:  # pymrio (and the matplotlib it imports) is not needed to read a dataset
+    import pymrio
+
 log = logging.getLogger(__name__)
 
 CO2_EXTENSION = "co2"
 VALUE_ADDED_EXTENSION = "value_added"
+CONCORDANCE_COLUMNS = ("source_sector", "target_sector")
+EXCHANGE_RATE_COLUMNS = ("year", "usd_per_eur", "source")
+#: Prefix of the dataset attributes that hold the source's dropped discrepancy entries.
+DISCREPANCY_PREFIX = "source_discrepancy_"
+
+
+def read_concordance(path: Path) -> pd.Series:
+    """Read a sector concordance CSV (``source_sector``, ``target_sector``, ...).
+
+    Returns source sector -> target sector. Fails when a source sector is listed twice or
+    a row is incomplete, naming the rows.
+    """
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read sector concordance {path}: {err}") from err
+    missing = [column for column in CONCORDANCE_COLUMNS if column not in table.columns]
+    if missing:
+        raise WorkflowInputError(f"{path} lacks columns {missing}")
+    twice = sorted(set(table["source_sector"][table["source_sector"].duplicated()]))
+    if twice:
+        raise WorkflowInputError(f"{path} maps these source sectors more than once: {twice}")
+    empty = table.loc[
+        (table["source_sector"].str.strip() == "") | (table["target_sector"].str.strip() == ""),
+        "source_sector",
+    ].tolist()
+    if empty:
+        raise WorkflowInputError(f"{path} has rows without a source or target sector: {empty}")
+    return table.set_index("source_sector")["target_sector"]
+
+
+def check_concordance(
+    concordance: pd.Series, source_sectors: list[str], targets: tuple[str, ...], path: Path
+) -> None:
+    """Every sector of the data is mapped exactly once, to one of ``targets``, and the
+    concordance lists no sector that the data lacks (a sign of the wrong system or version).
+    """
+    unmapped = sorted(set(source_sectors) - set(concordance.index))
+    unused = sorted(set(concordance.index) - set(source_sectors))
+    if unmapped or unused:
+        raise WorkflowInputError(
+            f"{path} does not match the sectors of the data: {len(unmapped)} data sectors "
+            f"unmapped {unmapped[:5]}, {len(unused)} concordance rows not in the data "
+            f"{unused[:5]}. Use the concordance of the configured system (ixi or pxp)."
+        )
+    unknown = sorted(set(concordance) - set(targets))
+    if unknown:
+        raise WorkflowInputError(
+            f"{path} maps to sectors that are not common sectors: {unknown}; use the "
+            "Eora26 sector names exactly as spelled in bri_carbon.eora26_layout.SECTORS."
+        )
+
+
+def read_exchange_rates(path: Path) -> pd.DataFrame:
+    """The annual rate table (``year``, ``usd_per_eur``, ``source``), indexed by year."""
+    try:
+        table = pd.read_csv(path, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read exchange rates {path}: {err}") from err
+    missing = [column for column in EXCHANGE_RATE_COLUMNS if column not in table.columns]
+    if missing:
+        raise WorkflowInputError(f"{path} lacks columns {missing}")
+    if table["year"].duplicated().any():
+        raise WorkflowInputError(f"{path} lists a year more than once")
+    return table.set_index("year")
+
+
+def money_to_million_usd(
+    money_unit: str, year: int, exchange_rates: pd.DataFrame | None, path: Path | None = None
+) -> tuple[float, dict[str, float | str]]:
+    """Factor from the source's money unit to million current USD, and attributes that
+    record it. Units in EUR (``M.EUR``) use the year's ``usd_per_eur`` of ``exchange_rates``;
+    USD units need no rate. Never labels EUR as USD: an EUR unit without a rate fails.
+    """
+    scale = units.money_factor_to_million(money_unit)
+    if "USD" in money_unit:
+        return scale, {}
+    if "EUR" not in money_unit:
+        raise WorkflowInputError(f"no conversion from the currency of {money_unit!r} to USD")
+    if exchange_rates is None or int(year) not in exchange_rates.index:
+        raise WorkflowInputError(
+            f"{path or 'the exchange-rate table'} has no USD per EUR rate for {year}; add "
+            "the annual average rate (year,usd_per_eur,source)."
+        )
+    rate = float(exchange_rates.loc[int(year), "usd_per_eur"])
+    if not rate > 0:
+        raise WorkflowInputError(f"{path}: the rate for {year} must be positive, not {rate}")
+    return scale * rate, {
+        "usd_per_eur": rate,
+        "exchange_rate_source": str(exchange_rates.loc[int(year), "source"]),
+    }
+
+
+def discrepancy_attrs(values: dict[str, float | str]) -> dict[str, float]:
+    """Dataset attributes of the source's dropped discrepancy entries, in million USD.
+
+    ``values``: as returned by :func:`bri_carbon.eora26.discrepancy` (with its ``unit``).
+    """
+    factor = units.money_factor_to_million(str(values["unit"]))
+    return {
+        f"{DISCREPANCY_PREFIX}{key}_musd": float(value) * factor
+        for key, value in sorted(values.items())
+        if key != "unit"
+    }
 
 
 def region_mapping(region_codes: pd.DataFrame, source: str) -> pd.Series:
@@ -91,6 +200,7 @@ def harmonize(
     sector_map: pd.Series | None = None,
     money_per_million: float | None = None,
     synthetic: bool = False,
+    attrs: dict[str, float | str] | None = None,
 ) -> xr.Dataset:
     """Turn a parsed pymrio system into the harmonized dataset (see module docstring).
 
@@ -98,7 +208,8 @@ def harmonize(
     sectors to ``sectors`` (None when the source already uses them). Money is converted to
     million USD with the factor read from ``system.unit`` unless ``money_per_million`` (e.g.
     an exchange rate times a scale) is given. Emissions are converted to Mt from the unit
-    of the ``co2`` extension.
+    of the ``co2`` extension. ``attrs`` are added to the dataset's attributes (e.g. the
+    exchange rate used, the discrepancy sizes).
     """
     co2 = getattr(system, CO2_EXTENSION)
     value_added = getattr(system, VALUE_ADDED_EXTENSION)
@@ -106,8 +217,13 @@ def harmonize(
     money = (
         money_per_million
         if money_per_million is not None
-        else units.money_factor_to_million(money_unit)
+        else money_to_million_usd(money_unit, year, None)[0]
     )
+    va_units = set(value_added.unit.iloc[:, 0].astype(str).str.strip())
+    if va_units != {money_unit.strip()}:
+        raise WorkflowInputError(
+            f"value added of {source} {year} is in {sorted(va_units)}, Z and Y in {money_unit}"
+        )
     co2_units = set(co2.unit.iloc[:, 0].astype(str))
     if len(co2_units) != 1:
         raise WorkflowInputError(f"CO2 rows of {source} {year} mix units {sorted(co2_units)}")
@@ -190,6 +306,7 @@ def harmonize(
             "source_money_unit": money_unit,
             "money_to_million_usd": float(money),
             "emission_to_mt": float(emission),
+            **(attrs or {}),
         },
     )
     log.info(
@@ -208,9 +325,13 @@ def write(dataset: xr.Dataset, target: Path) -> None:
         dataset.to_netcdf(tmp, engine="h5netcdf")
 
 
-def read(path: Path) -> xr.Dataset:
-    """Load a harmonized dataset fully into memory."""
+def read(path: Path, lazy: bool = False) -> xr.Dataset:
+    """Load a harmonized dataset fully into memory, or with ``lazy`` open it so that each
+    variable is read from disk only when used (and not kept), which lets the accounts step
+    hold a single n x n array."""
     try:
+        if lazy:
+            return xr.open_dataset(path, engine="h5netcdf", cache=False)
         return xr.load_dataset(path, engine="h5netcdf")
     except (OSError, ValueError) as err:
         raise WorkflowInputError(
@@ -225,7 +346,11 @@ def node_matrix(dataset: xr.Dataset) -> np.ndarray:
 
 
 def final_demand_by_region(dataset: xr.Dataset) -> np.ndarray:
-    """(n, r) final demand of each purchasing region, categories summed, million USD."""
-    y = dataset["Y"].sum("category")
+    """(n, r) final demand of each purchasing region, categories summed, million USD.
+
+    Summed without xarray's NaN skipping, which would first copy the whole array;
+    harmonized data has no NaN (checked at parsing).
+    """
+    y = dataset["Y"].sum("category", skipna=False)
     r, s = dataset.sizes["region"], dataset.sizes["sector"]
     return y.to_numpy().reshape(r * s, r)

@@ -1,0 +1,28 @@
+"""Rules retrieve_eora26 and retrieve_eora26_indices: an Eora26 file, local copy first.
+
+The local copy in {local_data}/eora26/ is linked without network access; otherwise the file
+is downloaded after a form login with the account from EORA_EMAIL/EORA_PASSWORD or
+~/.netrc. The record (sha256, origin) never holds credentials.
+"""
+
+from pathlib import Path
+
+from bri_carbon import datasets, local_data, logs
+
+
+def main(smk) -> None:
+    dataset = datasets.read_dataset(Path(smk.config["datasets"]), "eora26")
+    year = getattr(smk.wildcards, "year", None)
+    if year is not None:
+        dataset.check_year(int(year))
+    record = local_data.retrieve(
+        dataset,
+        dataset.file(smk.params.role, None if year is None else int(year)),
+        Path(smk.output.archive),
+        smk.config["local_data"],
+        local_data.download_settings(smk.config["download"]),
+    )
+    local_data.write_record(record, Path(smk.output.record))
+
+
+logs.run_rule(main, snakemake)

@@ -1,0 +1,28 @@
+"""Rule retrieve_exiobase3: IOT_{year}_{system}.zip of EXIOBASE 3.8.2, local copy first.
+
+The local copy in {local_data}/exiobase3/ is linked without network access; otherwise the
+file is downloaded from Zenodo and its md5 (from the datasets table or Zenodo's record
+listing) verified before it gets its final name.
+"""
+
+from pathlib import Path
+
+from bri_carbon import datasets, local_data, logs
+
+
+def main(smk) -> None:
+    dataset = datasets.read_dataset(Path(smk.config["datasets"]), "exiobase3")
+    year, system = int(smk.wildcards.year), smk.wildcards.system
+    dataset.check_year(year)
+    dataset.check_system(system)
+    record = local_data.retrieve(
+        dataset,
+        dataset.file("archive", year, system),
+        Path(smk.output.archive),
+        smk.config["local_data"],
+        local_data.download_settings(smk.config["download"]),
+    )
+    local_data.write_record(record, Path(smk.output.record))
+
+
+logs.run_rule(main, snakemake)

@@ -1,0 +1,399 @@
+"""HTTP downloads of upstream files: resume, checksums, bounded retries, progress, accounts.
+
+- :func:`fetch` writes to ``.{name}.part`` next to the target, resumes it with an HTTP
+  ``Range`` request after a cut, retries 5xx answers, timeouts and dropped connections a
+  bounded number of times with exponential backoff, verifies every known checksum and only
+  then renames the file to its final name. A checksum mismatch deletes the partial file.
+- Progress is written to the log (a text bar every 10 % or every ``progress_seconds``).
+- Credentials come only from two environment variables or ``~/.netrc``; they are sent in
+  the login form body, never put in a URL, never logged and never written to any file.
+  HTTP 401/403 or a login page that reports wrong credentials fail at once with a clear
+  message; nothing ever prompts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import netrc
+import os
+import re
+import time
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from bri_carbon import __version__
+from bri_carbon.datasets import CredentialSpec, LoginSpec
+from bri_carbon.errors import WorkflowInputError
+
+log = logging.getLogger(__name__)
+
+#: HTTP statuses worth another try: server errors and "too many requests".
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: HTTP statuses that mean "not allowed": wrong or missing credentials.
+DENIED_STATUSES = frozenset({401, 403})
+
+
+class DownloadError(WorkflowInputError):
+    """A file could not be downloaded (network, server or URL problem)."""
+
+
+class CredentialsError(DownloadError):
+    """Credentials are missing or were refused; retrying cannot help."""
+
+
+class ChecksumError(DownloadError):
+    """A downloaded file does not have the published checksum; it was deleted."""
+
+
+class _TransientError(Exception):
+    """A transient failure of one attempt (5xx, bad range answer)."""
+
+
+@dataclass(frozen=True)
+class DownloadSettings:
+    """Limits of one download: ``retries`` further attempts after the first, ``timeout``
+    seconds per connect/read, ``backoff`` seconds before the first retry (doubled each time,
+    at most ``max_backoff``), progress logged at least every ``progress_seconds``."""
+
+    retries: int = 5
+    timeout: float = 60.0
+    backoff: float = 2.0
+    max_backoff: float = 120.0
+    chunk_bytes: int = 1 << 14
+    progress_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An account; the password never appears in ``repr`` or in any message."""
+
+    username: str
+    password: str = field(repr=False)
+    origin: str = ""
+
+
+def read_credentials(
+    spec: CredentialSpec,
+    environ: Mapping[str, str] | None = None,
+    netrc_path: Path | None = None,
+) -> Credentials | None:
+    """Credentials from ``spec``'s environment variables, else from ``~/.netrc``; None if neither.
+
+    Both variables must be set together. ``netrc_path`` defaults to ``~/.netrc``.
+    """
+    env = os.environ if environ is None else environ
+    user, password = env.get(spec.email_variable), env.get(spec.password_variable)
+    if user and password:
+        return Credentials(user, password, f"environment ({spec.email_variable})")
+    if user or password:
+        raise CredentialsError(
+            f"only one of {spec.email_variable} and {spec.password_variable} is set; set both "
+            "(or neither, to use ~/.netrc)."
+        )
+    path = Path(netrc_path) if netrc_path is not None else Path.home() / ".netrc"
+    if not path.is_file():
+        return None
+    try:
+        entry = netrc.netrc(str(path)).authenticators(spec.netrc_host)
+    except (netrc.NetrcParseError, OSError) as err:
+        line = getattr(err, "lineno", None)
+        raise CredentialsError(
+            f"{path} cannot be read (line {line}); fix its syntax "
+            f"('machine {spec.netrc_host} login EMAIL password PASSWORD')."
+        ) from None
+    if entry is None or not entry[0] or not entry[2]:
+        return None
+    return Credentials(entry[0], entry[2], f"{path} (machine {spec.netrc_host})")
+
+
+def require_credentials(
+    spec: CredentialSpec,
+    source: str,
+    environ: Mapping[str, str] | None = None,
+    netrc_path: Path | None = None,
+) -> Credentials:
+    """Like :func:`read_credentials`, but fail with instructions when there are none."""
+    credentials = read_credentials(spec, environ, netrc_path)
+    if credentials is None:
+        raise CredentialsError(
+            f"downloading {source} needs an account: set the environment variables "
+            f"{spec.email_variable} and {spec.password_variable}, or add the line "
+            f"'machine {spec.netrc_host} login EMAIL password PASSWORD' to ~/.netrc "
+            "(chmod 600). Credentials are never read from the config."
+        )
+    return credentials
+
+
+def new_session() -> requests.Session:
+    """A session with an identifying User-Agent that asks for unencoded bodies."""
+    session = requests.Session()
+    session.headers.update(
+        {"User-Agent": f"bri-carbon/{__version__}", "Accept-Encoding": "identity"}
+    )
+    return session
+
+
+def _backoff(settings: DownloadSettings, attempt: int) -> float:
+    """Seconds to wait before retry number ``attempt`` (1, 2, ...)."""
+    return min(settings.backoff * 2 ** (attempt - 1), settings.max_backoff)
+
+
+def _retrying(action, what: str, settings: DownloadSettings):
+    """Run ``action()`` with bounded retries on transient failures; return its result."""
+    attempt = 0
+    while True:
+        try:
+            return action()
+        except (
+            _TransientError,
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as err:
+            reason = _reason(err)
+        attempt += 1
+        if attempt > settings.retries:
+            raise DownloadError(f"{what} failed after {attempt} attempts: {reason}")
+        delay = _backoff(settings, attempt)
+        log.warning(
+            "%s: %s; retry %d of %d in %.1f s", what, reason, attempt, settings.retries, delay
+        )
+        time.sleep(delay)
+
+
+def _reason(err: Exception) -> str:
+    """A short description of a failure (exception type and first line of its text)."""
+    text = str(err).splitlines()[0] if str(err) else ""
+    return f"{type(err).__name__}: {text}"[:300]
+
+
+def login(
+    session: requests.Session,
+    spec: LoginSpec,
+    credentials: Credentials,
+    settings: DownloadSettings,
+) -> None:
+    """Log ``session`` in with a form POST; the session keeps the cookies for later GETs.
+
+    Raises :class:`CredentialsError` on HTTP 401/403 or when the answer contains one of
+    ``spec.failure_markers``. Neither the password nor the answer's text is ever logged.
+    """
+    form = dict(spec.extra_fields)
+    form[spec.email_field] = credentials.username
+    form[spec.password_field] = credentials.password
+
+    def post() -> requests.Response:
+        response = session.post(spec.url, data=form, timeout=settings.timeout)
+        if response.status_code in RETRY_STATUSES:
+            raise _TransientError(f"HTTP {response.status_code}")
+        return response
+
+    response = _retrying(post, f"login at {spec.url}", settings)
+    denied = response.status_code in DENIED_STATUSES or any(
+        marker.lower() in response.text.lower() for marker in spec.failure_markers
+    )
+    if denied:
+        raise CredentialsError(
+            f"the login at {spec.url} refused the account from {credentials.origin} "
+            f"(HTTP {response.status_code}). Check the email and password; nothing was "
+            "downloaded."
+        )
+    if not response.ok:
+        raise DownloadError(f"the login at {spec.url} answered HTTP {response.status_code}")
+    log.info("logged in at %s with the account from %s", spec.url, credentials.origin)
+
+
+def checksum_listing(
+    session: requests.Session, url: str, settings: DownloadSettings
+) -> dict[str, str]:
+    """md5 per file name from a Zenodo record API answer (``files[].checksum = "md5:..."``)."""
+
+    def get() -> requests.Response:
+        response = session.get(url, timeout=settings.timeout)
+        if response.status_code in RETRY_STATUSES:
+            raise _TransientError(f"HTTP {response.status_code}")
+        return response
+
+    response = _retrying(get, f"checksum listing {url}", settings)
+    if not response.ok:
+        raise DownloadError(f"checksum listing {url} answered HTTP {response.status_code}")
+    try:
+        files = response.json()["files"]
+    except (ValueError, KeyError, TypeError) as err:
+        raise DownloadError(f"checksum listing {url} is not a Zenodo record ({err})") from err
+    listing = {}
+    for item in files:
+        name = item.get("key") or item.get("filename")
+        algorithm, _, digest = str(item.get("checksum", "")).partition(":")
+        if name and algorithm == "md5" and digest:
+            listing[name] = digest.lower()
+    return listing
+
+
+def file_digests(path: Path, chunk_bytes: int = 1 << 20) -> dict[str, str]:
+    """md5 and sha256 hex digests of the file at ``path``, read once."""
+    md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            md5.update(chunk)
+            sha256.update(chunk)
+    return {"md5": md5.hexdigest(), "sha256": sha256.hexdigest()}
+
+
+def verify(path: Path, expected: Mapping[str, str | None], label: str) -> dict[str, str]:
+    """Compare ``path``'s digests with every non-None ``expected`` value; return the digests.
+
+    Raises :class:`ChecksumError` naming the algorithm and both values on a mismatch.
+    """
+    digests = file_digests(path)
+    for algorithm, value in expected.items():
+        if value and digests[algorithm] != value.lower():
+            raise ChecksumError(
+                f"{label}: {algorithm} is {digests[algorithm]}, the published value is "
+                f"{value}. The file is damaged or not the published release."
+            )
+    return digests
+
+
+def partial_path(target: Path) -> Path:
+    """Where :func:`fetch` keeps the bytes received so far (next to ``target``)."""
+    return target.with_name(f".{target.name}.part")
+
+
+class _Progress:
+    """Log a text progress bar every 10 % or every ``seconds`` (when the size is unknown)."""
+
+    def __init__(self, name: str, total: int | None, done: int, seconds: float) -> None:
+        self.name, self.total, self.done, self.seconds = name, total, done, seconds
+        self.start = self.last_time = time.monotonic()
+        self.start_bytes = done
+        self.last_step = self._step()
+
+    def _step(self) -> int:
+        return int(self.done * 10 / self.total) if self.total else 0
+
+    def update(self, received: int) -> None:
+        self.done += received
+        now = time.monotonic()
+        if self._step() > self.last_step or now - self.last_time >= self.seconds:
+            self.last_step, self.last_time = self._step(), now
+            self.report()
+
+    def report(self) -> None:
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        rate = (self.done - self.start_bytes) / elapsed / 1e6
+        if self.total:
+            filled = int(self.done * 20 / self.total)
+            log.info(
+                "%s [%s%s] %3d%% %.1f/%.1f MB, %.1f MB/s",
+                self.name,
+                "#" * filled,
+                "." * (20 - filled),
+                int(self.done * 100 / self.total),
+                self.done / 1e6,
+                self.total / 1e6,
+                rate,
+            )
+        else:
+            log.info("%s %.1f MB received, %.1f MB/s", self.name, self.done / 1e6, rate)
+
+
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+
+
+def _transfer(
+    session: requests.Session, url: str, partial: Path, name: str, settings: DownloadSettings
+) -> bool:
+    """One attempt: append the missing bytes to ``partial``; True when the file is complete."""
+    offset = partial.stat().st_size if partial.exists() else 0
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    with session.get(url, headers=headers, stream=True, timeout=settings.timeout) as response:
+        status = response.status_code
+        if status in DENIED_STATUSES:
+            raise CredentialsError(
+                f"{url} answered HTTP {status} (access denied): the account is missing, wrong "
+                "or has no access to this file."
+            )
+        if status == 416 and offset:
+            partial.unlink()
+            raise _TransientError("the server refused to resume; starting again")
+        if status in RETRY_STATUSES:
+            raise _TransientError(f"HTTP {status}")
+        if status not in (200, 206):
+            raise DownloadError(
+                f"{url} answered HTTP {status}; check the URL in the datasets table."
+            )
+        total: int | None
+        if status == 206:
+            match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
+            if not match or int(match.group(1)) != offset:
+                partial.unlink()
+                raise _TransientError("the server answered a different range; starting again")
+            total = None if match.group(3) == "*" else int(match.group(3))
+            mode = "ab"
+            log.info("%s: resuming at byte %d", name, offset)
+        else:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            offset, mode = 0, "wb"
+        progress = _Progress(name, total, offset, settings.progress_seconds)
+        with open(partial, mode) as handle:
+            for chunk in response.iter_content(chunk_size=settings.chunk_bytes):
+                handle.write(chunk)
+                progress.update(len(chunk))
+        size = partial.stat().st_size
+        if total is not None and size < total:
+            raise _TransientError(f"connection closed after {size} of {total} bytes")
+        if total is not None and size > total:
+            partial.unlink()
+            raise _TransientError(f"received {size} bytes, more than the announced {total}")
+        progress.report()
+        return True
+
+
+def fetch(
+    session: requests.Session,
+    url: str,
+    target: Path,
+    *,
+    md5: str | None = None,
+    sha256: str | None = None,
+    settings: DownloadSettings | None = None,
+    expect_zip: bool = False,
+) -> dict[str, str]:
+    """Download ``url`` to ``target`` (resumable, retried, verified); return its digests.
+
+    The bytes go to :func:`partial_path` first; ``target`` appears only after the non-None
+    checksums (and, with ``expect_zip``, the zip signature) have been verified. A mismatch
+    deletes the partial file and raises :class:`ChecksumError`; a failed transfer keeps it so
+    that the next call resumes with a ``Range`` request.
+    """
+    settings = settings or DownloadSettings()
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(target)
+    log.info("downloading %s to %s", url, target)
+    _retrying(
+        lambda: _transfer(session, url, partial, target.name, settings),
+        f"download of {url}",
+        settings,
+    )
+    try:
+        digests = verify(partial, {"md5": md5, "sha256": sha256}, f"{target.name} from {url}")
+        if expect_zip and not zipfile.is_zipfile(partial):
+            raise ChecksumError(
+                f"{url} did not send a zip archive (the server may have answered with a login "
+                "or error page). Check the account and the URL in the datasets table."
+            )
+    except ChecksumError:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    verified = [name for name, value in (("md5", md5), ("sha256", sha256)) if value]
+    log.info("%s complete, checksums verified: %s", target.name, verified or "none published")
+    return digests

@@ -1,0 +1,211 @@
+"""Parse an EXIOBASE 3 IOT archive with pymrio and keep only what the study needs.
+
+Both release layouts are read by :func:`pymrio.parse_exiobase3`:
+
+- v3.8.x (the pinned 3.8.2): one ``satellite/`` extension holding value added, employment
+  and emissions (plus ``impacts/``);
+- v3.9.x: one folder per account, CO2 in ``air_emissions/`` and value added in
+  ``factor_inputs/``.
+
+The result has the same contract as :func:`bri_carbon.eora26.parse_co2_system`: ``Z`` and
+``Y`` (million EUR, unit table from the file), an extension ``co2`` with one row, the sum of
+the configured CO2 stressor rows (unit from the file, kg), with ``F`` and ``F_Y``, and an
+extension ``value_added`` with the value-added rows (million EUR).
+
+Value added is taken at basic prices, as in Eora26: compensation of employees, other net
+taxes on production and operating surplus. EXIOBASE's row "Taxes less subsidies on products
+purchased: Total" is a cost of the purchased inputs, not value added, and is left out.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import pymrio
+
+from bri_carbon import archives
+from bri_carbon.errors import WorkflowInputError
+
+log = logging.getLogger(__name__)
+
+#: Default CO2 rows: fossil CO2 from combustion, cement, lime and fossil waste (kg).
+CO2_STRESSORS: Final[tuple[str, ...]] = (
+    "CO2 - combustion - air",
+    "CO2 - non combustion - Cement production - air",
+    "CO2 - non combustion - Lime production - air",
+    "CO2 - waste - fossil - air",
+)
+
+#: Value-added rows at basic prices (EXIOBASE 3 names, pymrio's exio3 classification).
+VALUE_ADDED_ROWS: Final[tuple[str, ...]] = (
+    "Other net taxes on production",
+    "Compensation of employees; wages, salaries, & employers' social contributions: Low-skilled",
+    "Compensation of employees; wages, salaries, & employers' social contributions: Medium-skilled",
+    "Compensation of employees; wages, salaries, & employers' social contributions: High-skilled",
+    "Operating surplus: Consumption of fixed capital",
+    "Operating surplus: Rents on land",
+    "Operating surplus: Royalties on resources",
+    "Operating surplus: Remaining net operating surplus",
+)
+
+#: Extensions searched for the CO2 rows (v3.9 first, then v3.8).
+EMISSION_EXTENSIONS: Final[tuple[str, ...]] = ("air_emissions", "satellite")
+#: Extensions searched for the value-added rows (v3.9 first, then v3.8).
+VALUE_ADDED_EXTENSIONS: Final[tuple[str, ...]] = ("factor_inputs", "satellite")
+
+#: Label of the single row of the ``co2`` extension.
+CO2_ROW: Final[str] = "CO2 (fossil, sum of the configured EXIOBASE rows)"
+
+SYSTEMS: Final[tuple[str, ...]] = ("ixi", "pxp")
+
+
+def archive_name(year: int, system: str) -> str:
+    """Name of the EXIOBASE 3 IOT archive, e.g. ``IOT_2015_ixi.zip``."""
+    return f"IOT_{year}_{system}.zip"
+
+
+def check_archive(archive: Path, year: int, system: str) -> None:
+    """Fail with a clear message unless ``archive`` is a readable EXIOBASE 3 IOT zip."""
+    if system not in SYSTEMS:
+        raise WorkflowInputError(f"EXIOBASE system must be one of {SYSTEMS}, not {system!r}")
+    archives.check_safe(archive)
+    try:
+        with zipfile.ZipFile(archive) as handle:
+            names = handle.namelist()
+    except (zipfile.BadZipFile, OSError) as err:
+        raise WorkflowInputError(
+            f"{archive} is not a readable zip archive ({err}). Delete it and fetch "
+            f"{archive_name(year, system)} again (EXIOBASE 3.8.2, Zenodo record 5589597)."
+        ) from err
+    basenames = {name.rsplit("/", 1)[-1] for name in names}
+    missing = [f for f in ("file_parameters.json", "metadata.json") if f not in basenames]
+    if missing:
+        raise WorkflowInputError(
+            f"{archive} lacks {missing}; it is not an EXIOBASE 3 IOT archive in pymrio's "
+            f"layout. Fetch {archive_name(year, system)} again."
+        )
+
+
+def _find_rows(
+    system: pymrio.IOSystem, candidates: tuple[str, ...], rows: tuple[str, ...], archive: Path
+) -> pymrio.Extension:
+    """The first extension among ``candidates`` whose F holds every one of ``rows``."""
+    for name in candidates:
+        extension = getattr(system, name, None)
+        if isinstance(extension, pymrio.Extension) and extension.F is not None:
+            index = extension.F.index
+            if all(row in index for row in rows):
+                return extension
+    found = {}
+    for name in candidates:
+        extension = getattr(system, name, None)
+        if isinstance(extension, pymrio.Extension) and extension.F is not None:
+            found[name] = [row for row in rows if row not in extension.F.index]
+    raise WorkflowInputError(
+        f"{archive}: no extension among {list(candidates)} holds all rows {list(rows)}; "
+        f"missing per extension: {found or 'no such extension'}. Check config key "
+        "stressors.exiobase3 against the file's extension unit.txt."
+    )
+
+
+def _units(extension: pymrio.Extension, rows: tuple[str, ...], archive: Path) -> str:
+    """The single unit of ``rows`` in ``extension``'s unit table."""
+    if extension.unit is None:
+        raise WorkflowInputError(f"{archive}: extension {extension.name} has no unit.txt")
+    found = set(extension.unit.loc[list(rows)].iloc[:, 0].astype(str).str.strip())
+    if len(found) != 1:
+        raise WorkflowInputError(
+            f"{archive}: rows {list(rows)} of {extension.name} mix units {sorted(found)}; "
+            "choose rows of one unit in config key stressors.exiobase3."
+        )
+    return found.pop()
+
+
+def parse_co2_system(
+    archive: Path, year: int, system: str, stressors: tuple[str, ...] | list[str] = CO2_STRESSORS
+) -> pymrio.IOSystem:
+    """Parse ``archive`` with :func:`pymrio.parse_exiobase3`; keep Z, Y, CO2 and value added.
+
+    Returns an IOSystem with ``Z`` (n x n) and ``Y`` (n x 7 r) in the file's money unit
+    (M.EUR), n = r regions x 163 industries (ixi) or 200 products (pxp); an extension ``co2``
+    with one row (the sum of ``stressors``; ``F`` 1 x n, ``F_Y`` 1 x 7 r, unit from the
+    file, kg) and an extension ``value_added`` (:data:`VALUE_ADDED_ROWS`, 8 x n, M.EUR).
+    """
+    stressors = tuple(stressors)
+    if not stressors:
+        raise WorkflowInputError("config key stressors.exiobase3 lists no rows")
+    check_archive(archive, year, system)
+    try:
+        full = pymrio.parse_exiobase3(archive)
+    except (pymrio.ReadError, KeyError, ValueError, IndexError, zipfile.BadZipFile) as err:
+        raise WorkflowInputError(
+            f"pymrio could not parse {archive}: {err}. It is not a complete EXIOBASE 3 IOT "
+            "archive; fetch it again."
+        ) from err
+    declared = str(getattr(full.meta, "system", "") or "")
+    if declared and declared != system:
+        raise WorkflowInputError(
+            f"{archive} holds the {declared} system but config key exiobase3.system is "
+            f"{system!r}; rename nothing, set the key to {declared!r} instead."
+        )
+    if full.Y is None:
+        raise WorkflowInputError(f"{archive} has no final demand table Y.txt")
+    if full.unit is None:
+        raise WorkflowInputError(f"{archive} has no core unit.txt (money unit of Z and Y)")
+    Z = full.Z
+    if Z is None:
+        if full.A is None or full.x is None:
+            raise WorkflowInputError(f"{archive} has neither Z.txt nor both A.txt and x.txt")
+        Z = pymrio.calc_Z(full.A, full.x)
+        log.info("%s ships A and x without Z; Z = A diag(x) rebuilt", archive)
+
+    emissions = _find_rows(full, EMISSION_EXTENSIONS, stressors, archive)
+    if emissions.F_Y is None:
+        raise WorkflowInputError(
+            f"{archive}: extension {emissions.name} has no F_Y (household direct emissions)"
+        )
+    co2_unit = _units(emissions, stressors, archive)
+    label = pd.Index([CO2_ROW], name=emissions.F.index.name or "stressor")
+    co2_F = emissions.F.loc[list(stressors)].sum(axis=0).to_frame().T.set_axis(label, axis=0)
+    co2_F_Y = emissions.F_Y.loc[list(stressors)].sum(axis=0).to_frame().T.set_axis(label, axis=0)
+
+    value_added = _find_rows(full, VALUE_ADDED_EXTENSIONS, VALUE_ADDED_ROWS, archive)
+    money_unit = str(full.unit.iloc[0, 0]).strip()
+    va_unit = _units(value_added, VALUE_ADDED_ROWS, archive)
+    if va_unit != money_unit:
+        raise WorkflowInputError(
+            f"{archive}: value added is in {va_unit} but Z and Y are in {money_unit}"
+        )
+    log.info(
+        "parsed %s: %d region-sectors, %d final-demand columns; CO2 = sum of %d rows of %s "
+        "(unit %s); value added = %d rows of %s",
+        archive,
+        Z.shape[0],
+        full.Y.shape[1],
+        len(stressors),
+        emissions.name,
+        co2_unit,
+        len(VALUE_ADDED_ROWS),
+        value_added.name,
+    )
+    return pymrio.IOSystem(
+        Z=Z,
+        Y=full.Y,
+        unit=full.unit,
+        meta=full.meta,
+        co2={
+            "name": "co2",
+            "F": co2_F,
+            "F_Y": co2_F_Y,
+            "unit": pd.DataFrame({"unit": [co2_unit]}, index=label),
+        },
+        value_added={
+            "name": "value_added",
+            "F": value_added.F.loc[list(VALUE_ADDED_ROWS)],
+            "unit": value_added.unit.loc[list(VALUE_ADDED_ROWS)],
+        },
+    )

@@ -1,0 +1,350 @@
+"""The HTTP client against a fake upstream server on 127.0.0.1 (no outside network)."""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import time
+from pathlib import Path
+
+import pytest
+
+from bri_carbon import download, local_data
+from bri_carbon.datasets import CredentialSpec, Dataset, LoginSpec
+
+from .fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
+
+PASSWORD = "s3cret-Test-Pa55word"
+EMAIL = "reviewer@example.org"
+FAST = download.DownloadSettings(retries=3, timeout=5, backoff=0.01, chunk_bytes=16_384)
+CREDENTIAL_SPEC = CredentialSpec("EORA_EMAIL", "EORA_PASSWORD", "127.0.0.1")
+
+
+@pytest.fixture
+def payload() -> bytes:
+    return zip_payload()
+
+
+@pytest.fixture(autouse=True)
+def no_prompt(monkeypatch):
+    """Any attempt to prompt fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the downloader tried to prompt")
+
+    monkeypatch.setattr(builtins, "input", refuse)
+    monkeypatch.setattr("getpass.getpass", refuse)
+
+
+def _fetch(upstream: FakeUpstream, path: str, target: Path, **kwargs):
+    with download.new_session() as session:
+        return download.fetch(session, upstream.url + path, target, **kwargs)
+
+
+def test_download_succeeds_and_verifies_md5(tmp_path, payload, caplog):
+    caplog.set_level(logging.INFO)
+    with UpstreamServer(FakeUpstream(files={"/a.zip": payload})) as upstream:
+        digests = _fetch(upstream, "/a.zip", tmp_path / "a.zip", md5=md5_of(payload), settings=FAST)
+    assert (tmp_path / "a.zip").read_bytes() == payload
+    assert digests["md5"] == md5_of(payload)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.zip"]
+    assert "100%" in caplog.text and "[####################]" in caplog.text
+
+
+def test_resume_after_a_cut_on_the_next_call(tmp_path, payload):
+    target = tmp_path / "a.zip"
+    once = download.DownloadSettings(retries=0, timeout=5, backoff=0.01, chunk_bytes=16_384)
+    upstream = FakeUpstream(files={"/a.zip": payload}, cut_first={"/a.zip": 1})
+    with UpstreamServer(upstream):
+        with pytest.raises(download.DownloadError, match="failed after 1 attempts"):
+            _fetch(upstream, "/a.zip", target, md5=md5_of(payload), settings=once)
+        partial = download.partial_path(target)
+        kept = partial.stat().st_size
+        assert 0 < kept < len(payload) and not target.exists()
+        _fetch(upstream, "/a.zip", target, md5=md5_of(payload), settings=once)
+    gets = upstream.requests_for("/a.zip")
+    assert [r["range"] for r in gets] == [None, f"bytes={kept}-"]
+    assert target.read_bytes() == payload and not partial.exists()
+
+
+def test_resume_within_one_call_by_retrying(tmp_path, payload):
+    upstream = FakeUpstream(files={"/a.zip": payload}, cut_first={"/a.zip": 2})
+    with UpstreamServer(upstream):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", md5=md5_of(payload), settings=FAST)
+    ranges = [r["range"] for r in upstream.requests_for("/a.zip")]
+    assert ranges[0] is None and all(r and r.startswith("bytes=") for r in ranges[1:])
+    assert len(ranges) == 3
+    assert (tmp_path / "a.zip").read_bytes() == payload
+
+
+def test_checksum_mismatch_leaves_nothing_behind(tmp_path, payload):
+    with (
+        UpstreamServer(FakeUpstream(files={"/a.zip": payload})) as upstream,
+        pytest.raises(download.ChecksumError, match="md5"),
+    ):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", md5="0" * 32, settings=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sha256_is_verified_too(tmp_path, payload):
+    with (
+        UpstreamServer(FakeUpstream(files={"/a.zip": payload})) as upstream,
+        pytest.raises(download.ChecksumError, match="sha256"),
+    ):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", sha256="f" * 64, settings=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_page_instead_of_a_zip_is_rejected(tmp_path):
+    with (
+        UpstreamServer(FakeUpstream(files={"/a.zip": b"<html>please log in</html>"})) as up,
+        pytest.raises(download.ChecksumError, match="did not send a zip"),
+    ):
+        _fetch(up, "/a.zip", tmp_path / "a.zip", settings=FAST, expect_zip=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_503_then_success_is_retried(tmp_path, payload):
+    upstream = FakeUpstream(files={"/a.zip": payload}, fail_first={"/a.zip": [503, 502]})
+    with UpstreamServer(upstream):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", md5=md5_of(payload), settings=FAST)
+    assert len(upstream.requests_for("/a.zip")) == 3
+    assert (tmp_path / "a.zip").read_bytes() == payload
+
+
+def test_retries_are_bounded(tmp_path, payload):
+    upstream = FakeUpstream(files={"/a.zip": payload}, fail_first={"/a.zip": [503] * 10})
+    with UpstreamServer(upstream), pytest.raises(download.DownloadError, match="4 attempts"):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", settings=FAST)
+    assert len(upstream.requests_for("/a.zip")) == 4
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_not_found_fails_without_retry(tmp_path):
+    upstream = FakeUpstream()
+    with UpstreamServer(upstream), pytest.raises(download.DownloadError, match="HTTP 404"):
+        _fetch(upstream, "/missing.zip", tmp_path / "a.zip", settings=FAST)
+    assert len(upstream.requests_for("/missing.zip")) == 1
+
+
+def _eora_like(url: str, tmp_path: Path) -> Dataset:
+    return Dataset(
+        source="eora26",
+        title="Eora26 (fake upstream)",
+        version="test",
+        homepage=url,
+        license="test",
+        citation="",
+        first_year=1990,
+        last_year=2016,
+        files={"archive": {"name": "Eora26_{year}_bp.zip", "url": url + "/Eora26_{year}_bp.zip"}},
+        checksums={},
+        credentials=CREDENTIAL_SPEC,
+        login=LoginSpec(
+            url=url + "/login",
+            email_field="email",
+            password_field="pass",
+            extra_fields={"submit": "login"},
+            failure_markers=("wrong password", "no account found"),
+        ),
+    )
+
+
+@pytest.mark.parametrize("deny_status", [401, 403, 200])
+def test_bad_credentials_fail_fast_without_prompt_or_leak(tmp_path, payload, caplog, deny_status):
+    caplog.set_level(logging.DEBUG)
+    upstream = FakeUpstream(
+        files={"/Eora26_2015_bp.zip": payload},
+        protected={"/Eora26_2015_bp.zip"},
+        accounts={EMAIL: "the-right-one"},
+        deny_status=deny_status,
+    )
+    slow = download.DownloadSettings(retries=5, timeout=5, backoff=30)
+    env = {"EORA_EMAIL": EMAIL, "EORA_PASSWORD": PASSWORD}
+    with UpstreamServer(upstream):
+        dataset = _eora_like(upstream.url, tmp_path)
+        started = time.monotonic()
+        with pytest.raises(download.CredentialsError) as failure:
+            local_data.retrieve(
+                dataset,
+                dataset.file("archive", 2015),
+                tmp_path / "raw" / "Eora26_2015_bp.zip",
+                None,
+                slow,
+                environ=env,
+                netrc_path=tmp_path / "no.netrc",
+            )
+    assert time.monotonic() - started < 5  # no retries, no backoff
+    message = str(failure.value)
+    assert "refused" in message and "local_data" in message
+    assert PASSWORD not in message and PASSWORD not in caplog.text
+    assert upstream.requests_for("/Eora26_2015_bp.zip") == []
+    assert files_containing(tmp_path, PASSWORD) == []
+
+
+def test_missing_login_cookie_is_a_credentials_error(tmp_path, payload):
+    upstream = FakeUpstream(files={"/a.zip": payload}, protected={"/a.zip"})
+    with (
+        UpstreamServer(upstream),
+        pytest.raises(download.CredentialsError, match="HTTP 401"),
+    ):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", settings=FAST)
+    assert len(upstream.requests_for("/a.zip")) == 1
+
+
+def test_login_then_download_keeps_the_password_out_of_every_file(tmp_path, payload, caplog):
+    caplog.set_level(logging.DEBUG)
+    upstream = FakeUpstream(
+        files={"/Eora26_2015_bp.zip": payload},
+        protected={"/Eora26_2015_bp.zip"},
+        accounts={EMAIL: PASSWORD},
+    )
+    env = {"EORA_EMAIL": EMAIL, "EORA_PASSWORD": PASSWORD}
+    with UpstreamServer(upstream):
+        dataset = _eora_like(upstream.url, tmp_path)
+        record = local_data.retrieve(
+            dataset,
+            dataset.file("archive", 2015),
+            tmp_path / "raw" / "Eora26_2015_bp.zip",
+            None,
+            FAST,
+            environ=env,
+        )
+    assert (tmp_path / "raw" / "Eora26_2015_bp.zip").read_bytes() == payload
+    assert record["origin"] == "download" and record["size_bytes"] == len(payload)
+    get = upstream.requests_for("/Eora26_2015_bp.zip")
+    assert len(get) == 1 and not get[0]["query"]  # no credentials in the URL
+    assert PASSWORD not in repr(record) and PASSWORD not in caplog.text
+    assert EMAIL not in caplog.text
+    assert files_containing(tmp_path, PASSWORD) == []
+
+
+def test_credentials_from_env_netrc_or_a_clear_error(tmp_path):
+    netrc_file = tmp_path / "netrc"
+    netrc_file.write_text(f"machine 127.0.0.1 login {EMAIL} password {PASSWORD}\n")
+    netrc_file.chmod(0o600)
+    from_env = download.read_credentials(
+        CREDENTIAL_SPEC, {"EORA_EMAIL": "a@b", "EORA_PASSWORD": "x"}, netrc_file
+    )
+    assert (from_env.username, from_env.password) == ("a@b", "x")
+    from_netrc = download.read_credentials(CREDENTIAL_SPEC, {}, netrc_file)
+    assert (from_netrc.username, from_netrc.password) == (EMAIL, PASSWORD)
+    assert PASSWORD not in repr(from_netrc)
+    with pytest.raises(download.CredentialsError, match="set both"):
+        download.read_credentials(CREDENTIAL_SPEC, {"EORA_EMAIL": "a@b"}, netrc_file)
+    with pytest.raises(download.CredentialsError, match="EORA_PASSWORD") as missing:
+        download.require_credentials(CREDENTIAL_SPEC, "eora26", {}, tmp_path / "none")
+    assert "~/.netrc" in str(missing.value)
+    broken = tmp_path / "broken"
+    broken.write_text(f"machine 127.0.0.1 login {EMAIL} password {PASSWORD} extra\n")
+    with pytest.raises(download.CredentialsError) as unreadable:
+        download.read_credentials(CREDENTIAL_SPEC, {}, broken)
+    assert PASSWORD not in str(unreadable.value)
+
+
+def _zenodo_like(url: str, md5: str | None = None) -> Dataset:
+    return Dataset(
+        source="exiobase3",
+        title="EXIOBASE 3 (fake upstream)",
+        version="3.8.2",
+        homepage=url,
+        license="CC BY-SA 4.0",
+        citation="",
+        first_year=1995,
+        last_year=2022,
+        files={
+            "archive": {
+                "name": "IOT_{year}_{system}.zip",
+                "url": url + "/records/5589597/files/IOT_{year}_{system}.zip",
+            }
+        },
+        checksums={"IOT_2015_ixi.zip": {"md5": md5}},
+        systems=("ixi", "pxp"),
+        checksum_listing=url + "/api/records/5589597",
+    )
+
+
+def _record(payload: bytes, listed_md5: str) -> dict:
+    return {
+        "id": 5589597,
+        "files": [
+            {"key": "IOT_2015_ixi.zip", "size": len(payload), "checksum": f"md5:{listed_md5}"},
+            {"key": "IOT_2015_pxp.zip", "size": 1, "checksum": "md5:" + "1" * 32},
+        ],
+    }
+
+
+def test_zenodo_md5_is_fetched_and_verified(tmp_path, payload):
+    path = "/records/5589597/files/IOT_2015_ixi.zip"
+    upstream = FakeUpstream(
+        files={path: payload},
+        records={"/api/records/5589597": _record(payload, md5_of(payload))},
+    )
+    with UpstreamServer(upstream):
+        dataset = _zenodo_like(upstream.url)
+        with download.new_session() as session:
+            listing = download.checksum_listing(session, dataset.checksum_listing, FAST)
+        assert listing["IOT_2015_ixi.zip"] == md5_of(payload)
+        record = local_data.retrieve(
+            dataset, dataset.file("archive", 2015, "ixi"), tmp_path / "IOT_2015_ixi.zip", None, FAST
+        )
+    assert record["verified_checksums"] == ["md5"]
+    assert record["md5"] == md5_of(payload)
+
+
+def test_zenodo_md5_mismatch_rejects_the_file(tmp_path, payload):
+    path = "/records/5589597/files/IOT_2015_ixi.zip"
+    upstream = FakeUpstream(
+        files={path: payload}, records={"/api/records/5589597": _record(payload, "2" * 32)}
+    )
+    with UpstreamServer(upstream), pytest.raises(download.ChecksumError):
+        dataset = _zenodo_like(upstream.url)
+        local_data.retrieve(
+            dataset, dataset.file("archive", 2015, "ixi"), tmp_path / "IOT_2015_ixi.zip", None, FAST
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_table_and_zenodo_disagreeing_is_an_error(tmp_path, payload):
+    upstream = FakeUpstream(records={"/api/records/5589597": _record(payload, md5_of(payload))})
+    with UpstreamServer(upstream), pytest.raises(download.DownloadError, match="correct the"):
+        dataset = _zenodo_like(upstream.url, md5="3" * 32)
+        local_data.retrieve(
+            dataset, dataset.file("archive", 2015, "ixi"), tmp_path / "IOT_2015_ixi.zip", None, FAST
+        )
+
+
+def test_unreachable_server_names_the_file_and_folder(tmp_path):
+    with UpstreamServer(FakeUpstream()) as upstream:
+        url = upstream.url
+    dataset = _zenodo_like(url)
+    once = download.DownloadSettings(retries=1, timeout=2, backoff=0.01)
+    with pytest.raises(download.DownloadError) as failure:
+        local_data.retrieve(
+            dataset,
+            dataset.file("archive", 2015, "ixi"),
+            tmp_path / "IOT_2015_ixi.zip",
+            str(tmp_path / "mrio"),
+            once,
+        )
+    message = str(failure.value)
+    assert "IOT_2015_ixi.zip" in message and str(tmp_path / "mrio" / "exiobase3") in message
+    assert "\n" not in message
+
+
+def test_local_file_is_used_without_network(tmp_path, payload):
+    folder = tmp_path / "mrio" / "exiobase3"
+    folder.mkdir(parents=True)
+    (folder / "IOT_2015_ixi.zip").write_bytes(payload)
+    dataset = _zenodo_like("http://127.0.0.1:9", md5=md5_of(payload))
+    target = tmp_path / "raw" / "IOT_2015_ixi.zip"
+    record = local_data.retrieve(
+        dataset, dataset.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
+    )
+    assert target.read_bytes() == payload
+    assert record["origin"] == "local_data" and record["verified_checksums"] == ["md5"]
+    bad = _zenodo_like("http://127.0.0.1:9", md5="4" * 32)
+    with pytest.raises(download.ChecksumError):
+        local_data.retrieve(
+            bad, bad.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
+        )
