@@ -5,15 +5,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import figures, logs
+from bri_carbon import decompose, figures, logs
 
 
 def main(smk) -> None:
-    group_accounts = pd.read_csv(smk.input.accounts, index_col="group")
-    group_accounts["bri"] = group_accounts["bri"].astype(str).str.lower() == "true"
+    group_accounts = decompose.read_accounts(Path(smk.input.accounts), "group")
+    headline = pd.read_csv(smk.input.headline, index_col="statistic")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
+    region_share = headline.loc["bri_share_of_positive_net_exports_regions"]
     fig = figures.net_exports_by_group(
-        group_accounts, smk.wildcards.source, int(smk.wildcards.year), meta["synthetic"]
+        group_accounts,
+        smk.wildcards.source,
+        int(smk.wildcards.year),
+        meta["synthetic"],
+        region_share=float(region_share["value"]),
+        paper_share=None
+        if pd.isna(region_share["paper_value"])
+        else float(region_share["paper_value"]),
     )
     figures.save(fig, smk.output.png, smk.output.pdf)
 

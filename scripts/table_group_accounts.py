@@ -3,18 +3,22 @@
 import json
 from pathlib import Path
 
-import pandas as pd
-
-from bri_carbon import logs, tables
+from bri_carbon import decompose, logs, tables
 
 
 def main(smk) -> None:
-    group_accounts = pd.read_csv(smk.input.accounts, index_col="group")
+    group_accounts = decompose.read_accounts(Path(smk.input.accounts), "group")
+    ratios = decompose.intensity_ratios(
+        group_accounts, smk.params.production_denominator, smk.params.consumption_denominator
+    )
+    group_accounts[ratios.name] = ratios
     meta = json.loads(Path(smk.input.diagnostics).read_text())
-    label = "synthetic data" if meta["synthetic"] else smk.wildcards.source
-    caption = (
-        f"Production- and consumption-based CO2 by group, {smk.wildcards.year} ({label}): "
-        "Mt CO2, million USD, kg CO2 per USD"
+    caption = tables.table_caption(
+        "Production- and consumption-based CO2 by group",
+        smk.wildcards.source,
+        int(smk.wildcards.year),
+        meta["synthetic"],
+        "Mt CO2, million USD, kg CO2 per USD; last column: production over consumption intensity",
     )
     tables.write_table_set(
         group_accounts,
@@ -23,6 +27,7 @@ def main(smk) -> None:
         smk.output.tex,
         caption=caption,
         label=f"tab:group-accounts-{smk.wildcards.source}-{smk.wildcards.year}",
+        fit_width=True,
     )
 
 

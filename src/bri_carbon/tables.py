@@ -75,11 +75,23 @@ def _latex_escape(text: str) -> str:
     return "".join(_LATEX_ESCAPES.get(ch, ch) for ch in text)
 
 
-def to_latex(frame: pd.DataFrame, caption: str, label: str, digits: int = 2) -> str:
-    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``)."""
+def to_latex(
+    frame: pd.DataFrame,
+    caption: str,
+    label: str,
+    digits: int = 2,
+    align: str | None = None,
+    fit_width: bool = False,
+) -> str:
+    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``).
+
+    ``align``: column specification (default: ``r`` for numbers, ``l`` otherwise);
+    ``fit_width``: scale the tabular to the text width (needs ``\\usepackage{graphicx}``).
+    """
     table = _formatted(frame.reset_index(), digits)
     numeric = [pd.api.types.is_numeric_dtype(frame.reset_index()[c]) for c in table.columns]
-    align = "".join("r" if is_num else "l" for is_num in numeric)
+    if align is None:
+        align = "".join("r" if is_num else "l" for is_num in numeric)
     lines = [
         r"\begin{table}[htbp]",
         r"\centering",
@@ -97,6 +109,10 @@ def to_latex(frame: pd.DataFrame, caption: str, label: str, digits: int = 2) -> 
         r"\end{tabular}",
         r"\end{table}",
     ]
+    if fit_width:
+        start = lines.index(rf"\begin{{tabular}}{{{align}}}")
+        lines.insert(start, r"\resizebox{\textwidth}{!}{%")
+        lines.insert(lines.index(r"\end{tabular}") + 1, "}")
     return "\n".join(lines) + "\n"
 
 
@@ -107,8 +123,57 @@ def write_table_set(
     latex_path: str | os.PathLike[str],
     caption: str,
     label: str,
+    digits: int = 2,
+    align: str | None = None,
+    fit_width: bool = False,
 ) -> None:
-    """Write one table as CSV, Markdown and LaTeX."""
+    """Write one table as CSV, Markdown and LaTeX (``digits``, ``align`` and ``fit_width``
+    shape the Markdown and LaTeX versions; the CSV keeps full precision)."""
     write_csv(frame, csv_path)
-    write_text(markdown_path, f"{caption}\n\n{to_markdown(frame)}")
-    write_text(latex_path, to_latex(frame, caption, label))
+    write_text(markdown_path, f"{caption}\n\n{to_markdown(frame, digits)}")
+    write_text(latex_path, to_latex(frame, caption, label, digits, align, fit_width))
+
+
+def table_caption(title: str, source: str, year: int, synthetic: bool, units: str) -> str:
+    """Caption naming the data: ``{title}, {year} ({source or 'synthetic data'}): {units}``."""
+    label = "synthetic data, not real emissions" if synthetic else source
+    return f"{title}, {year} ({label}): {units}"
+
+
+def region_membership(regions: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Groups with their BRI flag, number of regions and member names (``codes`` only).
+
+    ``regions``: the grouping indexed by code (``name``, ``bri``, ``group``); ``codes``:
+    the regions of the data. Groups in file order, members sorted by name.
+    """
+    present = regions.loc[[c for c in regions.index if c in set(codes)]]
+    rows = []
+    for group in dict.fromkeys(present["group"]):
+        members = present[present["group"] == group]
+        rows.append(
+            {
+                "group": group,
+                "bri": bool(members["bri"].all()),
+                "regions": len(members),
+                "members": ", ".join(
+                    sorted(f"{name} ({code})" for code, name in members["name"].items())
+                ),
+            }
+        )
+    return pd.DataFrame(rows).set_index("group")
+
+
+def flow_matrix_with_totals(flows: pd.DataFrame) -> pd.DataFrame:
+    """Origin x destination matrix (Mt CO2) with a ``Total`` column and row appended."""
+    result = flows.copy()
+    result["Total"] = result.sum(axis=1)
+    result.loc["Total"] = result.sum(axis=0)
+    result.index.name = "origin / destination"
+    return result
+
+
+def headline_display(headline: pd.DataFrame) -> pd.DataFrame:
+    """The headline findings for display: finding, statistic, value, paper value, unit,
+    paper statement and definition (indexed by ``finding``)."""
+    columns = ["statistic", "value", "paper_value", "unit", "paper_statement", "definition"]
+    return headline.set_index("finding")[columns]

@@ -1,0 +1,38 @@
+"""Rule decompose: BRI blocks, shares driven by each destination group, headline findings."""
+
+import json
+from pathlib import Path
+
+from bri_carbon import decompose, grouping, logs, tables
+
+
+def main(smk) -> None:
+    regions = grouping.read_regions(Path(smk.input.regions))
+    region_accounts = decompose.read_accounts(Path(smk.input.accounts), "region")
+    group_accounts = decompose.read_accounts(Path(smk.input.group_accounts), "group")
+    flows = decompose.read_flows(Path(smk.input.flows))
+    grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
+    decompose.check_groups(smk.params.driver_groups, regions, "headline.driver_groups")
+    decompose.check_groups(smk.params.developed_groups, regions, "headline.developed_groups")
+    paper_values = decompose.read_paper_values(Path(smk.input.paper_values))
+    tables.write_csv(decompose.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
+    tables.write_csv(decompose.driven_by(flows, regions), smk.output.driven_by, index=False)
+    findings = decompose.headline(
+        region_accounts,
+        group_accounts,
+        flows,
+        regions,
+        smk.params.driver_groups,
+        smk.params.developed_groups,
+        paper_values,
+        smk.params.production_denominator,
+        smk.params.consumption_denominator,
+    )
+    meta = json.loads(Path(smk.input.diagnostics).read_text())
+    findings.insert(0, "synthetic", bool(meta["synthetic"]))
+    findings.insert(0, "year", int(smk.wildcards.year))
+    findings.insert(0, "source", smk.wildcards.source)
+    tables.write_csv(findings, smk.output.headline, index=False)
+
+
+logs.run_rule(main, snakemake)

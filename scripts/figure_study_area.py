@@ -1,0 +1,28 @@
+"""Rule figure_study_area: world map of the Belt and Road groups of the data's regions."""
+
+import json
+from pathlib import Path
+
+from bri_carbon import decompose, figure_maps, figures, grouping, logs, maps
+
+
+def main(smk) -> None:
+    regions = grouping.read_regions(Path(smk.input.regions))
+    boundaries = maps.read_boundaries(
+        Path(smk.input.boundaries), maps.read_iso3_fixes(Path(smk.input.iso3_fixes))
+    )
+    _, missing = maps.join_regions(boundaries, regions)
+    maps.log_missing(missing, regions, "study area")
+    accounts = decompose.read_accounts(Path(smk.input.accounts), "region")
+    meta = json.loads(Path(smk.input.diagnostics).read_text())
+    fig = figure_maps.study_area(
+        boundaries,
+        regions.loc[accounts.index],
+        smk.wildcards.source,
+        int(smk.wildcards.year),
+        meta["synthetic"],
+    )
+    figures.save(fig, smk.output.png, smk.output.pdf)
+
+
+logs.run_rule(main, snakemake)
