@@ -19,7 +19,7 @@ rule accounts:
         "benchmarks/accounts/{source}_{year}.tsv"
     threads: 2
     resources:
-        mem_mb=mem_mb_for(2),
+        mem_mb=mem_mb_for(1.5, harmonized=True),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"

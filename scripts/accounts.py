@@ -7,7 +7,7 @@ from bri_carbon import accounts, atomic, grouping, harmonized, logs, tables
 
 
 def main(smk) -> None:
-    dataset = harmonized.read(Path(smk.input.dataset))
+    dataset = harmonized.read(Path(smk.input.dataset), lazy=True)
     regions = grouping.read_regions(Path(smk.input.regions))
     grouping.check_coverage(regions, list(dataset["region"].to_numpy()), Path(smk.input.regions))
     result = accounts.regional_accounts(dataset, rtol=float(smk.params.rtol))

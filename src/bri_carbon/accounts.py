@@ -85,19 +85,36 @@ def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
     return gaps
 
 
+def take_intermediate_flows(dataset: xr.Dataset) -> np.ndarray:
+    """Remove ``Z`` from ``dataset`` and return it as a writable (n, n) float64 array.
+
+    Million USD, n = regions x sectors, region-major order. The array becomes the workspace
+    of the Leontief solve, so a run holds a single n x n array: it is copied only if it is
+    not already writable float64. ``dataset`` no longer has ``Z`` afterwards.
+    """
+    Z = np.require(harmonized.node_matrix(dataset), dtype=np.float64, requirements=["W"])
+    del dataset["Z"]
+    return Z
+
+
 def regional_accounts(dataset: xr.Dataset, rtol: float = 1e-9) -> RegionalAccounts:
     """Compute accounts and flows of a harmonized dataset and check their identities.
 
     Production-based emissions are the direct emissions of the data (F by region plus F_Y);
     the flow matrix must split them exactly, which is checked to ``rtol``.
+
+    Memory: the dataset's ``Z`` is consumed as the workspace of the LU factorization (see
+    :func:`take_intermediate_flows`); afterwards ``dataset`` lacks ``Z``. Pass
+    ``dataset.copy(deep=True)`` to keep it. Peak memory is one n x n float64 array plus the
+    n x (regions x categories) final demand.
     """
     regions = [str(r) for r in dataset["region"].to_numpy()]
     sectors = [str(s) for s in dataset["sector"].to_numpy()]
     labels = [f"{r} / {s}" for r in regions for s in sectors]
     r, s = len(regions), len(sectors)
 
-    Z = harmonized.node_matrix(dataset).astype(float, copy=True)
     y_by_region = harmonized.final_demand_by_region(dataset)
+    Z = take_intermediate_flows(dataset)
     f = dataset["F"].to_numpy().reshape(r * s)
     result = embodied.embodied_emissions(Z, y_by_region, f, labels)
     del Z
@@ -133,6 +150,13 @@ def regional_accounts(dataset: xr.Dataset, rtol: float = 1e-9) -> RegionalAccoun
         "industry_emissions_mt": float(f.sum()),
         "household_direct_mt": float(household.sum()),
     }
+    discrepancy = {
+        key.removeprefix(harmonized.DISCREPANCY_PREFIX): float(value)
+        for key, value in dataset.attrs.items()
+        if key.startswith(harmonized.DISCREPANCY_PREFIX)
+    }
+    if discrepancy:
+        diagnostics["source_discrepancy"] = discrepancy
     if lost:
         log.warning(
             "%d sectors have zero output but emit %.6g Mt CO2 in total; these emissions "

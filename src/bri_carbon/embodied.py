@@ -84,14 +84,28 @@ def check_productive(A: np.ndarray, labels: Sequence[str], tolerance: float = 1e
 def leontief_solve_(A: np.ndarray, rhs: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     """Solve (I - A) X = rhs with one LU factorization; ``A`` is overwritten.
 
-    ``rhs`` (n, m). Returns X (n, m). Raises a clear error when (I - A) is singular.
+    ``A`` (n, n), ``rhs`` (n, m). Returns X (n, m). Raises a clear error when (I - A) is
+    singular.
+
+    Memory: a contiguous float64 ``A`` becomes I - A and its LU factors in place, so the
+    solve needs no second n x n array. LAPACK works on column-major arrays; a row-major
+    (C-contiguous) ``A`` is column-major storage of A^T, so (I - A)^T is factorized and the
+    system solved with the transposed factors (same result). Any other ``A`` is first copied
+    to a column-major float64 array.
     """
-    A *= -1.0
-    A.flat[:: A.shape[0] + 1] += 1.0
+    transposed = (
+        A.flags.c_contiguous
+        and not A.flags.f_contiguous
+        and A.dtype == np.float64
+        and A.flags.writeable
+    )
+    matrix = A.T if transposed else np.require(A, dtype=np.float64, requirements=["F", "W"])
+    np.negative(matrix, out=matrix)
+    matrix[np.diag_indices(matrix.shape[0])] += 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
         try:
-            factors = scipy.linalg.lu_factor(A, overwrite_a=True, check_finite=False)
+            factors = scipy.linalg.lu_factor(matrix, overwrite_a=True, check_finite=False)
         except (scipy.linalg.LinAlgWarning, ValueError, np.linalg.LinAlgError) as err:
             raise WorkflowInputError(f"(I - A) cannot be factorized: {err}") from err
     pivots = np.abs(np.diag(factors[0]))
@@ -101,7 +115,7 @@ def leontief_solve_(A: np.ndarray, rhs: np.ndarray, labels: Sequence[str]) -> np
         raise WorkflowInputError(
             f"(I - A) is singular: zero pivots at {named}. Check these sectors in the source."
         )
-    return scipy.linalg.lu_solve(factors, rhs, check_finite=False)
+    return scipy.linalg.lu_solve(factors, rhs, trans=1 if transposed else 0, check_finite=False)
 
 
 def embodied_emissions(

@@ -1,0 +1,80 @@
+"""The memory requests of rules/common.smk: formula values and the measured peak they cover."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import math
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from .workflow import REPO, snakemake
+
+FORMULA_NAMES = {
+    "EORA_SECTORS",
+    "EORA_COUNTRIES",
+    "EXIOBASE_SECTORS",
+    "EXIOBASE_REGIONS",
+    "system_size",
+    "mem_mb_for",
+}
+
+
+def _formula(config: dict) -> dict:
+    """system_size and mem_mb_for of rules/common.smk, bound to ``config``.
+
+    Only those definitions (and the constants they use) are executed, not the whole file.
+    """
+    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    wanted = []
+    for node in tree.body:
+        names = (
+            {node.name}
+            if isinstance(node, ast.FunctionDef)
+            else {target.id for target in getattr(node, "targets", []) if hasattr(target, "id")}
+        )
+        if names & FORMULA_NAMES:
+            wanted.append(node)
+    namespace: dict = {"config": config, "math": math}
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), "common.smk", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize(
+    ("source", "countries", "system", "harmonized", "n"),
+    [
+        ("synthetic", None, "pxp", False, 4915),
+        ("synthetic", None, "pxp", True, 4914),
+        ("synthetic", ["CHN", "USA"], "pxp", True, 52),
+        ("eora26", ["CHN"], "pxp", True, 4914),
+        ("exiobase3", None, "pxp", False, 9800),
+        ("exiobase3", None, "ixi", False, 7987),
+        ("exiobase3", None, "ixi", True, 1274),
+    ],
+)
+def test_system_size(source, countries, system, harmonized, n):
+    formula = _formula({"synthetic": {"countries": countries}, "exiobase3": {"system": system}})
+    assert formula["system_size"](source, harmonized=harmonized) == n
+
+
+def test_accounts_request_follows_the_documented_formula():
+    formula = _formula({"synthetic": {"countries": None}, "exiobase3": {"system": "pxp"}})
+    estimate = formula["mem_mb_for"](1.5, harmonized=True)
+    # 400 + 1.5 * 4914^2 * 8 / 2^20 = 676.3 MB, rounded up to 700
+    assert estimate(SimpleNamespace(source="synthetic")) == 700
+    # EXIOBASE after harmonization: 49 x 26 = 1274, 400 + 18.6 -> 500
+    assert estimate(SimpleNamespace(source="exiobase3")) == 500
+
+
+def test_accounts_request_covers_the_measured_peak(finished_run):
+    dry = snakemake(
+        finished_run, "-n", "--configfile", "config/tiny.yaml", "--forcerun", "accounts"
+    )
+    output = dry.stdout + dry.stderr
+    job = output[output.index("rule accounts:") :]
+    requested = int(re.search(r"\bmem_mb=(\d+)", job).group(1))
+    with (finished_run / "benchmarks" / "accounts" / "synthetic_2015.tsv").open() as handle:
+        measured = float(next(csv.DictReader(handle, delimiter="\t"))["max_rss"])
+    assert 0 < measured <= requested
