@@ -1,0 +1,29 @@
+"""Provenance stage: what went into each source and year, and with which code."""
+
+
+rule provenance:
+    input:
+        unpack(datasets_input),
+        dataset="resources/harmonized/{source}/{year}.nc",
+    output:
+        provenance=report(
+            "results/{source}/{year}/provenance.json",
+            caption="../report/provenance.rst",
+            category="Provenance",
+            subcategory="{source} {year}",
+        ),
+    params:
+        raw_dir="resources/raw/{source}",
+        config=config,
+    log:
+        "logs/provenance/{source}_{year}.log",
+    benchmark:
+        "benchmarks/provenance/{source}_{year}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/provenance.py"

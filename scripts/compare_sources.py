@@ -1,0 +1,33 @@
+"""Rule compare_sources: group accounts of one year from two sources, side by side."""
+
+import pandas as pd
+
+from bri_carbon import compare, logs, tables
+
+
+def _group_accounts(path: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, index_col="group", keep_default_na=False)
+    frame["bri"] = frame["bri"].astype(str).str.lower() == "true"
+    return frame
+
+
+def main(smk) -> None:
+    names = (smk.wildcards.source_a, smk.wildcards.source_b)
+    table = compare.side_by_side(
+        _group_accounts(smk.input.accounts_a), _group_accounts(smk.input.accounts_b), names
+    )
+    caption = (
+        f"Group accounts {smk.wildcards.year}: {names[0]} vs {names[1]}, relative difference "
+        f"({names[1]} - {names[0]}) / |{names[0]}|; Mt CO2, million current USD, kg CO2 per USD"
+    )
+    tables.write_table_set(
+        table,
+        smk.output.csv,
+        smk.output.md,
+        smk.output.tex,
+        caption=caption,
+        label=f"tab:compare-{names[0]}-{names[1]}-{smk.wildcards.year}",
+    )
+
+
+logs.run_rule(main, snakemake)

@@ -1,0 +1,23 @@
+"""Rule provenance: raw input hashes, dataset version, config, packages, git commit."""
+
+import json
+import os
+from pathlib import Path
+
+from bri_carbon import atomic, logs, provenance
+
+
+def main(smk) -> None:
+    record = provenance.provenance_record(
+        source=smk.wildcards.source,
+        year=int(smk.wildcards.year),
+        raw_dir=Path(smk.params.raw_dir),
+        datasets_file=Path(smk.input.datasets) if smk.input.get("datasets") else None,
+        config=smk.params.config,
+        command_line=os.environ.get("BRI_CARBON_COMMAND_LINE", "unknown"),
+        repository=Path(smk.scriptdir).parent,
+    )
+    atomic.write_text(smk.output.provenance, json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+logs.run_rule(main, snakemake)

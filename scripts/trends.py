@@ -1,0 +1,37 @@
+"""Rule trends: headline findings and group accounts of every configured year."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from bri_carbon import figures, logs, tables, trends
+
+
+def _group_accounts(path: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, index_col="group", keep_default_na=False)
+    frame["bri"] = frame["bri"].astype(str).str.lower() == "true"
+    return frame
+
+
+def main(smk) -> None:
+    years = [int(year) for year in smk.params.years]
+    accounts = {
+        year: _group_accounts(path) for year, path in zip(years, smk.input.accounts, strict=True)
+    }
+    flows = {
+        year: pd.read_csv(path, keep_default_na=False)
+        for year, path in zip(years, smk.input.flows, strict=True)
+    }
+    synthetic = any(
+        json.loads(Path(path).read_text())["synthetic"] for path in smk.input.diagnostics
+    )
+    destinations = list(smk.params.destination_groups)
+    headline = trends.headline_table(accounts, flows, destinations)
+    tables.write_csv(headline, smk.output.headline, index=False)
+    tables.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
+    fig = trends.shares_figure(headline, destinations, smk.wildcards.source, synthetic)
+    figures.save(fig, smk.output.png, smk.output.pdf)
+
+
+logs.run_rule(main, snakemake)

@@ -1,0 +1,211 @@
+"""Provenance of one source and year: what went in, with which code, from which command.
+
+``results/{source}/{year}/provenance.json`` records the sha256 of every raw input file, the
+dataset version and license, the resolved configuration (credential-like keys removed),
+the versions of the pinned packages, the git commit and the command line of the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import platform
+import re
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bri_carbon.errors import WorkflowInputError
+
+log = logging.getLogger(__name__)
+
+#: Packages whose versions are recorded (the runtime pins of pyproject.toml and this package).
+PACKAGES = (
+    "bri-carbon",
+    "snakemake",
+    "snakemake-executor-plugin-slurm",
+    "pymrio",
+    "numpy",
+    "pandas",
+    "scipy",
+    "xarray",
+    "h5netcdf",
+    "h5py",
+    "pyarrow",
+    "matplotlib",
+    "pyshp",
+    "requests",
+    "threadpoolctl",
+    "jsonschema",
+    "PyYAML",
+)
+
+#: Keys of a datasets-table entry that describe the dataset (download settings are left out).
+DESCRIPTIVE_KEYS = ("title", "version", "homepage", "license", "citation", "doi")
+
+#: Config keys that are never recorded (credentials come from the environment only).
+_SECRET_KEY = re.compile(r"pass(word|wd)?|token|secret|credential|api[_-]?key|auth", re.I)
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def raw_files(raw_dir: Path, year: int) -> list[Path]:
+    """The raw files of one year under ``raw_dir``, sorted.
+
+    A file belongs to the year when its path names that year, or names no year at all
+    (files shared by every year, such as label tables). Hidden files (partial downloads)
+    are skipped.
+    """
+    if not raw_dir.is_dir():
+        raise WorkflowInputError(
+            f"raw data folder {raw_dir} does not exist; run the retrieve step."
+        )
+    selected = []
+    for path in sorted(raw_dir.rglob("*")):
+        relative = path.relative_to(raw_dir)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        years = {int(match.group(0)) for match in _YEAR_IN_NAME.finditer(str(relative))}
+        if not years or year in years:
+            selected.append(path)
+    return selected
+
+
+def file_manifest(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """``path`` (as given), ``bytes`` and ``sha256`` of each file."""
+    return [
+        {
+            "path": path.as_posix(),
+            "bytes": path.stat().st_size,
+            "sha256": sha256_file(path),
+        }
+        for path in paths
+    ]
+
+
+def without_secrets(value: Any) -> Any:
+    """A copy of a config structure without keys that look like credentials."""
+    if isinstance(value, Mapping):
+        return {
+            str(key): without_secrets(item)
+            for key, item in value.items()
+            if not _SECRET_KEY.search(str(key))
+        }
+    if isinstance(value, list | tuple):
+        return [without_secrets(item) for item in value]
+    return value
+
+
+def dataset_description(
+    source: str, datasets_file: Path | None, config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Version and license of the source's dataset.
+
+    The synthetic world is described from its config (seed); other sources by the
+    :data:`DESCRIPTIVE_KEYS` of their entry in the datasets table (config key ``datasets``,
+    a mapping with the source as key, at the top level or under ``datasets``). A missing
+    file or entry gives ``unknown`` values and a warning.
+    """
+    if source == "synthetic":
+        synthetic = config.get("synthetic", {})
+        return {
+            "version": f"synthetic world, seed {synthetic.get('seed')}",
+            "license": "generated locally by bri_carbon.synthetic; not real data. Economy "
+            "sizes from Natural Earth (public domain)",
+            "countries": synthetic.get("countries"),
+        }
+    entry: Any = None
+    if datasets_file is not None and datasets_file.is_file():
+        try:
+            table = yaml.safe_load(datasets_file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise WorkflowInputError(f"{datasets_file} is not valid YAML: {err}") from err
+        if isinstance(table, Mapping):
+            entry = table.get(source)
+            if entry is None and isinstance(table.get("datasets"), Mapping):
+                entry = table["datasets"].get(source)
+    if not isinstance(entry, Mapping):
+        log.warning(
+            "no dataset entry for %s in %s; version and license unknown", source, datasets_file
+        )
+        return {"version": "unknown", "license": "unknown"}
+    description = {key: entry[key] for key in DESCRIPTIVE_KEYS if key in entry}
+    description.setdefault("version", "unknown")
+    description.setdefault("license", "unknown")
+    return description
+
+
+def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
+    """Installed version of each package (``not installed`` when absent) and of Python."""
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit(directory: Path) -> dict[str, Any]:
+    """``commit`` (HEAD, or ``unknown`` outside a git checkout) and ``dirty`` (uncommitted
+    changes; null when unknown) of the repository holding ``directory``."""
+
+    def git(*args: str) -> str | None:
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(directory), *args],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return result.stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return {"commit": "unknown", "dirty": None}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def provenance_record(
+    *,
+    source: str,
+    year: int,
+    raw_dir: Path,
+    datasets_file: Path | None,
+    config: Mapping[str, Any],
+    command_line: str,
+    repository: Path,
+) -> dict[str, Any]:
+    """The JSON-ready provenance of one source and year (see the module docstring)."""
+    files = raw_files(raw_dir, year)
+    if not files:
+        raise WorkflowInputError(
+            f"no raw input files of {source} {year} under {raw_dir}; run the retrieve step."
+        )
+    return {
+        "source": source,
+        "year": year,
+        "raw_inputs": file_manifest(files),
+        "dataset": dataset_description(source, datasets_file, config),
+        "config": without_secrets(config),
+        "packages": package_versions(),
+        "git": git_commit(repository),
+        "command_line": command_line,
+    }

@@ -1,0 +1,105 @@
+"""Read the jobs of a Snakemake dry run and of squeue, and the resources rules declare."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+#: Lightweight rules that must run on the submitting host, never as cluster jobs.
+LIGHTWEIGHT_RULES = frozenset(
+    {"all", "groups", "figure_net_exports", "table_group_accounts", "trends", "compare_sources"}
+)
+
+_RULE = re.compile(r"^(?:local)?rule (\w+):$")
+_WILDCARDS = re.compile(r"^\s+wildcards: (.*)$")
+_RESOURCES = re.compile(r"^\s+resources: (.*)$")
+
+
+def local_rules(snakefile_text: str) -> set[str]:
+    """Rule names of the ``localrules:`` directive of a Snakefile."""
+    block = re.search(r"^localrules:\n((?:    \w+,?\n)+)", snakefile_text, flags=re.M)
+    return set(re.findall(r"\w+", block.group(1))) if block else set()
+
+
+def dry_run_jobs(output: str) -> list[dict]:
+    """Jobs of ``snakemake -n`` output: ``rule``, ``wildcards`` (str), ``mem_mb``, ``runtime``."""
+    jobs: list[dict] = []
+    for line in output.splitlines():
+        rule = _RULE.match(line)
+        if rule:
+            jobs.append({"rule": rule.group(1), "wildcards": ""})
+            continue
+        if not jobs:
+            continue
+        wildcards = _WILDCARDS.match(line)
+        if wildcards:
+            jobs[-1]["wildcards"] = wildcards.group(1)
+        resources = _RESOURCES.match(line)
+        if resources:
+            values = dict(
+                item.split("=", 1) for item in resources.group(1).split(", ") if "=" in item
+            )
+            jobs[-1]["mem_mb"] = int(values["mem_mb"])
+            jobs[-1]["runtime"] = int(values["runtime"])
+    return jobs
+
+
+def comment_of(job: dict) -> str:
+    """The sbatch ``--comment`` the SLURM executor gives a job: rule_{rule}_wildcards_{values}."""
+    values = [item.split("=", 1)[1] for item in job["wildcards"].split(", ") if "=" in item]
+    if not values:
+        return f"rule_{job['rule']}"
+    return f"rule_{job['rule']}_wildcards_{'_'.join(values)}"
+
+
+def memory_mb(text: str) -> int:
+    """squeue's %m (e.g. ``500M``, ``2G``) in MB."""
+    number, unit = float(text[:-1]), text[-1].upper()
+    return round(number * {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1024**2}[unit])
+
+
+def minutes(text: str) -> int:
+    """squeue's %l time limit ([days-][hours:]minutes:seconds) in whole minutes."""
+    days, _, clock = text.rpartition("-")
+    parts = [int(part) for part in clock.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0)
+    hours, mins, secs = parts
+    return (int(days or 0) * 24 + hours) * 60 + mins + (1 if secs else 0)
+
+
+def _mem_mb_for(call: str, raw_n: int, harmonized_n: int) -> int:
+    """Evaluate a ``mem_mb_for(...)`` call of a rule with the formula of rules/common.smk:
+    base_mb + copies * n^2 * 8 / 2^20 MB, rounded up to 100 MB."""
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call), call
+    options = {"copies": None, "base_mb": 400, "source": None, "harmonized": False}
+    for name, value in zip(options, node.args, strict=False):
+        options[name] = ast.literal_eval(value)
+    for keyword in node.keywords:
+        options[keyword.arg] = ast.literal_eval(keyword.value)
+    n = harmonized_n if options["harmonized"] else raw_n
+    need = options["base_mb"] + options["copies"] * n * n * 8 / 2**20
+    return int(math.ceil(need / 100.0) * 100)
+
+
+def declared_resources(
+    rules_text: str, raw_n: int, harmonized_n: int
+) -> dict[str, tuple[int, int]]:
+    """(mem_mb, runtime) each rule of the rule files declares.
+
+    ``raw_n``/``harmonized_n``: the system sizes of the source tables and of the harmonized
+    system (Eora26 layout: 189 x 26 + 1 and 189 x 26).
+    """
+    declared = {}
+    for block in re.split(r"^rule ", rules_text, flags=re.M)[1:]:
+        name = block.split(":", 1)[0].strip()
+        memory = re.search(r"mem_mb=(\d+|mem_mb_for\(.*\)),\n", block)
+        runtime = re.search(r"runtime=(\d+),", block)
+        if not memory or not runtime:
+            continue
+        text = memory.group(1)
+        mem = int(text) if text.isdigit() else _mem_mb_for(text, raw_n, harmonized_n)
+        declared[name] = (mem, int(runtime.group(1)))
+    return declared

@@ -1,0 +1,93 @@
+"""The tiny synthetic workflow on a real one-node SLURM cluster (run by `make test-slurm`).
+
+tests/slurm/cluster.sh starts the cluster and sets BRI_CARBON_SLURM_CLUSTER; without it
+(the default `make test`) these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pandas as pd
+import pytest
+
+from ..workflow import copy_workflow, snakemake, write_config
+from .jobs import comment_of, dry_run_jobs, local_rules, memory_mb, minutes
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("BRI_CARBON_SLURM_CLUSTER"),
+    reason="needs the one-node SLURM cluster of `make test-slurm`",
+)
+
+SLURM_OPTIONS = (
+    "--profile",
+    "profiles/slurm",
+    "--slurm-no-account",
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "2",
+    "--slurm-keep-successful-logs",
+    "--latency-wait",
+    "10",
+)
+
+
+@pytest.fixture(scope="module")
+def cluster_run(tmp_path_factory):
+    """Dry-run jobs, the finished run's output and its workdir, two tiny synthetic years."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("slurm"))
+    config = write_config(workdir, years=[2014, 2015], drivers={"base": 2014, "target": 2015})
+    # The stages this issue adds, and one localrule; every upstream rule runs as a SLURM job.
+    targets = (
+        "results/synthetic/2014/provenance.json",
+        "results/synthetic/2015/provenance.json",
+        "results/synthetic/trends/headline.csv",
+        "results/synthetic/drivers/2014_2015/effects.csv",
+    )
+    arguments = (*targets, *SLURM_OPTIONS, "--configfile", str(config))
+    planned = dry_run_jobs(snakemake(workdir, "-n", *arguments).stdout)
+    run = snakemake(workdir, *arguments)
+    return planned, run.stdout + run.stderr, workdir
+
+
+def _squeue_jobs(run_id: str) -> pd.DataFrame:
+    listing = subprocess.run(
+        ["squeue", "--states=all", "--noheader", "--name", run_id, "--format=%i|%k|%m|%l|%T"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [line.split("|") for line in listing.splitlines() if line.strip()]
+    return pd.DataFrame(rows, columns=["job_id", "comment", "memory", "time_limit", "state"])
+
+
+def test_workflow_completes_with_results(cluster_run):
+    _, output, workdir = cluster_run
+    assert "steps (100%) done" in output
+    accounts = pd.read_csv(workdir / "results/synthetic/2015/accounts.csv")
+    assert accounts["production_mt"].sum() == pytest.approx(
+        accounts["consumption_mt"].sum(), rel=1e-9
+    )
+    effects = pd.read_csv(workdir / "results/synthetic/drivers/2014_2015/effects.csv")
+    summed = effects.filter(like="_effect_mt").sum(axis=1)
+    assert (summed - effects["change_mt"]).abs().max() <= 1e-9 * effects["base_mt"].abs().max()
+    assert (workdir / "results/synthetic/trends/headline.csv").exists()
+    assert (workdir / "results/synthetic/2014/provenance.json").exists()
+
+
+def test_every_cluster_job_reached_slurm_with_its_declared_resources(cluster_run):
+    planned, output, workdir = cluster_run
+    local = local_rules((workdir / "Snakefile").read_text())
+    run_id = re.search(r"SLURM run ID: (\S+)", output).group(1)
+    submitted = _squeue_jobs(run_id).set_index("comment")
+    remote = [job for job in planned if job["rule"] not in local]
+    assert {"accounts", "harmonize", "drivers", "provenance"} <= {job["rule"] for job in remote}
+    assert sorted(submitted.index) == sorted(comment_of(job) for job in remote)
+    for job in remote:
+        row = submitted.loc[comment_of(job)]
+        assert row["state"] == "COMPLETED", (job, row.to_dict())
+        assert memory_mb(row["memory"]) == job["mem_mb"], (job, row.to_dict())
+        assert minutes(row["time_limit"]) == job["runtime"], (job, row.to_dict())

@@ -1,0 +1,94 @@
+"""Source comparison: side-by-side group accounts with relative differences."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bri_carbon import accounts, compare, grouping, harmonized
+from bri_carbon.errors import WorkflowInputError
+
+from .systems import identity_regions, random_system
+from .workflow import snakemake
+
+REGIONS = ["CHN", "IND", "USA", "DEU"]
+GROUPING = pd.DataFrame(
+    {"name": REGIONS, "bri": [True, True, False, False], "group": ["Asia", "Asia", "US", "EU"]},
+    index=pd.Index(REGIONS, name="iso3"),
+)
+
+
+def _group_accounts(seed: int) -> pd.DataFrame:
+    """Group accounts of a random world (two 'sources' differ by their seed)."""
+    system = random_system(REGIONS, ["Agriculture", "Industry"], seed=seed)
+    dataset = harmonized.harmonize(
+        system,
+        source="synthetic",
+        year=2015,
+        regions=identity_regions(REGIONS),
+        sectors=("Agriculture", "Industry"),
+    )
+    regional = accounts.with_intensities(
+        accounts.regional_accounts(dataset).accounts, "value_added", "final_demand"
+    )
+    return accounts.with_intensities(
+        grouping.group_accounts(regional, GROUPING), "value_added", "final_demand"
+    )
+
+
+def test_side_by_side_values_and_relative_differences():
+    first, second = _group_accounts(1), _group_accounts(2)
+    table = compare.side_by_side(first, second, ("eora26", "exiobase3"))
+    assert list(table.index) == ["Asia", "US", "EU", "World"]
+    np.testing.assert_allclose(
+        table.loc["Asia", "production_mt_eora26"], first.loc["Asia", "production_mt"]
+    )
+    expected = (second["consumption_mt"] - first["consumption_mt"]) / first["consumption_mt"].abs()
+    np.testing.assert_allclose(table.loc[expected.index, "consumption_mt_rel_diff"], expected)
+    assert table.loc["World", "production_mt_eora26"] == pytest.approx(first["production_mt"].sum())
+    assert np.isnan(table.loc["World", "production_intensity_kg_per_usd_rel_diff"])
+    assert table.loc["Asia", "bri"] and not table.loc["US", "bri"]
+
+
+def test_groups_missing_in_one_source_are_kept_and_flagged():
+    first, second = _group_accounts(1), _group_accounts(2).drop(index="EU")
+    table = compare.side_by_side(first, second, ("eora26", "exiobase3"))
+    assert not table.loc["EU", "in_exiobase3"] and table.loc["EU", "in_eora26"]
+    assert np.isnan(table.loc["EU", "production_mt_rel_diff"])
+
+
+def test_same_source_twice_is_an_error():
+    first = _group_accounts(1)
+    with pytest.raises(WorkflowInputError, match="twice"):
+        compare.side_by_side(first, first, ("eora26", "eora26"))
+
+
+def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
+    """The rule on the tiny run's 2015 groups and a copy of them labelled eora26, +10% PBA."""
+    workdir = tmp_path / "compare"
+    shutil.copytree(finished_run, workdir, symlinks=True)
+    groups = pd.read_csv(workdir / "results/synthetic/2015/groups/accounts.csv")
+    groups["production_mt"] *= 1.1
+    other = workdir / "results/eora26/2015/groups/accounts.csv"
+    other.parent.mkdir(parents=True)
+    groups.to_csv(other, index=False)
+    target = "results/compare/2015/synthetic_vs_eora26/group_accounts.csv"
+    # Only the comparison runs: the eora26 file stands in for a real Eora26 result.
+    snakemake(
+        workdir,
+        target,
+        "--cores",
+        "1",
+        "--configfile",
+        "config/tiny.yaml",
+        "--allowed-rules",
+        "compare_sources",
+    )
+    table = pd.read_csv(workdir / target, index_col="group")
+    groups_only = table.drop(index="World")
+    np.testing.assert_allclose(groups_only["production_mt_rel_diff"], 0.1, rtol=1e-9)
+    np.testing.assert_allclose(groups_only["consumption_mt_rel_diff"], 0.0, atol=1e-12)
+    assert (workdir / target.replace(".csv", ".tex")).read_text().count(r"\toprule") == 1
