@@ -19,6 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --profile profiles/default
+	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -4,6 +4,8 @@ Data flow: retrieve -> parse -> harmonize -> accounts -> groups -> figures and t
 Run `make run` (or `snakemake --cores all --profile profiles/default`); see README.md.
 """
 
+import re
+
 from snakemake.utils import min_version, validate
 
 min_version("9.27")
@@ -12,9 +14,23 @@ min_version("9.27")
 configfile: "config/config.yaml"
 
 
+report: "report/workflow.rst"
+
+
+# `years: "1990-2016"` (or `--config years=1990-2016`) is a range, both ends included;
+# `--config years=2015` is one year.
+if isinstance(config.get("years"), int):
+    config["years"] = [config["years"]]
+YEAR_RANGE = r"\s*\d{4}\s*-\s*\d{4}\s*"
+if isinstance(config.get("years"), str) and re.fullmatch(YEAR_RANGE, config["years"]):
+    first, last = (int(part) for part in config["years"].split("-"))
+    config["years"] = list(range(first, last + 1))
 # `--config 'years=[2015]'` arrives as strings; the schema then checks integers.
 if isinstance(config.get("years"), list):
     config["years"] = [int(y) if str(y).isdigit() else y for y in config["years"]]
+for key in ("base", "target"):
+    if str(config.get("drivers", {}).get(key)).isdigit():
+        config["drivers"][key] = int(config["drivers"][key])
 
 
 validate(config, "config/schema.yaml")
@@ -33,8 +49,32 @@ include: "rules/parse.smk"
 include: "rules/harmonize.smk"
 include: "rules/accounts.smk"
 include: "rules/groups.smk"
+include: "rules/decompose.smk"
 include: "rules/figures.smk"
 include: "rules/tables.smk"
+include: "rules/provenance.smk"
+include: "rules/trends.smk"
+include: "rules/drivers.smk"
+include: "rules/compare.smk"
+
+
+# Lightweight rules run on the submitting host, not as cluster jobs.
+localrules:
+    all,
+    groups,
+    decompose,
+    figure_study_area,
+    figure_intensity_maps,
+    figure_intensity_gap,
+    figure_flows_chord,
+    figure_net_exports,
+    figure_driven_by,
+    table_region_membership,
+    table_group_accounts,
+    table_group_flows,
+    table_headline,
+    trends,
+    compare_sources,
 
 
 rule all:

@@ -1,11 +1,14 @@
 """Shared helpers for the rule files (targets, paths, resource estimates)."""
 
 import math
+import os
+import shlex
+import sys
 
 SOURCES = ["synthetic", "eora26", "exiobase3"]
 EORA_SECTORS = 26
 EORA_COUNTRIES = 189
-SECTORS_PER_SOURCE = {"exiobase3": 163}
+EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
 EXIOBASE_REGIONS = 49
 
 
@@ -14,23 +17,41 @@ def config_years():
     return [str(year) for year in config["years"]]
 
 
-def system_size(source):
-    """Number of region-sectors n of the source's tables (drives memory requests)."""
+def system_size(source, harmonized=False):
+    """Number of region-sectors n of the source's tables (drives memory requests).
+
+    Raw tables (retrieve, parse, harmonize): Eora26 and the synthetic world 26 sectors per
+    country plus Eora's ROW entry (189 x 26 + 1 = 4915), EXIOBASE 3 49 regions x 163
+    industries (ixi) or 200 products (pxp). ``harmonized``: the system of the accounts
+    stage, regions x the 26 common sectors (Eora's ROW dropped: 4914; EXIOBASE 49 x 26).
+    """
     if source == "exiobase3":
-        return EXIOBASE_REGIONS * SECTORS_PER_SOURCE["exiobase3"]
-    countries = config["synthetic"]["countries"] if source == "synthetic" else None
-    return EORA_SECTORS * (len(countries) if countries else EORA_COUNTRIES) + 1
+        regions = EXIOBASE_REGIONS
+        sectors = EXIOBASE_SECTORS[config["exiobase3"]["system"]]
+        extra = 0
+    else:
+        countries = config["synthetic"]["countries"] if source == "synthetic" else None
+        regions = len(countries) if countries else EORA_COUNTRIES
+        sectors, extra = EORA_SECTORS, 1
+    if harmonized:
+        return regions * EORA_SECTORS
+    return regions * sectors + extra
 
 
-def mem_mb_for(copies, base_mb=400, source=None):
+def mem_mb_for(copies, base_mb=400, source=None, harmonized=False):
     """Memory request in MB: ``copies`` dense n x n float64 matrices plus ``base_mb``.
 
     Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20, rounded up to 100 MB,
-    with n from :func:`system_size` of ``source`` (default: the job's source wildcard).
+    with n from :func:`system_size` of ``source`` (default: the job's source wildcard) and
+    ``harmonized``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
+    and the small arrays. For accounts, copies = 1.5 on the harmonized n covers the one
+    n x n workspace of bri_carbon.accounts.regional_accounts, final demand of n x (regions
+    x 6 or 7 categories) values (0.23 to 0.27 n^2 with 26 sectors) and the n x regions
+    right-hand sides and solution, with margin (measured at n = 4914, 444 of 700 MB).
     """
 
     def estimate(wildcards):
-        n = system_size(source or wildcards.source)
+        n = system_size(source or wildcards.source, harmonized=harmonized)
         need = base_mb + copies * n * n * 8 / 2**20
         return int(math.ceil(need / 100.0) * 100)
 
@@ -40,6 +61,19 @@ def mem_mb_for(copies, base_mb=400, source=None):
 def result_dir(source=None, year=None):
     """results/{source}/{year} for the given values (wildcard patterns when None)."""
     return f"results/{source or '{source}'}/{year or '{year}'}"
+
+
+#: The paper's six figures (results/{source}/{year}/figures/{name}.png|pdf).
+PAPER_FIGURES = (
+    "study_area",
+    "intensity_maps",
+    "intensity_gap",
+    "flows_chord",
+    "net_exports_by_group",
+    "driven_by",
+)
+#: The paper's four tables (results/{source}/{year}/tables/{name}.csv|md|tex).
+PAPER_TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
 
 
 def all_targets():
@@ -59,4 +93,162 @@ def all_targets():
             f"{base}/tables/group_accounts.md",
             f"{base}/tables/group_accounts.tex",
         ]
+        targets += [
+            f"{base}/groups/{name}.csv" for name in ("bri_blocks", "driven_by", "headline")
+        ]
+        targets += [
+            f"{base}/figures/{name}.{ext}"
+            for name in PAPER_FIGURES
+            for ext in ("png", "pdf")
+        ]
+        targets += [
+            f"{base}/tables/{name}.{ext}"
+            for name in PAPER_TABLES
+            for ext in ("csv", "md", "tex")
+        ]
+    targets += vintage_targets()
+    return list(dict.fromkeys(targets))
+
+
+#: The command line of the main Snakemake process. Jobs inherit it through the environment
+#: (also SLURM jobs: sbatch --export=ALL), so provenance.json names the user's command, not a
+#: job's. Read by scripts/provenance.py; not a rule param, so that another command line does
+#: not trigger reruns.
+os.environ.setdefault("BRI_CARBON_COMMAND_LINE", shlex.join(sys.argv))
+
+
+def drivers_years():
+    """(base, target) of the drivers-of-change decomposition as strings, or None if unset.
+
+    Both must be configured years; otherwise the run stops with a message naming the key.
+    """
+    base, target = config["drivers"]["base"], config["drivers"]["target"]
+    if base is None and target is None:
+        return None
+    years = [int(year) for year in config["years"]]
+    if base is None or target is None or base == target or not {base, target} <= set(years):
+        raise ValueError(
+            f"config drivers: base={base}, target={target} must be two different years "
+            f"of the config key years ({years}), or both null to skip the decomposition."
+        )
+    return str(base), str(target)
+
+
+def deflator_input(wildcards):
+    """The price index table of drivers.deflator as the rule input ``deflator``, if set."""
+    deflator = config["drivers"]["deflator"]
+    return {"deflator": deflator} if deflator else {}
+
+
+def datasets_input(wildcards):
+    """The datasets table (config key datasets: versions, licenses) as input ``datasets``,
+    if the file exists."""
+    table = config.get("datasets")
+    return {"datasets": table} if table and os.path.exists(table) else {}
+
+
+def vintage_targets():
+    """Provenance per year; trends (two or more years); drivers of change (drivers.base and
+    drivers.target set); source comparisons (compare.sources lists two sources)."""
+    source = config["source"]
+    targets = [f"{result_dir(source, year)}/provenance.json" for year in config_years()]
+    if len(config_years()) > 1:
+        targets += expand(
+            "results/{source}/trends/{name}",
+            source=source,
+            name=[
+                "headline.csv",
+                "groups.csv",
+                "bri_net_export_shares.png",
+                "bri_net_export_shares.pdf",
+            ],
+        )
+    drivers = drivers_years()
+    if drivers:
+        folder = f"results/{source}/drivers/{drivers[0]}_{drivers[1]}"
+        targets += [
+            f"{folder}/{name}"
+            for name in ("effects.csv", "effects.png", "effects.pdf", "decomposition.json")
+        ]
+    if config["compare"]["sources"]:
+        first, second = config["compare"]["sources"]
+        for year in config_years():
+            folder = f"results/compare/{year}/{first}_vs_{second}"
+            targets += [f"{folder}/group_accounts.{ext}" for ext in ("csv", "md", "tex")]
     return targets
+
+
+# --- Raw upstream files per source (datasets table, local_data first) -----------------
+
+from bri_carbon import datasets as bri_datasets
+from bri_carbon import eora26_layout as bri_eora26_layout
+from bri_carbon import local_data as bri_local_data
+
+
+def upstream_dataset(source):
+    """The source's entry of the datasets table (config key datasets)."""
+    return bri_datasets.read_dataset(config["datasets"], source)
+
+
+def check_upstream_years():
+    """Stop before any job when a real-data source is asked for years it does not cover."""
+    source = config["source"]
+    if source == "synthetic":
+        return
+    dataset = upstream_dataset(source)
+    for year in config["years"]:
+        dataset.check_year(year)
+    if source == "exiobase3":
+        dataset.check_system(config["exiobase3"]["system"])
+
+
+def exiobase3_archive(year="{year}"):
+    """resources/raw/exiobase3/IOT_{year}_{system}.zip of the configured system."""
+    return f"resources/raw/exiobase3/IOT_{year}_{config['exiobase3']['system']}.zip"
+
+
+def local_copy(source, name):
+    """Rule input ``local``: the file in {local_data}/{source}/ when it is there (so that a
+    changed local file triggers a rerun); nothing otherwise (it will be downloaded)."""
+    found = bri_local_data.find_local(config["local_data"], source, name)
+    return {"local": str(found)} if found else {}
+
+
+def eora26_needs_indices(year):
+    """Whether the Eora26 archive of ``year`` lacks the label files (as real downloads do).
+
+    Looks into the retrieved or the local archive (central directory only); an archive that
+    is still to be downloaded is assumed to need indices.zip.
+    """
+    name = bri_eora26_layout.archive_name(int(year))
+    for candidate in (
+        f"resources/raw/eora26/{name}",
+        bri_local_data.find_local(config["local_data"], "eora26", name),
+    ):
+        if candidate and os.path.isfile(candidate):
+            return not bri_local_data.zip_has_members(
+                candidate, bri_eora26_layout.LABEL_FILES
+            )
+    return True
+
+
+def parse_eora26_inputs(wildcards):
+    """The Eora26-layout archive, plus indices.zip when the labels are not inside it."""
+    inputs = {"archive": f"resources/raw/{wildcards.source}/Eora26_{wildcards.year}_bp.zip"}
+    if wildcards.source == "eora26" and eora26_needs_indices(wildcards.year):
+        inputs["indices"] = "resources/raw/eora26/indices.zip"
+    return inputs
+
+
+def harmonize_tables(wildcards):
+    """Sector concordance and exchange rates, for the sources that need them (EXIOBASE)."""
+    if wildcards.source != "exiobase3":
+        return {}
+    system = config["exiobase3"]["system"]
+    return {
+        "concordance": f"config/concordance_exio3_{system}.csv",
+        "exchange_rates": config["exchange_rates"],
+    }
+
+
+check_upstream_years()

@@ -78,6 +78,8 @@ def test_diagnostics_report_zero_output_sectors(finished_run):
     # The dissolved Former USSR has no economy: all 26 of its sectors have zero output.
     assert diagnostics["zero_output_sectors"] >= 26
     assert max(diagnostics["identity_gaps"].values()) <= 1e-9
+    # Eora's ROW discrepancy, dropped by pymrio, is measured and reported.
+    assert diagnostics["source_discrepancy"]["inputs_from_row_musd"] > 0
 
 
 def test_figure_and_tables_are_written(finished_run):
