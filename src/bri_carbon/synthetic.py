@@ -156,8 +156,10 @@ _CATEGORY_SHARE = np.array([0.58, 0.02, 0.17, 0.215, 0.01, 0.005])
 _VALUE_ADDED_SHARE = np.array([0.5, 0.06, -0.02, 0.33, 0.07, 0.06])
 #: Economies that act as re-export hubs keep a non-zero "Re-export & Re-import" sector.
 _REEXPORT_HUBS = frozenset({"SGP", "HKG", "NLD", "BEL", "ARE", "MYS", "PAN"})
-#: Trade partners per importing country (the rest of the world gets no direct trade).
+#: Strongest suppliers kept per importing country.
 _PARTNERS = 30
+#: Strongest customers kept per exporting country.
+_CUSTOMERS = 12
 #: World industry CO2 in the reference year, Mt; every synthetic year is calibrated to it.
 _WORLD_INDUSTRY_MT = 30_000.0
 _REFERENCE_YEAR = 2015
@@ -235,7 +237,7 @@ def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
     active = gdp > 0
     gdp_per_capita = gdp * 1e3 / economies["population"].to_numpy(float)
 
-    partners = _partner_weights(gdp, rng)
+    partners = _partner_weights(gdp, gdp_per_capita, rng)
     import_share = _import_shares(gdp, rng)
     sector_open = np.outer(import_share, _TRADABILITY).clip(0, 0.9)  # (region, sector)
 
@@ -318,15 +320,27 @@ def _satellite_rows(co2: np.ndarray, rng: np.random.Generator) -> list[np.ndarra
     ]
 
 
-def _partner_weights(gdp: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(importer, exporter) trade weights: gravity in GDP with noise, top partners, rows sum 1."""
+def _partner_weights(
+    gdp: np.ndarray, gdp_per_capita: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """(importer, exporter) trade weights, rows summing to 1.
+
+    Gravity with noise: pull = GDP_importer^0.5 GDP_exporter, times a cost advantage of
+    low-income exporters, (income / median income)^-0.4. Each importer keeps its
+    ``_PARTNERS`` strongest suppliers and each exporter its ``_CUSTOMERS`` strongest buyers,
+    so that small economies export too (mostly to large ones), as in real trade.
+    """
     n_reg = gdp.size
-    pull = np.outer(np.ones(n_reg), gdp) * rng.lognormal(0.0, 0.8, size=(n_reg, n_reg))
+    income = np.where(gdp > 0, gdp_per_capita, np.nan)
+    advantage = np.nan_to_num((income / np.nanmedian(income)) ** -0.4)
+    pull = np.outer(np.sqrt(gdp), gdp * advantage) * rng.lognormal(0.0, 0.8, (n_reg, n_reg))
     np.fill_diagonal(pull, 0.0)
-    keep = min(_PARTNERS, max(n_reg - 1, 1))
-    if n_reg > keep + 1:
-        cutoff = -np.sort(-pull, axis=1)[:, keep - 1 : keep]
-        pull[pull < cutoff] = 0.0
+    keep = np.zeros_like(pull, dtype=bool)
+    for axis, count in ((1, _PARTNERS), (0, _CUSTOMERS)):
+        rank = min(count, max(n_reg - 1, 1))
+        cutoff = -np.sort(-pull, axis=axis).take([rank - 1], axis=axis)
+        keep |= (pull >= cutoff) & (pull > 0)
+    pull = np.where(keep, pull, 0.0)
     totals = pull.sum(axis=1, keepdims=True)
     return np.divide(pull, totals, out=np.zeros_like(pull), where=totals > 0)
 
