@@ -8,11 +8,9 @@ from bri_carbon import decompose, figure_maps, figures, grouping, logs, maps
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    boundaries = maps.read_boundaries(
-        Path(smk.input.boundaries), maps.read_iso3_fixes(Path(smk.input.iso3_fixes))
+    boundaries = maps.boundaries_for(
+        Path(smk.input.boundaries), Path(smk.input.iso3_fixes), regions, "study area"
     )
-    _, missing = maps.join_regions(boundaries, regions)
-    maps.log_missing(missing, regions, "study area")
     accounts = decompose.read_accounts(Path(smk.input.accounts), "region")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     fig = figure_maps.study_area(

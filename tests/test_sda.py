@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import accounts, harmonized, sda
+from bri_carbon import accounts, decompose, harmonized, sda
 from bri_carbon.errors import AccountingIdentityError, WorkflowInputError
 
 from .systems import identity_regions, random_system
@@ -87,7 +87,7 @@ def test_end_points_are_the_embodied_flows_and_effects_sum_exactly():
     gap = (table[effect_columns].sum(axis=1) - table["change_mt"]).abs()
     assert (gap <= 1e-9 * table[["base_mt", "target_mt"]].abs().max(axis=1)).all()
     blocks = table[table["kind"] == "block"]
-    assert list(blocks["quantity"]) == list(sda.BLOCKS)
+    assert list(blocks["quantity"]) == list(decompose.BLOCKS)
     assert blocks["target_mt"].sum() == pytest.approx(result.target.sum(), rel=1e-12)
     consumption = table[table["kind"] == "consumption"].set_index("quantity")
     np.testing.assert_allclose(

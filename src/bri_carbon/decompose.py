@@ -82,6 +82,23 @@ def check_groups(groups: Sequence[str], regions: pd.DataFrame, key: str) -> None
         )
 
 
+def block_masks(
+    origin_bri: np.ndarray, destination_bri: np.ndarray, same_region: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Boolean origin x destination masks of the five :data:`BLOCKS` (they partition all flows).
+
+    ``origin_bri`` (r, 1) and ``destination_bri`` (1, r): BRI flags of the rows and columns;
+    ``same_region`` (r, r): true where origin and destination are the same region.
+    """
+    return {
+        BLOCKS[0]: origin_bri & destination_bri & same_region,
+        BLOCKS[1]: origin_bri & destination_bri & ~same_region,
+        BLOCKS[2]: origin_bri & ~destination_bri,
+        BLOCKS[3]: ~origin_bri & destination_bri,
+        BLOCKS[4]: ~origin_bri & ~destination_bri,
+    }
+
+
 def bri_blocks(flows: pd.DataFrame, bri: pd.Series) -> pd.DataFrame:
     """Split the flow matrix into the five BRI blocks of :data:`BLOCKS`.
 
@@ -95,13 +112,7 @@ def bri_blocks(flows: pd.DataFrame, bri: pd.Series) -> pd.DataFrame:
     destination_bri = bri.loc[flows.columns].to_numpy()[None, :]
     same = flows.index.to_numpy()[:, None] == flows.columns.to_numpy()[None, :]
     values = flows.to_numpy(dtype=float)
-    masks = {
-        "BRI domestic": origin_bri & destination_bri & same,
-        "BRI to BRI across borders": origin_bri & destination_bri & ~same,
-        "BRI to non-BRI": origin_bri & ~destination_bri,
-        "non-BRI to BRI": ~origin_bri & destination_bri,
-        "non-BRI to non-BRI": ~origin_bri & ~destination_bri,
-    }
+    masks = block_masks(origin_bri, destination_bri, same)
     co2 = pd.Series({block: float(values[masks[block]].sum()) for block in BLOCKS}, name="co2_mt")
     world = float(values.sum())
     share = co2 / world * 100.0 if world > 0 else co2 * np.nan

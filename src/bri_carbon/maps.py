@@ -139,6 +139,16 @@ def log_missing(missing: list[str], regions: pd.DataFrame, purpose: str) -> None
         log.info("%s: every region has a polygon", purpose)
 
 
+def boundaries_for(
+    shp_path: Path, iso3_fixes_path: Path, regions: pd.DataFrame, purpose: str
+) -> Boundaries:
+    """Read the boundaries with their ISO3 fixes and log the regions they cannot draw."""
+    boundaries = read_boundaries(shp_path, read_iso3_fixes(iso3_fixes_path))
+    _, missing = join_regions(boundaries, regions)
+    log_missing(missing, regions, purpose)
+    return boundaries
+
+
 def draw_countries(
     ax: Axes,
     boundaries: Boundaries,

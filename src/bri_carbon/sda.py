@@ -45,21 +45,13 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from bri_carbon import embodied, figures, harmonized
+from bri_carbon.decompose import block_masks
 from bri_carbon.errors import AccountingIdentityError, WorkflowInputError
 
 log = logging.getLogger(__name__)
 
 #: The factors of E[o, d], in the order of the effect columns.
 FACTORS = ("intensity", "leontief", "mix", "level")
-
-#: The five blocks of flows between BRI and other regions; they add up to all flows.
-BLOCKS = (
-    "BRI domestic",
-    "BRI to BRI across borders",
-    "BRI to non-BRI",
-    "non-BRI to BRI",
-    "non-BRI to non-BRI",
-)
 
 
 @dataclass(frozen=True)
@@ -241,7 +233,8 @@ def quantity_masks(
     ``regions``: the grouping table indexed by region code with ``bri`` and ``group``;
     ``order``: the region codes of the flow matrices. Keys are (kind, name): kind
     ``consumption`` (all flows into the group's regions: the industry part of its CBA), in
-    the order of the grouping file, and ``block`` (the five :data:`BLOCKS`).
+    the order of the grouping file, and ``block`` (the five blocks of
+    :data:`bri_carbon.decompose.BLOCKS`).
     """
     table = regions.loc[list(order)]
     bri = table["bri"].to_numpy(dtype=bool)
@@ -251,12 +244,8 @@ def quantity_masks(
     for group in (g for g in dict.fromkeys(regions["group"]) if g in present):
         destination = (table["group"] == group).to_numpy()
         masks["consumption", group] = np.broadcast_to(destination[None, :], same.shape).copy()
-    origin_bri, destination_bri = bri[:, None], bri[None, :]
-    masks["block", BLOCKS[0]] = origin_bri & destination_bri & same
-    masks["block", BLOCKS[1]] = origin_bri & destination_bri & ~same
-    masks["block", BLOCKS[2]] = origin_bri & ~destination_bri
-    masks["block", BLOCKS[3]] = ~origin_bri & destination_bri
-    masks["block", BLOCKS[4]] = ~origin_bri & ~destination_bri
+    for block, mask in block_masks(bri[:, None], bri[None, :], same).items():
+        masks["block", block] = mask
     return masks
 
 
