@@ -240,6 +240,13 @@ def parse_eora26_inputs(wildcards):
     return inputs
 
 
+def raw_inputs(wildcards):
+    """The raw upstream files of one source and year (as the parse rules read them)."""
+    if wildcards.source == "exiobase3":
+        return {"archive": exiobase3_archive(wildcards.year)}
+    return parse_eora26_inputs(wildcards)
+
+
 def harmonize_tables(wildcards):
     """Sector concordance and exchange rates, for the sources that need them (EXIOBASE)."""
     if wildcards.source != "exiobase3":

@@ -4,6 +4,7 @@
 rule provenance:
     input:
         unpack(datasets_input),
+        unpack(raw_inputs),
         dataset="resources/harmonized/{source}/{year}.nc",
     output:
         provenance=report(
