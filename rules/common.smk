@@ -181,6 +181,7 @@ def vintage_targets():
 # --- Raw upstream files per source (datasets table, local_data first) -----------------
 
 from bri_carbon import datasets as bri_datasets
+from bri_carbon import errors as bri_errors
 from bri_carbon import eora26_layout as bri_eora26_layout
 from bri_carbon import local_data as bri_local_data
 
@@ -258,4 +259,16 @@ def harmonize_tables(wildcards):
     }
 
 
+def check_local_data():
+    """Config key local_data, when set, must name an existing folder."""
+    folder = config["local_data"]
+    if folder and not os.path.isdir(folder):
+        raise bri_errors.WorkflowInputError(
+            f"config key local_data names {folder!r}, which is not a folder. Create it and "
+            "put the upstream files in {local_data}/eora26/ or {local_data}/exiobase3/, or "
+            "set local_data: null to download them."
+        )
+
+
 check_upstream_years()
+check_local_data()

@@ -17,7 +17,9 @@ import hashlib
 import io
 import json
 import secrets
+import sys
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -347,7 +349,9 @@ class FakeUpstream:
     """Behaviour and request log of the fake upstream server.
 
     ``files``: path -> bytes. ``fail_first``: path -> HTTP statuses answered before the file.
-    ``cut_first``: path -> number of responses cut after half of the body. ``protected``:
+    ``cut_first``: path -> number of responses cut after half of the body. ``stall_first``:
+    path -> number of requests answered only after ``stall_seconds`` (to provoke client
+    timeouts). ``protected``:
     paths that need the login cookie (401 without it). ``accounts``: email -> password for
     ``POST /login`` (form fields ``email``/``pass``); a wrong password gets ``deny_status``
     (401) or, with ``deny_status=200``, a page saying "Sorry, wrong password provided".
@@ -356,6 +360,8 @@ class FakeUpstream:
     files: dict[str, bytes] = field(default_factory=dict)
     fail_first: dict[str, list[int]] = field(default_factory=dict)
     cut_first: dict[str, int] = field(default_factory=dict)
+    stall_first: dict[str, int] = field(default_factory=dict)
+    stall_seconds: float = 1.0
     protected: set[str] = field(default_factory=set)
     accounts: dict[str, str] = field(default_factory=dict)
     deny_status: int = 401
@@ -423,6 +429,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("Cookie") or ""
         ):
             return self._send(401, b"login first")
+        if upstream.stall_first.get(path, 0) > 0:
+            upstream.stall_first[path] -= 1
+            time.sleep(upstream.stall_seconds)
         failures = upstream.fail_first.get(path)
         if failures:
             return self._send(failures.pop(0), b"busy")
@@ -452,12 +461,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(part)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Ignores clients that hang up early (timeouts provoked on purpose)."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+            super().handle_error(request, client_address)
+
+
 class UpstreamServer:
     """Context manager running :class:`FakeUpstream` on 127.0.0.1 in a thread."""
 
     def __init__(self, upstream: FakeUpstream) -> None:
         self.upstream = upstream
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.httpd.upstream = upstream  # type: ignore[attr-defined]
         self.httpd.daemon_threads = True
         upstream.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"

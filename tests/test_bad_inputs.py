@@ -194,6 +194,7 @@ def workflow_copy(tmp_path_factory) -> Path:
         ("years=[]", "years"),
         ("years=[1850]", "1850"),
         ("identity_rtol=0", "identity_rtol"),
+        ("local_data=/no/such/folder", "local_data names '/no/such/folder', which is not a folder"),
     ],
 )
 def test_bad_config_is_rejected_before_any_job(workflow_copy, override, named):

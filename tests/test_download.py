@@ -120,6 +120,23 @@ def test_retries_are_bounded(tmp_path, payload):
     assert not (tmp_path / "a.zip").exists()
 
 
+def test_timeout_then_success_is_retried(tmp_path, payload):
+    upstream = FakeUpstream(files={"/a.zip": payload}, stall_first={"/a.zip": 1})
+    quick = download.DownloadSettings(retries=2, timeout=0.3, backoff=0.01, chunk_bytes=16_384)
+    with UpstreamServer(upstream):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", md5=md5_of(payload), settings=quick)
+    assert len(upstream.requests_for("/a.zip")) == 2
+    assert (tmp_path / "a.zip").read_bytes() == payload
+
+
+def test_persistent_timeouts_give_a_clear_error(tmp_path, payload):
+    upstream = FakeUpstream(files={"/a.zip": payload}, stall_first={"/a.zip": 10})
+    quick = download.DownloadSettings(retries=1, timeout=0.3, backoff=0.01, chunk_bytes=16_384)
+    with UpstreamServer(upstream), pytest.raises(download.DownloadError, match="2 attempts"):
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", settings=quick)
+    assert not (tmp_path / "a.zip").exists()
+
+
 def test_not_found_fails_without_retry(tmp_path):
     upstream = FakeUpstream()
     with UpstreamServer(upstream), pytest.raises(download.DownloadError, match="HTTP 404"):
