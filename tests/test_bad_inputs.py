@@ -210,8 +210,11 @@ def test_bad_config_is_rejected_before_any_job(workflow_copy, override, named):
 # 15. Two runs in one folder: the second is refused by Snakemake's lock.
 def test_second_concurrent_run_is_refused(workflow_copy):
     executable = Path(sys.executable).with_name("snakemake")
+    # The first run makes the tiny world's accounts (four jobs, some seconds): long enough
+    # to hold the lock while the second starts, short enough for the suite.
+    target = "results/synthetic/2015/accounts.csv"
     first = subprocess.Popen(
-        [str(executable), "--cores", "1", "--configfile", "config/tiny.yaml"],
+        [str(executable), target, "--cores", "1", "--configfile", "config/tiny.yaml"],
         cwd=workflow_copy,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -223,7 +226,7 @@ def test_second_concurrent_run_is_refused(workflow_copy):
             time.sleep(0.1)
         assert first.poll() is None, "the first run ended before the second could start"
         second = snakemake(
-            workflow_copy, "--cores", "1", "--configfile", "config/tiny.yaml", check=False
+            workflow_copy, target, "--cores", "1", "--configfile", "config/tiny.yaml", check=False
         )
         assert second.returncode != 0
         assert "cannot be locked" in second.stdout + second.stderr
