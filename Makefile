@@ -9,12 +9,14 @@ UV_VERSION := 0.13.9
 
 .PHONY: run test test-slurm lint report clean
 
-# uv installs the locked set in seconds; pip only bootstraps it.
+# uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
+# install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 run: $(STAMP)
