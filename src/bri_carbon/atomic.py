@@ -10,6 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def default_mode(directory: bool = False) -> int:
+    """Permission bits a new file (or folder) gets from the process umask.
+
+    Temporary names are created private (mode 0600/0700); outputs get these ordinary bits
+    before they are renamed, so that collaborators on a cluster can read them.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; rename it to ``target`` on success.
@@ -26,6 +37,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, default_mode())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

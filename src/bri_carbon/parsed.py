@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pymrio
 
+from bri_carbon.atomic import default_mode
 from bri_carbon.errors import WorkflowInputError
 
 
@@ -25,6 +26,7 @@ def save(system: pymrio.IOSystem, folder: Path) -> None:
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f"_{folder.name}_partial_"))
     try:
         system.save_all(tmp, table_format="parquet")
+        tmp.chmod(default_mode(directory=True))
         if folder.exists():
             shutil.rmtree(folder)
         tmp.rename(folder)
