@@ -190,6 +190,7 @@ def test_bad_password_fails_fast_with_a_clear_message(workdir, tmp_path, monkeyp
 def test_missing_file_without_network_names_file_and_folder(workdir, tmp_path):
     with UpstreamServer(FakeUpstream()) as upstream:
         closed = upstream.url  # nothing listens here after the block
+    (tmp_path / "mrio").mkdir()  # the folder exists, the file is missing
     config = _config(
         workdir,
         "exio_offline.yaml",
