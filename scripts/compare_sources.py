@@ -1,20 +1,16 @@
 """Rule compare_sources: group accounts of one year from two sources, side by side."""
 
-import pandas as pd
+from pathlib import Path
 
 from bri_carbon import compare, logs, tables
-
-
-def _group_accounts(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path, index_col="group", keep_default_na=False)
-    frame["bri"] = frame["bri"].astype(str).str.lower() == "true"
-    return frame
 
 
 def main(smk) -> None:
     names = (smk.wildcards.source_a, smk.wildcards.source_b)
     table = compare.side_by_side(
-        _group_accounts(smk.input.accounts_a), _group_accounts(smk.input.accounts_b), names
+        tables.read_accounts(Path(smk.input.accounts_a), "group"),
+        tables.read_accounts(Path(smk.input.accounts_b), "group"),
+        names,
     )
     caption = (
         f"Group accounts {smk.wildcards.year}: {names[0]} vs {names[1]}, relative difference "

@@ -8,9 +8,9 @@ from bri_carbon import decompose, grouping, logs, tables
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    region_accounts = decompose.read_accounts(Path(smk.input.accounts), "region")
-    group_accounts = decompose.read_accounts(Path(smk.input.group_accounts), "group")
-    flows = decompose.read_flows(Path(smk.input.flows))
+    region_accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
+    flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
     decompose.check_groups(smk.params.driver_groups, regions, "headline.driver_groups")
     decompose.check_groups(smk.params.developed_groups, regions, "headline.developed_groups")

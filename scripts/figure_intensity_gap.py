@@ -3,11 +3,11 @@
 import json
 from pathlib import Path
 
-from bri_carbon import decompose, figures, logs
+from bri_carbon import figures, logs, tables
 
 
 def main(smk) -> None:
-    group_accounts = decompose.read_accounts(Path(smk.input.accounts), "group")
+    group_accounts = tables.read_accounts(Path(smk.input.accounts), "group")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     fig = figures.intensity_gap(
         group_accounts,

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from bri_carbon import decompose, figure_maps, figures, grouping, logs, maps
+from bri_carbon import figure_maps, figures, grouping, logs, maps, tables
 
 
 def main(smk) -> None:
@@ -11,7 +11,7 @@ def main(smk) -> None:
     boundaries = maps.boundaries_for(
         Path(smk.input.boundaries), Path(smk.input.iso3_fixes), regions, "intensity maps"
     )
-    accounts = decompose.read_accounts(Path(smk.input.accounts), "region")
+    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     fig = figure_maps.intensity_maps(
         boundaries, accounts, smk.wildcards.source, int(smk.wildcards.year), meta["synthetic"]

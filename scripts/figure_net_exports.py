@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import decompose, figures, logs
+from bri_carbon import figures, logs, tables
 
 
 def main(smk) -> None:
-    group_accounts = decompose.read_accounts(Path(smk.input.accounts), "group")
+    group_accounts = tables.read_accounts(Path(smk.input.accounts), "group")
     headline = pd.read_csv(smk.input.headline, index_col="statistic")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     region_share = headline.loc["bri_share_of_positive_net_exports_regions"]

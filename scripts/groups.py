@@ -2,15 +2,13 @@
 
 from pathlib import Path
 
-import pandas as pd
-
 from bri_carbon import accounts, grouping, logs, tables
 
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    region_accounts = pd.read_csv(smk.input.accounts, index_col="region", keep_default_na=False)
-    flows = tables.flows_wide(pd.read_csv(smk.input.flows, keep_default_na=False))
+    region_accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
     summed = grouping.group_accounts(region_accounts, regions)
     summed = accounts.with_intensities(

@@ -7,7 +7,7 @@ from bri_carbon import decompose, logs, tables
 
 
 def main(smk) -> None:
-    group_accounts = decompose.read_accounts(Path(smk.input.accounts), "group")
+    group_accounts = tables.read_accounts(Path(smk.input.accounts), "group")
     ratios = decompose.intensity_ratios(
         group_accounts, smk.params.production_denominator, smk.params.consumption_denominator
     )

@@ -3,12 +3,12 @@
 import json
 from pathlib import Path
 
-from bri_carbon import decompose, logs, tables
+from bri_carbon import logs, tables
 
 
 def main(smk) -> None:
-    group_accounts = decompose.read_accounts(Path(smk.input.accounts), "group")
-    flows = decompose.read_flows(Path(smk.input.flows))
+    group_accounts = tables.read_accounts(Path(smk.input.accounts), "group")
+    flows = tables.read_flows(Path(smk.input.flows))
     order = list(group_accounts.index)
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     caption = tables.table_caption(

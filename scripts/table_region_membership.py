@@ -3,12 +3,12 @@
 import json
 from pathlib import Path
 
-from bri_carbon import decompose, grouping, logs, tables
+from bri_carbon import grouping, logs, tables
 
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    accounts = decompose.read_accounts(Path(smk.input.accounts), "region")
+    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     caption = tables.table_caption(
         "Region membership of the groups",

@@ -8,16 +8,11 @@ import pandas as pd
 from bri_carbon import figures, logs, tables, trends
 
 
-def _group_accounts(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path, index_col="group", keep_default_na=False)
-    frame["bri"] = frame["bri"].astype(str).str.lower() == "true"
-    return frame
-
-
 def main(smk) -> None:
     years = [int(year) for year in smk.params.years]
     accounts = {
-        year: _group_accounts(path) for year, path in zip(years, smk.input.accounts, strict=True)
+        year: tables.read_accounts(Path(path), "group")
+        for year, path in zip(years, smk.input.accounts, strict=True)
     }
     flows = {
         year: pd.read_csv(path, keep_default_na=False)

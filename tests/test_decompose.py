@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bri_carbon import decompose
+from bri_carbon import decompose, tables
 from bri_carbon.errors import WorkflowInputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -170,7 +170,7 @@ def test_read_accounts_keeps_namibia(tmp_path):
         "NA,Namibia,false,Rest of world,3.5,\n"
         "CHN,China,true,East Asia,10,0.5\n"
     )
-    accounts = decompose.read_accounts(path)
+    accounts = tables.read_accounts(path)
     assert list(accounts.index) == ["NA", "CHN"]
     assert accounts["bri"].tolist() == [False, True]
     assert math.isnan(accounts.loc["NA", "production_intensity_kg_per_usd"])

@@ -40,36 +40,6 @@ BLOCKS = (
 PAPER_VALUE_COLUMNS = ("finding", "statistic", "paper_value", "unit", "paper_statement", "citation")
 
 
-def read_accounts(path: Path, index: str = "region") -> pd.DataFrame:
-    """Read ``accounts.csv`` (``index="region"``) or ``groups/accounts.csv`` (``"group"``).
-
-    Codes are kept verbatim (Namibia's ``NA`` is not a missing value); ``bri`` becomes bool
-    and every account column numeric (empty cells, e.g. the intensity of a region without
-    value added, become NaN).
-    """
-    try:
-        frame = pd.read_csv(path, index_col=index, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read accounts {path}: {err}") from err
-    text_columns = {"name", "group", "bri"}
-    for column in frame.columns:
-        if column not in text_columns:
-            frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
-    frame["bri"] = frame["bri"].str.lower() == "true"
-    return frame
-
-
-def read_flows(path: Path) -> pd.DataFrame:
-    """Read a long flow file (``origin,destination,co2_mt``) as an origin x destination
-    matrix (Mt CO2), codes kept verbatim."""
-    try:
-        long = pd.read_csv(path, dtype={"origin": str, "destination": str}, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read flows {path}: {err}") from err
-    wide = long.pivot(index="origin", columns="destination", values="co2_mt")
-    return wide.astype(float)
-
-
 def check_groups(groups: Sequence[str], regions: pd.DataFrame, key: str) -> None:
     """Every configured group must be a group of the grouping file; raise naming ``key``."""
     if not groups:

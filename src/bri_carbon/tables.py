@@ -7,10 +7,13 @@ floats with a fixed format, booleans as ``true``/``false``.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from bri_carbon.atomic import atomic_path, write_text
+from bri_carbon.errors import WorkflowInputError
 
 FLOAT_FORMAT = "%.12g"
 
@@ -38,9 +41,34 @@ def flows_long(flows: pd.DataFrame, value: str = "co2_mt") -> pd.DataFrame:
     return long.sort_values(["origin", "destination"], kind="stable").reset_index(drop=True)
 
 
-def flows_wide(long: pd.DataFrame, value: str = "co2_mt") -> pd.DataFrame:
-    """Inverse of :func:`flows_long`."""
-    return long.pivot(index="origin", columns="destination", values=value)
+def read_accounts(path: Path, index: str = "region") -> pd.DataFrame:
+    """Read ``accounts.csv`` (``index="region"``) or ``groups/accounts.csv`` (``"group"``).
+
+    Codes are kept verbatim (Namibia's ``NA`` is not a missing value); ``bri`` becomes bool
+    and every account column numeric (empty cells, e.g. the intensity of a region without
+    value added, become NaN).
+    """
+    try:
+        frame = pd.read_csv(path, index_col=index, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read accounts {path}: {err}") from err
+    text_columns = {"name", "group", "bri"}
+    for column in frame.columns:
+        if column not in text_columns:
+            frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+    frame["bri"] = frame["bri"].str.lower() == "true"
+    return frame
+
+
+def read_flows(path: Path) -> pd.DataFrame:
+    """Read a long flow file (``origin,destination,co2_mt``) as an origin x destination
+    matrix (Mt CO2), codes kept verbatim."""
+    try:
+        long = pd.read_csv(path, dtype={"origin": str, "destination": str}, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read flows {path}: {err}") from err
+    wide = long.pivot(index="origin", columns="destination", values="co2_mt")
+    return wide.astype(float)
 
 
 def _formatted(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
