@@ -11,6 +11,7 @@ rule accounts:
         diagnostics="results/{source}/{year}/diagnostics.json",
     params:
         rtol=config["identity_rtol"],
+        precision=config["leontief_precision"],
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:
@@ -19,7 +20,7 @@ rule accounts:
         "benchmarks/accounts/{source}_{year}.tsv"
     threads: 2
     resources:
-        mem_mb=mem_mb_for(1.5, harmonized=True),
+        mem_mb=mem_mb_for(1.0, harmonized=True),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"

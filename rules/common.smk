@@ -44,10 +44,10 @@ def mem_mb_for(copies, base_mb=400, source=None, harmonized=False):
     Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20, rounded up to 100 MB,
     with n from :func:`system_size` of ``source`` (default: the job's source wildcard) and
     ``harmonized``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
-    and the small arrays. For accounts, copies = 1.5 on the harmonized n covers the one
-    n x n workspace of bri_carbon.accounts.regional_accounts, final demand of n x (regions
-    x 6 or 7 categories) values (0.23 to 0.27 n^2 with 26 sectors) and the n x regions
-    right-hand sides and solution, with margin (measured at n = 4914, 444 of 700 MB).
+    and the small arrays. For accounts, copies = 1 on the harmonized n covers the one n x n
+    matrix of bri_carbon.accounts.regional_accounts: float64 when leontief_precision is
+    float64 or the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks
+    of 16 MB and the n x regions arrays (final demand, solution, residual) fit in base_mb.
     """
 
     def estimate(wildcards):

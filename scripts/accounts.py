@@ -3,20 +3,25 @@
 import json
 from pathlib import Path
 
-from bri_carbon import accounts, atomic, grouping, harmonized, logs, tables
+from bri_carbon import accounts, atomic, grouping, intensities, logs, tables
+from bri_carbon.account_inputs import open_account_inputs
 
 
 def main(smk) -> None:
-    dataset = harmonized.read(Path(smk.input.dataset), lazy=True)
     regions = grouping.read_regions(Path(smk.input.regions))
-    grouping.check_coverage(regions, list(dataset["region"].to_numpy()), Path(smk.input.regions))
-    result = accounts.regional_accounts(dataset, rtol=float(smk.params.rtol))
-    frame = accounts.with_intensities(
-        result.accounts, smk.params.production_denominator, smk.params.consumption_denominator
+    with open_account_inputs(Path(smk.input.dataset)) as inputs:
+        grouping.check_coverage(regions, list(inputs.regions), Path(smk.input.regions))
+        result = accounts.regional_accounts(
+            inputs, rtol=float(smk.params.rtol), precision=smk.params.precision
+        )
+    frame = intensities.with_intensities(
+        tables.accounts_frame(result),
+        smk.params.production_denominator,
+        smk.params.consumption_denominator,
     )
     frame = grouping.label_regions(frame, regions).sort_index()
     tables.write_csv(frame, smk.output.accounts)
-    tables.write_csv(tables.flows_long(result.flows), smk.output.flows, index=False)
+    tables.write_csv(tables.flows_long(tables.flows_frame(result)), smk.output.flows, index=False)
     atomic.write_text(
         smk.output.diagnostics, json.dumps(result.diagnostics, indent=2, sort_keys=True) + "\n"
     )

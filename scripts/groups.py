@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bri_carbon import accounts, grouping, logs, tables
+from bri_carbon import grouping, intensities, logs, tables
 
 
 def main(smk) -> None:
@@ -11,7 +11,7 @@ def main(smk) -> None:
     flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
     summed = grouping.group_accounts(region_accounts, regions)
-    summed = accounts.with_intensities(
+    summed = intensities.with_intensities(
         summed, smk.params.production_denominator, smk.params.consumption_denominator
     )
     tables.write_csv(summed, smk.output.accounts)

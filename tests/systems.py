@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pymrio
+import xarray as xr
+
+from bri_carbon import accounts, harmonized
+from bri_carbon.account_inputs import AccountInputs, open_account_inputs
 
 
 def random_system(
@@ -56,3 +66,20 @@ def random_system(
 def identity_regions(regions: list[str]) -> pd.Series:
     """A region mapping that keeps every code."""
     return pd.Series(regions, index=regions)
+
+
+@contextmanager
+def written_inputs(dataset: xr.Dataset) -> Iterator[AccountInputs]:
+    """The accounts' inputs of ``dataset``, through its netCDF file in a temporary folder
+    (the path the accounts rule takes)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "harmonized.nc"
+        harmonized.write(dataset, path)
+        with open_account_inputs(path) as inputs:
+            yield inputs
+
+
+def regional_accounts_of(dataset: xr.Dataset, **options: Any) -> accounts.RegionalAccounts:
+    """:func:`bri_carbon.accounts.regional_accounts` of ``dataset`` via its netCDF file."""
+    with written_inputs(dataset) as inputs:
+        return accounts.regional_accounts(inputs, **options)

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import accounts, compare, grouping, harmonized
+from bri_carbon import compare, grouping, harmonized, intensities, tables
 from bri_carbon.errors import WorkflowInputError
 
-from .systems import identity_regions, random_system
+from .systems import identity_regions, random_system, regional_accounts_of
 from .workflow import snakemake
 
 REGIONS = ["CHN", "IND", "USA", "DEU"]
@@ -31,10 +31,10 @@ def _group_accounts(seed: int) -> pd.DataFrame:
         regions=identity_regions(REGIONS),
         sectors=("Agriculture", "Industry"),
     )
-    regional = accounts.with_intensities(
-        accounts.regional_accounts(dataset).accounts, "value_added", "final_demand"
+    regional = intensities.with_intensities(
+        tables.accounts_frame(regional_accounts_of(dataset)), "value_added", "final_demand"
     )
-    return accounts.with_intensities(
+    return intensities.with_intensities(
         grouping.group_accounts(regional, GROUPING), "value_added", "final_demand"
     )
 

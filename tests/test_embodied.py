@@ -26,17 +26,21 @@ def test_miller_blair_output_and_leontief_inverse():
     np.testing.assert_allclose(columns, MB_L, atol=5e-5)
 
 
-def test_miller_blair_emissions_split_by_destination():
+@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+def test_miller_blair_emissions_split_by_destination(precision):
     f = np.array([10.0, 40.0])  # emissions of each sector
     Y = np.array([[350.0, 0.0], [0.0, 1700.0]])  # two destinations, one sector each
-    result = embodied.embodied_emissions(MB_Z.copy(), Y, f, ["1", "2"])
+    result = embodied.embodied_emissions(
+        embodied.array_row_blocks(MB_Z), Y, f, ["1", "2"], precision
+    )
     L = np.linalg.inv(np.eye(2) - MB_Z / MB_X)
     expected = (f / MB_X)[:, None] * (L @ Y)
     np.testing.assert_allclose(result.by_destination, expected, rtol=1e-12)
     np.testing.assert_allclose(result.by_destination.sum(axis=1), f, rtol=1e-12)
 
 
-def test_matches_pymrio_calc_all_regional_accounts():
+@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+def test_matches_pymrio_calc_all_regional_accounts(precision):
     regions, sectors = ["AAA", "BBB", "CCC"], ["s1", "s2", "s3", "s4"]
     system = random_system(regions, sectors, seed=3)
     reference = random_system(regions, sectors, seed=3)
@@ -44,7 +48,11 @@ def test_matches_pymrio_calc_all_regional_accounts():
     Y_reg = system.Y.T.groupby(level="region", sort=False).sum().T
     f = system.co2.F.to_numpy().ravel()
     labels = [f"{r}/{s}" for r, s in system.Z.index]
-    result = embodied.embodied_emissions(system.Z.to_numpy().copy(), Y_reg.to_numpy(), f, labels)
+    Z = system.Z.to_numpy()
+    result = embodied.embodied_emissions(
+        embodied.array_row_blocks(Z, rows=5), Y_reg.to_numpy(), f, labels, precision
+    )
+    assert result.solve.precision == precision and not result.solve.fell_back
     node = pd.DataFrame(result.by_destination, index=system.Z.index, columns=Y_reg.columns)
     flows = node.groupby(level="region", sort=False).sum()
     household = system.co2.F_Y.T.groupby(level="region", sort=False).sum().iloc[:, 0]
@@ -69,7 +77,7 @@ def test_zero_output_sector_is_reported_not_divided():
     Z = np.array([[0.0, 10.0, 0.0], [5.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     Y = np.array([[50.0], [40.0], [0.0]])
     f = np.array([1.0, 2.0, 7.0])
-    result = embodied.embodied_emissions(Z, Y, f, ["a", "b", "c"])
+    result = embodied.embodied_emissions(embodied.array_row_blocks(Z), Y, f, ["a", "b", "c"])
     assert result.lost.tolist() == [False, False, True]
     assert np.isfinite(result.by_destination).all()
     np.testing.assert_allclose(result.by_destination.sum(axis=1), [1.0, 2.0, 0.0])
@@ -79,10 +87,87 @@ def test_negative_output_is_an_error_naming_the_sector():
     Z = np.array([[0.0, 1.0], [1.0, 0.0]])
     Y = np.array([[-5.0], [3.0]])
     with pytest.raises(WorkflowInputError, match=r"negative total output.*AAA / farming"):
-        embodied.embodied_emissions(Z, Y, np.ones(2), ["AAA / farming", "AAA / steel"])
+        embodied.embodied_emissions(
+            embodied.array_row_blocks(Z), Y, np.ones(2), ["AAA / farming", "AAA / steel"]
+        )
 
 
 def test_unproductive_column_is_an_error_naming_the_sector():
     A = np.array([[0.5, 0.6], [0.1, 0.5]])  # column sums 0.6 and 1.1
     with pytest.raises(WorkflowInputError, match=r"singular or nearly so.*BBB / steel"):
-        embodied.check_productive(A, ["AAA / farming", "BBB / steel"])
+        embodied.check_productive(A.sum(axis=0), ["AAA / farming", "BBB / steel"])
+
+
+def _two_sector_loop(gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Z and Y of two sectors that sell 1 - gap of their output to each other (x = 1), so
+    that I - A has determinant about 2 gap: the smaller the gap, the worse the condition."""
+    Z = np.array([[0.0, 1.0 - gap], [1.0 - gap, 0.0]])
+    Y = np.array([[gap, 0.0], [0.0, gap]])
+    return Z, Y
+
+
+def test_mixed_precision_equals_float64_on_a_larger_system():
+    regions, sectors = [f"R{i}" for i in range(12)], [f"s{j}" for j in range(15)]
+    system = random_system(regions, sectors, seed=11)
+    Z = system.Z.to_numpy()
+    Y_reg = system.Y.T.groupby(level="region", sort=False).sum().T.to_numpy()
+    f = system.co2.F.to_numpy().ravel()
+    labels = [f"{r}/{s}" for r, s in system.Z.index]
+    results = {
+        precision: embodied.embodied_emissions(
+            embodied.array_row_blocks(Z, rows=37), Y_reg, f, labels, precision
+        )
+        for precision in embodied.PRECISIONS
+    }
+    mixed = results["mixed"].solve
+    assert mixed.precision == "mixed" and mixed.steps >= 1 and not mixed.fell_back
+    assert mixed.estimated_relative_error <= embodied.REFINED_TOLERANCE
+    expected = results["float64"].by_destination
+    scale = np.abs(expected).max(axis=0)
+    worst = (np.abs(results["mixed"].by_destination - expected).max(axis=0) / scale).max()
+    assert worst <= 1e-12
+
+
+@pytest.mark.parametrize(
+    ("gap", "message"),
+    [
+        (3e-8, "near-zero pivots"),  # 1 - gap rounds to 1 in float32: singular there
+        (2e-7, "did not reach"),  # each correction shrinks by only about 0.13
+    ],
+)
+def test_mixed_precision_falls_back_to_float64_on_ill_conditioned_systems(gap, message, caplog):
+    Z, Y = _two_sector_loop(gap)
+    f = np.array([2.0, 3.0])
+    with caplog.at_level("WARNING", logger="bri_carbon.embodied"):
+        result = embodied.embodied_emissions(embodied.array_row_blocks(Z), Y, f, ["a", "b"])
+    assert message in caplog.text
+    assert result.solve.precision == "float64" and result.solve.fell_back
+    reference = embodied.embodied_emissions(
+        embodied.array_row_blocks(Z), Y, f, ["a", "b"], "float64"
+    )
+    np.testing.assert_array_equal(result.by_destination, reference.by_destination)
+    # x = 1 and each sector's emissions are split between the two destinations.
+    np.testing.assert_allclose(result.by_destination.sum(axis=1), f, rtol=1e-6)
+
+
+def test_refinement_stops_when_corrections_do_not_shrink_by_half(caplog):
+    """Factors of 3 (I - A) instead of I - A: the error shrinks by 2/3 per step."""
+    A = np.array([[0.1, 0.2], [0.3, 0.1]])
+    Z, rhs = A.copy(), np.array([[1.0], [2.0]])  # x = 1: Z = A
+    factors = embodied._factorize_(3.0 * (np.eye(2) - A))
+    solution = factors.solve(rhs)
+    with caplog.at_level("WARNING", logger="bri_carbon.embodied"):
+        refined = embodied._refine(embodied.array_row_blocks(Z), factors, np.ones(2), rhs, solution)
+    assert refined is None
+    assert "refinement step 2" in caplog.text and "not converging" in caplog.text
+
+
+def test_row_blocks_must_cover_every_row_in_order():
+    Z, Y = _two_sector_loop(0.5)
+
+    def reversed_blocks():
+        yield slice(1, 2), Z[1:2]
+        yield slice(0, 1), Z[0:1]
+
+    with pytest.raises(ValueError, match="out of order"):
+        embodied.embodied_emissions(reversed_blocks, Y, np.ones(2), ["a", "b"])

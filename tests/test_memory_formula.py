@@ -61,10 +61,10 @@ def test_system_size(source, countries, system, harmonized, n):
 
 def test_accounts_request_follows_the_documented_formula():
     formula = _formula({"synthetic": {"countries": None}, "exiobase3": {"system": "pxp"}})
-    estimate = formula["mem_mb_for"](1.5, harmonized=True)
-    # 400 + 1.5 * 4914^2 * 8 / 2^20 = 676.3 MB, rounded up to 700
-    assert estimate(SimpleNamespace(source="synthetic")) == 700
-    # EXIOBASE after harmonization: 49 x 26 = 1274, 400 + 18.6 -> 500
+    estimate = formula["mem_mb_for"](1.0, harmonized=True)
+    # 400 + 4914^2 * 8 / 2^20 = 584.2 MB, rounded up to 600
+    assert estimate(SimpleNamespace(source="synthetic")) == 600
+    # EXIOBASE after harmonization: 49 x 26 = 1274, 400 + 12.4 -> 500
     assert estimate(SimpleNamespace(source="exiobase3")) == 500
 
 

@@ -78,6 +78,10 @@ def test_diagnostics_report_zero_output_sectors(finished_run):
     # The dissolved Former USSR has no economy: all 26 of its sectors have zero output.
     assert diagnostics["zero_output_sectors"] >= 26
     assert max(diagnostics["identity_gaps"].values()) <= 1e-9
+    # The default mixed-precision solve converged without falling back to float64.
+    solve = diagnostics["leontief_solve"]
+    assert solve["precision"] == "mixed" and not solve["fell_back"] and solve["steps"] >= 1
+    assert solve["estimated_relative_error"] <= 1e-12
     # Eora's ROW discrepancy, dropped by pymrio, is measured and reported.
     assert diagnostics["source_discrepancy"]["inputs_from_row_musd"] > 0
 

@@ -27,6 +27,7 @@ import xarray as xr
 from bri_carbon import units
 from bri_carbon.atomic import atomic_path
 from bri_carbon.errors import WorkflowInputError
+from bri_carbon.harmonized_layout import DIMS, DISCREPANCY_PREFIX
 
 if TYPE_CHECKING:  # pymrio (and the matplotlib it imports) is not needed to read a dataset
     import pymrio
@@ -37,8 +38,6 @@ CO2_EXTENSION = "co2"
 VALUE_ADDED_EXTENSION = "value_added"
 CONCORDANCE_COLUMNS = ("source_sector", "target_sector")
 EXCHANGE_RATE_COLUMNS = ("year", "usd_per_eur", "source")
-#: Prefix of the dataset attributes that hold the source's dropped discrepancy entries.
-DISCREPANCY_PREFIX = "source_discrepancy_"
 
 
 def read_concordance(path: Path) -> pd.Series:
@@ -267,27 +266,27 @@ def harmonize(
     dataset = xr.Dataset(
         data_vars={
             "Z": (
-                ("region", "sector", "purchaser_region", "purchaser_sector"),
+                DIMS["Z"],
                 (z_values * money).reshape(r, s, r, s),
                 {"units": "million USD", "long_name": "intermediate flows"},
             ),
             "Y": (
-                ("region", "sector", "purchaser_region", "category"),
+                DIMS["Y"],
                 (y_values * money).reshape(r, s, r, k),
                 {"units": "million USD", "long_name": "final demand"},
             ),
             "F": (
-                ("region", "sector"),
+                DIMS["F"],
                 (F.reindex(full, fill_value=0.0).to_numpy(float) * emission).reshape(r, s),
                 {"units": "Mt CO2", "long_name": "industry CO2 emissions"},
             ),
             "F_Y": (
-                ("purchaser_region", "category"),
+                DIMS["F_Y"],
                 (F_Y.reindex(fd_columns, fill_value=0.0).to_numpy(float) * emission).reshape(r, k),
                 {"units": "Mt CO2", "long_name": "household direct CO2 emissions"},
             ),
             "VA": (
-                ("region", "sector"),
+                DIMS["VA"],
                 (VA.reindex(full, fill_value=0.0).to_numpy(float) * money).reshape(r, s),
                 {"units": "million USD", "long_name": "value added"},
             ),

@@ -127,7 +127,7 @@ def leontief_times(dataset: xr.Dataset, rhs: np.ndarray) -> np.ndarray:
     Z = harmonized.node_matrix(dataset).astype(float, copy=True)
     x = embodied.gross_output(Z, harmonized.final_demand_by_region(dataset))
     A = embodied.technical_coefficients_(Z, embodied.reciprocal_output(x, labels))
-    embodied.check_productive(A, labels)
+    embodied.check_productive(A.sum(axis=0), labels)
     return embodied.leontief_solve_(A, rhs, labels)
 
 

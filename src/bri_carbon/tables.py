@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bri_carbon.accounts import RegionalAccounts
 from bri_carbon.atomic import atomic_path, write_text
 from bri_carbon.errors import WorkflowInputError
 
@@ -31,6 +32,20 @@ def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str], index: bool =
     """Write ``frame`` as CSV with :data:`FLOAT_FORMAT`, atomically."""
     with atomic_path(target) as tmp:
         _normalized(frame).to_csv(tmp, index=index, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def accounts_frame(result: RegionalAccounts) -> pd.DataFrame:
+    """The regional accounts as a frame indexed by ``region`` (Mt CO2, million USD)."""
+    return pd.DataFrame(result.accounts, index=pd.Index(result.regions, name="region"))
+
+
+def flows_frame(result: RegionalAccounts) -> pd.DataFrame:
+    """The flow matrix as an ``origin`` x ``destination`` frame (Mt CO2)."""
+    return pd.DataFrame(
+        result.flows,
+        index=pd.Index(result.regions, name="origin"),
+        columns=pd.Index(result.regions, name="destination"),
+    )
 
 
 def flows_long(flows: pd.DataFrame, value: str = "co2_mt") -> pd.DataFrame:
