@@ -298,7 +298,7 @@ def run_workflow(data: Path, threads: int) -> dict[str, Any]:
     with threadpool_limits(limits=threads):
         start = time.perf_counter()
         with open_account_inputs(data / "harmonized.nc") as inputs:
-            result = accounts.regional_accounts(inputs, rtol=1e-9)
+            result = accounts.regional_accounts(inputs, rtol=1e-9, threads=threads)
         seconds = time.perf_counter() - start
         blas = blas_info()
     return {
@@ -385,11 +385,20 @@ def describe_blas(pools: list[dict[str, Any]]) -> str:
     )
 
 
-def benchmark(sizes: list[Layout], runs: int, threads: int, seed: int, workdir: Path) -> str:
+def runs_for(layout: Layout, runs: int | None) -> int:
+    """``runs`` if given; else 5 up to n = 5000 (cheap, and start-up noise weighs more
+    there) and 3 above (each pymrio run at n = 9800 takes about a minute)."""
+    if runs is not None:
+        return runs
+    return 5 if layout.n <= 5000 else 3
+
+
+def benchmark(sizes: list[Layout], runs: int | None, threads: int, seed: int, workdir: Path) -> str:
     """Generate, measure and print the table; return the last line."""
     print(f"machine: {machine()}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')}")
     print(
-        f"{runs} runs per method and size, alternating a, b, fresh process each; "
+        f"{', '.join(f'{runs_for(size, runs)} runs at n = {size.n}' for size in sizes)} per "
+        "method, alternating a, b, fresh process each; "
         f"BLAS threads limited to {threads} with threadpoolctl in both workers"
     )
     rows, summary = [], []
@@ -401,7 +410,7 @@ def benchmark(sizes: list[Layout], runs: int, threads: int, seed: int, workdir: 
         generator = ["--worker", "generate", "--layout", layout.label, "--seed", str(seed)]
         spawn([*generator, "--data", str(data)], data / "generate.log")
         results: dict[str, list[Measurement]] = {method: [] for method in METHODS}
-        for run in range(runs):
+        for run in range(runs_for(layout, runs)):
             for method in METHODS:
                 item = measure(method, data, threads, run)
                 results[method].append(item)
@@ -488,7 +497,9 @@ def main(argv: list[str] | None = None) -> None:
         default=[Layout.parse(size) for size in DEFAULT_SIZES],
         help="REGIONSxSECTORS[xCATEGORIES] per size (default: %(default)s)",
     )
-    parser.add_argument("--runs", type=int, default=3, help="runs per method and size")
+    parser.add_argument(
+        "--runs", type=int, help="runs per method and size (default: 5 up to n = 5000, else 3)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="BLAS threads of both workers")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, help="keep generated data here (default: temp)")

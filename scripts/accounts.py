@@ -12,7 +12,10 @@ def main(smk) -> None:
     with open_account_inputs(Path(smk.input.dataset)) as inputs:
         grouping.check_coverage(regions, list(inputs.regions), Path(smk.input.regions))
         result = accounts.regional_accounts(
-            inputs, rtol=float(smk.params.rtol), precision=smk.params.precision
+            inputs,
+            rtol=float(smk.params.rtol),
+            precision=smk.params.precision,
+            threads=int(smk.threads),
         )
     frame = intensities.with_intensities(
         tables.accounts_frame(result),

@@ -82,20 +82,21 @@ def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
 
 
 def regional_accounts(
-    inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed"
+    inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed", threads: int = 1
 ) -> RegionalAccounts:
     """Compute accounts and flows of one harmonized system and check their identities.
 
     Production-based emissions are the direct emissions of the data (F by region plus F_Y);
     the flow matrix must split them exactly, which is checked to ``rtol``. ``precision`` of
-    the Leontief solve: see :mod:`bri_carbon.embodied`. Peak memory: one n x n float32
+    the Leontief solve: see :mod:`bri_carbon.embodied`; ``threads`` for its element-wise
+    passes. Peak memory: one n x n float32
     (``mixed``) or float64 array plus a few n x r arrays.
     """
     r, s = len(inputs.regions), len(inputs.sectors)
     labels = inputs.labels
     f = inputs.emissions
     result = embodied.embodied_emissions(
-        inputs.intermediate, inputs.final_demand_by_region, f, labels, precision
+        inputs.intermediate, inputs.final_demand_by_region, f, labels, precision, threads
     )
     flows = result.by_destination.reshape(r, s, r).sum(axis=1)
     direct = np.where(result.lost, 0.0, f).reshape(r, s).sum(axis=1)

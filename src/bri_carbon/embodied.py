@@ -32,9 +32,11 @@ Precision of the solve (:data:`PRECISIONS`):
 
 from __future__ import annotations
 
+import itertools
 import logging
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,27 +212,56 @@ def leontief_solve_(A: np.ndarray, rhs: np.ndarray, labels: Sequence[str]) -> np
     return _float64_factors(matrix, labels).solve(rhs)
 
 
+def _row_parts(count: int, parts: int) -> list[slice]:
+    """``count`` rows split into at most ``parts`` consecutive, non-empty slices."""
+    edges = np.linspace(0, count, parts + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def _scale_columns_(matrix: np.ndarray, scale: np.ndarray, rows: slice) -> None:
+    """matrix[rows] *= scale (one factor per column), in place."""
+    matrix[rows] *= scale[None, :]
+
+
 def _assemble(
-    intermediate: RowBlocks, n: int, dtype: type[np.floating]
+    intermediate: RowBlocks,
+    n: int,
+    dtype: type[np.floating],
+    pool: ThreadPoolExecutor,
+    threads: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One pass over Z: (Z as a row-major (n, n) array of ``dtype``, row sums, column sums).
 
     The sums are taken in float64 from the float64 blocks, before any rounding to ``dtype``.
+    Each block is split between the ``threads`` threads of ``pool`` (numpy releases the
+    GIL), which also shares out the first touch of the new n x n array.
     """
     matrix = np.empty((n, n), dtype=dtype)
     row_sums = np.empty(n)
-    column_sums = np.zeros(n)
+    column_sums = np.zeros((threads, n))
     covered = 0
+
+    def take(part: int, rows: slice, block: np.ndarray) -> None:
+        row_sums[rows] = block.sum(axis=1)
+        column_sums[part] += block.sum(axis=0)
+        matrix[rows] = block
+
     for rows, block in intermediate():
         if rows.start != covered:
             raise ValueError(f"row blocks of Z out of order: {rows} after row {covered}")
-        row_sums[rows] = block.sum(axis=1)
-        column_sums += block.sum(axis=0)
-        matrix[rows] = block
+        parts = _row_parts(block.shape[0], threads)
+        list(
+            pool.map(
+                take,
+                range(len(parts)),
+                [slice(rows.start + p.start, rows.start + p.stop) for p in parts],
+                [block[p] for p in parts],
+            )
+        )
         covered = rows.stop
     if covered != n:
         raise ValueError(f"row blocks of Z cover {covered} of {n} rows")
-    return matrix, row_sums, column_sums
+    return matrix, row_sums, column_sums.sum(axis=0)
 
 
 def _column_change(correction: np.ndarray, solution: np.ndarray) -> float:
@@ -290,21 +321,34 @@ def leontief_activity(
     final_demand_by_region: np.ndarray,
     labels: Sequence[str],
     precision: str = "mixed",
+    threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, SolveReport]:
     """X = (I - A)^-1 Y_reg (n, r) and x (n,), from Z given as row blocks.
 
-    ``final_demand_by_region`` (n, r), money units of Z. Peak memory: one n x n array of
-    float32 (``mixed``) or float64, plus a few n x r arrays and one row block of Z.
+    ``final_demand_by_region`` (n, r), money units of Z. ``threads``: threads for the
+    element-wise passes over the n x n matrix (BLAS has its own pool). Peak memory: one
+    n x n array of float32 (``mixed``) or float64, plus a few n x r arrays and one row
+    block of Z.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision {precision!r} is not one of {PRECISIONS}")
     n = final_demand_by_region.shape[0]
     dtype = np.float32 if precision == "mixed" else np.float64
-    matrix, row_sums, column_sums = _assemble(intermediate, n, dtype)
-    x = row_sums + final_demand_by_region.sum(axis=1)
-    inverse = reciprocal_output(x, labels)
-    check_productive(column_sums * inverse, labels)
-    matrix *= (-inverse).astype(dtype)[None, :]
+    threads = max(threads, 1)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        matrix, row_sums, column_sums = _assemble(intermediate, n, dtype, pool, threads)
+        x = row_sums + final_demand_by_region.sum(axis=1)
+        inverse = reciprocal_output(x, labels)
+        check_productive(column_sums * inverse, labels)
+        scale = (-inverse).astype(dtype)
+        list(
+            pool.map(
+                _scale_columns_,
+                itertools.repeat(matrix),
+                itertools.repeat(scale),
+                _row_parts(n, threads),
+            )
+        )
     matrix[np.diag_indices(n)] += 1.0  # I - A
     if precision == "float64":
         activity = _float64_factors(matrix, labels).solve(final_demand_by_region)
@@ -322,7 +366,7 @@ def leontief_activity(
     if refined is None:
         log.warning("float32 LU not accurate enough for this system; solving in float64")
         activity, x, _ = leontief_activity(
-            intermediate, final_demand_by_region, labels, precision="float64"
+            intermediate, final_demand_by_region, labels, "float64", threads
         )
         return activity, x, SolveReport("float64", 0, None, fell_back=True)
     steps, estimate = refined
@@ -335,16 +379,19 @@ def embodied_emissions(
     emissions: np.ndarray,
     labels: Sequence[str],
     precision: str = "mixed",
+    threads: int = 1,
 ) -> EmbodiedEmissions:
     """Emissions of every producing sector split by the region whose final demand drives them.
 
     ``intermediate``: Z (n, n) intermediate flows as :data:`RowBlocks` (read once per pass,
     never modified). ``final_demand_by_region`` (n, r): y_d per column. ``emissions`` (n,):
     industry emissions f. ``labels``: n names of the sectors, for error messages.
-    ``precision``: one of :data:`PRECISIONS`. Money and emission units are the caller's; the
-    result carries the emission unit.
+    ``precision``: one of :data:`PRECISIONS`; ``threads``: see :func:`leontief_activity`.
+    Money and emission units are the caller's; the result carries the emission unit.
     """
-    activity, x, report = leontief_activity(intermediate, final_demand_by_region, labels, precision)
+    activity, x, report = leontief_activity(
+        intermediate, final_demand_by_region, labels, precision, threads
+    )
     inverse = reciprocal_output(x, labels)
     lost = (x == 0) & (emissions != 0)
     activity *= (emissions * inverse)[:, None]
