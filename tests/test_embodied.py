@@ -126,6 +126,11 @@ def test_mixed_precision_equals_float64_on_a_larger_system():
     scale = np.abs(expected).max(axis=0)
     worst = (np.abs(results["mixed"].by_destination - expected).max(axis=0) / scale).max()
     assert worst <= 1e-12
+    # The passes over Z split between threads write the same matrix: the same result.
+    threaded = embodied.embodied_emissions(
+        embodied.array_row_blocks(Z, rows=37), Y_reg, f, labels, "mixed", threads=3
+    )
+    np.testing.assert_array_equal(threaded.by_destination, results["mixed"].by_destination)
 
 
 @pytest.mark.parametrize(
