@@ -159,7 +159,7 @@ class _Factors:
             check_finite=False,
         )
 
-    def has_tiny_pivots(self, labels: Sequence[str] | None = None) -> list[str]:
+    def tiny_pivots(self, labels: Sequence[str] | None = None) -> list[str]:
         """Labels (or indices) of pivots at most eps x the largest pivot, in the factors'
         precision: the matrix is singular to working precision."""
         pivots = np.abs(np.diag(self.lu_and_pivots[0]))
@@ -191,7 +191,7 @@ def _float64_factors(matrix: np.ndarray, labels: Sequence[str]) -> _Factors:
     """Factors of the float64 ``matrix`` = I - A (overwritten); a clear error when it is
     singular."""
     factors = _factorize_(matrix)
-    singular = factors.has_tiny_pivots(labels)
+    singular = factors.tiny_pivots(labels)
     if singular:
         raise WorkflowInputError(
             f"(I - A) is singular: zero pivots at {singular}. Check these sectors in the source."
@@ -281,8 +281,9 @@ def _refine(
 ) -> tuple[int, float] | None:
     """Iterative refinement of ``solution`` (n, m) in place; see the module docstring.
 
-    Returns (steps, estimated relative error) once converged, None when a correction does
-    not shrink by half (the caller then solves in float64).
+    Returns (steps, estimated relative error) once converged; None when a correction does
+    not shrink by half or :data:`MAX_REFINEMENT_STEPS` pass (the caller then solves in
+    float64).
     """
     previous = 1.0
     for step in range(1, MAX_REFINEMENT_STEPS + 1):
@@ -357,7 +358,7 @@ def leontief_activity(
     factors = _factorize_(matrix)
     del matrix
     refined = None
-    if factors.has_tiny_pivots():
+    if factors.tiny_pivots():
         log.warning("the float32 LU of I - A has near-zero pivots")
     else:
         activity = factors.solve(final_demand_by_region).astype(np.float64)
