@@ -324,13 +324,10 @@ def write(dataset: xr.Dataset, target: Path) -> None:
         dataset.to_netcdf(tmp, engine="h5netcdf")
 
 
-def read(path: Path, lazy: bool = False) -> xr.Dataset:
-    """Load a harmonized dataset fully into memory, or with ``lazy`` open it so that each
-    variable is read from disk only when used (and not kept), which lets the accounts step
-    hold a single n x n array."""
+def read(path: Path) -> xr.Dataset:
+    """Load a harmonized dataset fully into memory (the accounts step reads the file with
+    :mod:`bri_carbon.account_inputs` instead, block by block)."""
     try:
-        if lazy:
-            return xr.open_dataset(path, engine="h5netcdf", cache=False)
         return xr.load_dataset(path, engine="h5netcdf")
     except (OSError, ValueError) as err:
         raise WorkflowInputError(
