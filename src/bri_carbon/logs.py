@@ -1,5 +1,6 @@
 """Logging set-up for rule scripts: everything goes to the rule's log file."""
 
+import gc
 import logging
 import os
 from collections.abc import Callable
@@ -29,14 +30,19 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     """Run a rule script's ``main(snakemake)`` with logging to the rule's log file.
 
     BLAS thread pools are limited to the rule's ``threads`` so that a cluster job never
-    uses more cores than it asked for. An error is logged with its message (which names the
-    file or key and the fix) before it propagates, so the log explains every failure.
+    uses more cores than it asked for. The objects of the script's imports (Snakemake's
+    preamble, numpy, pandas, ...) are frozen out of the garbage collector first: they live
+    until exit, and skipping them in the collections at interpreter exit takes about 0.3 s
+    off the accounts job on 2 cores (README, Performance). An error is logged with its
+    message (which names the file or key and the fix) before it propagates, so the log
+    explains every failure.
     """
     from threadpoolctl import threadpool_limits
 
     configure(smk.log[0] if len(smk.log) else None)
     logger = logging.getLogger("bri_carbon.rule")
     logger.info("rule %s started, threads=%s", smk.rule, smk.threads)
+    gc.freeze()
     try:
         with threadpool_limits(limits=max(int(smk.threads), 1)):
             main(smk)

@@ -1,0 +1,59 @@
+"""bri_carbon.logs.run_rule: the wrapper every rule script runs its ``main`` through."""
+
+import gc
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy  # noqa: F401  (loads OpenBLAS, whose thread pool run_rule must limit)
+import pytest
+from threadpoolctl import threadpool_info
+
+from bri_carbon import logs
+
+
+@pytest.fixture
+def rule_context(tmp_path):
+    """A stand-in for the ``snakemake`` object of a rule with one thread and a log file;
+    afterwards the root logger, warnings capture and the garbage collector are restored."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    smk = SimpleNamespace(rule="accounts", threads=1, log=[str(tmp_path / "rule.log")])
+    yield smk
+    for handler in root.handlers:
+        handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.captureWarnings(False)
+    gc.unfreeze()
+
+
+def test_main_runs_with_the_rules_threads_and_imports_frozen(rule_context):
+    seen = {}
+
+    def main(smk):
+        seen["blas_threads"] = {pool["num_threads"] for pool in threadpool_info()}
+        seen["frozen"] = gc.get_freeze_count()
+        logging.getLogger("bri_carbon.accounts").info("computing")
+
+    logs.run_rule(main, rule_context)
+
+    assert seen["blas_threads"] == {1}
+    assert seen["frozen"] > 10_000
+    text = Path(rule_context.log[0]).read_text()
+    assert "rule accounts started, threads=1" in text
+    assert "bri_carbon.accounts: computing" in text
+    assert "rule accounts finished" in text
+
+
+def test_an_error_is_logged_with_its_message_and_raised(rule_context):
+    def main(smk):
+        raise ValueError("results/x.csv: column 'region' is missing; rerun the parse rule")
+
+    with pytest.raises(ValueError, match="column 'region' is missing"):
+        logs.run_rule(main, rule_context)
+
+    text = Path(rule_context.log[0]).read_text()
+    assert "ERROR" in text
+    assert "rule accounts failed: results/x.csv: column 'region' is missing" in text
+    assert "finished" not in text
