@@ -1,6 +1,6 @@
 """bri-carbon: embodied carbon flows of the Belt and Road regions.
 
-Data flow: retrieve -> parse -> harmonize -> accounts -> groups -> figures and tables.
+Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> figures and tables.
 Run `make run` (or `snakemake --cores all --profile profiles/default`); see README.md.
 """
 
@@ -52,7 +52,6 @@ wildcard_constraints:
 
 
 include: "rules/retrieve.smk"
-include: "rules/parse.smk"
 include: "rules/harmonize.smk"
 include: "rules/accounts.smk"
 include: "rules/groups.smk"

@@ -209,6 +209,7 @@ def generate(layout: Layout, seed: int, data: Path) -> None:
     import pandas as pd
 
     from bri_carbon import harmonized
+    from bri_carbon.parsed import ParsedSystem
 
     system = synthetic_system(layout, seed)
     reference = data / "reference"
@@ -228,11 +229,11 @@ def generate(layout: Layout, seed: int, data: Path) -> None:
     (data / "labels.json").write_text(json.dumps(labels))
     regions = pd.Series(labels["regions"], index=labels["regions"])
     dataset = harmonized.harmonize(
-        system,
+        ParsedSystem(system, ("CO2 / Total",)),
         source="synthetic",
         year=2015,
         regions=regions,
-        sectors=tuple(labels["sectors"]),
+        common_sectors=tuple(labels["sectors"]),
         synthetic=True,
     )
     del system

@@ -9,7 +9,9 @@ rule accounts:
         accounts="results/{source}/{year}/accounts.csv",
         flows="results/{source}/{year}/flows.csv",
         diagnostics="results/{source}/{year}/diagnostics.json",
+        discrepancy="results/{source}/{year}/source_discrepancy.csv",
     params:
+        excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
         rtol=config["identity_rtol"],
         precision=config["leontief_precision"],
         production_denominator=config["intensity"]["production_denominator"],
@@ -20,7 +22,7 @@ rule accounts:
         "benchmarks/accounts/{source}_{year}.tsv"
     threads: 2
     resources:
-        mem_mb=mem_mb_for(1.0, harmonized=True),
+        mem_mb=mem_mb_for(1.0, native=True),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"

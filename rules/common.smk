@@ -17,13 +17,13 @@ def config_years():
     return [str(year) for year in config["years"]]
 
 
-def system_size(source, harmonized=False):
+def system_size(source, native=False):
     """Number of region-sectors n of the source's tables (drives memory requests).
 
-    Raw tables (retrieve, parse, harmonize): Eora26 and the synthetic world 26 sectors per
-    country plus Eora's ROW entry (189 x 26 + 1 = 4915), EXIOBASE 3 49 regions x 163
-    industries (ixi) or 200 products (pxp). ``harmonized``: the system of the accounts
-    stage, regions x the 26 common sectors (Eora's ROW dropped: 4914; EXIOBASE 49 x 26).
+    Raw tables (retrieve, harmonize): Eora26 and the synthetic world 26 sectors per country
+    plus Eora's ROW entry (189 x 26 + 1 = 4915), EXIOBASE 3 49 regions x 163 industries
+    (ixi) or 200 products (pxp). ``native``: the system of the accounts stage, the source's
+    own regions and sectors without Eora's ROW entry (4914; EXIOBASE as above).
     """
     if source == "exiobase3":
         regions = EXIOBASE_REGIONS
@@ -33,25 +33,23 @@ def system_size(source, harmonized=False):
         countries = config["synthetic"]["countries"] if source == "synthetic" else None
         regions = len(countries) if countries else EORA_COUNTRIES
         sectors, extra = EORA_SECTORS, 1
-    if harmonized:
-        return regions * EORA_SECTORS
-    return regions * sectors + extra
+    return regions * sectors + (0 if native else extra)
 
 
-def mem_mb_for(copies, base_mb=400, source=None, harmonized=False):
+def mem_mb_for(copies, base_mb=400, source=None, native=False):
     """Memory request in MB: ``copies`` dense n x n float64 matrices plus ``base_mb``.
 
     Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20, rounded up to 100 MB,
     with n from :func:`system_size` of ``source`` (default: the job's source wildcard) and
-    ``harmonized``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
-    and the small arrays. For accounts, copies = 1 on the harmonized n covers the one n x n
+    ``native``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
+    and the small arrays. For accounts, copies = 1 on the native n covers the one n x n
     matrix of bri_carbon.accounts.regional_accounts: float64 when leontief_precision is
     float64 or the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks
     of 16 MB and the n x regions arrays (final demand, solution, residual) fit in base_mb.
     """
 
     def estimate(wildcards):
-        n = system_size(source or wildcards.source, harmonized=harmonized)
+        n = system_size(source or wildcards.source, native=native)
         need = base_mb + copies * n * n * 8 / 2**20
         return int(math.ceil(need / 100.0) * 100)
 
@@ -85,6 +83,7 @@ def all_targets():
             f"{base}/accounts.csv",
             f"{base}/flows.csv",
             f"{base}/diagnostics.json",
+            f"{base}/source_discrepancy.csv",
             f"{base}/groups/accounts.csv",
             f"{base}/groups/flows.csv",
             f"{base}/figures/net_exports_by_group.png",
@@ -233,7 +232,7 @@ def eora26_needs_indices(year):
     return True
 
 
-def parse_eora26_inputs(wildcards):
+def eora26_archive_inputs(wildcards):
     """The Eora26-layout archive, plus indices.zip when the labels are not inside it."""
     inputs = {"archive": f"resources/raw/{wildcards.source}/Eora26_{wildcards.year}_bp.zip"}
     if wildcards.source == "eora26" and eora26_needs_indices(wildcards.year):
@@ -242,21 +241,24 @@ def parse_eora26_inputs(wildcards):
 
 
 def raw_inputs(wildcards):
-    """The raw upstream files of one source and year (as the parse rules read them)."""
+    """The raw upstream files of one source and year (as the harmonize rules read them)."""
     if wildcards.source == "exiobase3":
         return {"archive": exiobase3_archive(wildcards.year)}
-    return parse_eora26_inputs(wildcards)
+    return eora26_archive_inputs(wildcards)
 
 
-def harmonize_tables(wildcards):
-    """Sector concordance and exchange rates, for the sources that need them (EXIOBASE)."""
-    if wildcards.source != "exiobase3":
-        return {}
-    system = config["exiobase3"]["system"]
-    return {
-        "concordance": f"config/concordance_exio3_{system}.csv",
-        "exchange_rates": config["exchange_rates"],
-    }
+def eora26_stressors():
+    """Config key stressors.eora26 as a list of {stressor, source} labels tried in order
+    (one mapping is a list of one)."""
+    labels = config["stressors"]["eora26"]
+    return [labels] if isinstance(labels, dict) else list(labels)
+
+
+def excluded_categories(source):
+    """Final-demand categories left out of the consumption-based accounts of ``source``
+    (config key final_demand.exclude; the synthetic world uses Eora26's labels)."""
+    table_source = "eora26" if source == "synthetic" else source
+    return list(config["final_demand"]["exclude"].get(table_source, []))
 
 
 def check_local_data():

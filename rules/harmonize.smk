@@ -1,22 +1,59 @@
-"""Harmonize stage: ISO3 regions x the 26 common sectors, output units, netCDF."""
+"""Harmonize stage: pymrio reads the raw tables once; the native cache is written from them.
+
+One job per source and year reads the upstream archive with pymrio, keeps the CO2 row and
+the value added, relabels the source's regions (config/region_codes.csv) and sectors (the
+concordance, kept beside the data), converts units and writes the netCDF file that the
+accounts read block by block. Regions and sectors stay as the source has them: the Leontief
+system is solved at that resolution, and results are aggregated afterwards.
+"""
 
 
-rule harmonize:
+rule harmonize_eora26:
     input:
-        unpack(harmonize_tables),
-        system="resources/parsed/{source}/{year}",
+        unpack(eora26_archive_inputs),
         region_codes=config["region_codes"],
     output:
         dataset="resources/harmonized/{source}/{year}.nc",
+    params:
+        stressors=eora26_stressors(),
+    wildcard_constraints:
+        source="synthetic|eora26",
     log:
         "logs/harmonize/{source}_{year}.log",
     benchmark:
         "benchmarks/harmonize/{source}_{year}.tsv"
     threads: 1
     resources:
-        mem_mb=mem_mb_for(4),
-        runtime=20,
+        mem_mb=mem_mb_for(5),
+        runtime=30,
     conda:
         "../envs/bri-carbon.yaml"
     script:
-        "../scripts/harmonize.py"
+        "../scripts/harmonize_eora26.py"
+
+
+rule harmonize_exiobase3:
+    input:
+        archive=exiobase3_archive(),
+        region_codes=config["region_codes"],
+        concordance=f"config/concordance_exio3_{config['exiobase3']['system']}.csv",
+        exchange_rates=config["exchange_rates"],
+    output:
+        dataset="resources/harmonized/{source}/{year}.nc",
+    params:
+        system=config["exiobase3"]["system"],
+        stressors=config["stressors"]["exiobase3"],
+    wildcard_constraints:
+        source="exiobase3",
+    log:
+        "logs/harmonize/{source}_{year}.log",
+    benchmark:
+        "benchmarks/harmonize/{source}_{year}.tsv"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_for(13),
+        runtime=60,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/harmonize_exiobase3.py"

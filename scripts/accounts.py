@@ -1,4 +1,5 @@
-"""Rule accounts: regional PBA/CBA accounts, the flow matrix and diagnostics."""
+"""Rule accounts: regional PBA/CBA accounts, the flow matrix, diagnostics and the source's
+discrepancy entry per region."""
 
 import json
 from pathlib import Path
@@ -9,8 +10,8 @@ from bri_carbon.account_inputs import open_account_inputs
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    with open_account_inputs(Path(smk.input.dataset)) as inputs:
-        grouping.check_coverage(regions, list(inputs.regions), Path(smk.input.regions))
+    with open_account_inputs(Path(smk.input.dataset), smk.params.excluded_categories) as inputs:
+        grouping.check_coverage(regions, list(inputs.output_regions), Path(smk.input.regions))
         result = accounts.regional_accounts(
             inputs,
             rtol=float(smk.params.rtol),
@@ -25,6 +26,7 @@ def main(smk) -> None:
     frame = grouping.label_regions(frame, regions).sort_index()
     tables.write_csv(frame, smk.output.accounts)
     tables.write_csv(tables.flows_long(tables.flows_frame(result)), smk.output.flows, index=False)
+    tables.write_csv(tables.discrepancy_frame(result), smk.output.discrepancy)
     atomic.write_text(
         smk.output.diagnostics, json.dumps(result.diagnostics, indent=2, sort_keys=True) + "\n"
     )

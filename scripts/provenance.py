@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from bri_carbon import atomic, logs, provenance
+from bri_carbon.account_inputs import read_attributes
 
 
 def main(smk) -> None:
@@ -16,6 +17,7 @@ def main(smk) -> None:
         config=smk.params.config,
         command_line=os.environ.get("BRI_CARBON_COMMAND_LINE", "unknown"),
         repository=Path(smk.scriptdir).parent,
+        harmonized_attrs=read_attributes(Path(smk.input.dataset)),
     )
     atomic.write_text(smk.output.provenance, json.dumps(record, indent=2, sort_keys=True) + "\n")
 

@@ -71,6 +71,20 @@ def _write_zip(target: Path, members: dict[str, bytes]) -> Path:
     return target
 
 
+def rewrite_member(archive: Path, member: str, transform) -> None:
+    """Replace ``member`` of the zip ``archive`` by ``transform(text)``; None drops it."""
+    with zipfile.ZipFile(archive) as handle:
+        contents = {name: handle.read(name) for name in handle.namelist()}
+    new = transform(contents[member].decode())
+    if new is None:
+        del contents[member]
+    else:
+        contents[member] = new.encode()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+        for name, payload in contents.items():
+            handle.writestr(name, payload)
+
+
 def write_eora26(
     folder: Path,
     year: int = 2015,
@@ -164,6 +178,9 @@ def exiobase3_world(
     Z = np.round(A * x[None, :], 6)
     weights = rng.uniform(0.1, 1, (n, len(fd_columns)))
     weights[:, len(categories) - 1 :: len(categories)] = 0.0  # "Exports: Total (fob)" is empty
+    # Stocks drawn down in the first region: negative "Changes in inventories", as in real
+    # tables (the rows still sum to the positive final demand of each sector).
+    weights[:, categories.index("Changes in inventories")] *= -0.5
     weights /= weights.sum(axis=1, keepdims=True)
     Y = np.round(demand[:, None] * weights, 6)
     x = Z.sum(axis=1) + Y.sum(axis=1)
@@ -271,11 +288,14 @@ def write_exiobase3(
         A = world.Z / world.x["indout"].to_numpy()[None, :]
         members[f"{root}A.txt"] = _tsv(A)
     members[f"{root}file_parameters.json"] = _params(core_files, "IOSystem", None)
+    # What the real files say: the 3.8.2 release names itself "exio382_ntnu" with version
+    # "v3.81" (pymrio's printout of a 3.8.2 IOT_2012_pxp.zip in open-risk/matrix2json
+    # python/pymrio_test.py); 3.9 releases "EXIO_IOT_{year}_{system}".
     metadata = {
-        "description": "tiny fixture in the EXIOBASE 3 layout",
-        "name": "EXIOBASE",
+        "description": f"Data for {world.year}",
+        "name": "exio382_ntnu" if layout == "3.8" else f"EXIO_IOT_{world.year}_{world.system}",
         "system": world.system,
-        "version": "3.8.2" if layout == "3.8" else "3.9.6",
+        "version": "v3.81" if layout == "3.8" else "v3.9.6",
         "history": [],
     }
     members[f"{root}metadata.json"] = json.dumps(metadata, indent=4).encode()

@@ -63,23 +63,42 @@ def random_system(
     )
 
 
+def pymrio_reference(
+    Z: pd.DataFrame, Y: pd.DataFrame, F: pd.DataFrame, F_Y: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """pymrio's ``calc_all`` on a native system with one stressor row ``F`` (1 x n) and
+    ``F_Y`` (1 x m): production- and consumption-based emissions per region (``D_pba_reg``
+    and ``D_cba_reg``, which include F_Y in pymrio 0.7) and the origin x destination flow
+    matrix diag(S) L Y_reg summed over the sectors of each origin region; units of F."""
+    system = pymrio.IOSystem(Z=Z, Y=Y, co2={"name": "co2", "F": F, "F_Y": F_Y})
+    system.calc_all()
+    region_demand = system.Y.T.groupby(level=0, sort=False).sum().T
+    intensity = system.co2.S.iloc[0]
+    flows = (system.L.mul(intensity, axis=0) @ region_demand).groupby(level=0, sort=False).sum()
+    return system.co2.D_pba_reg.iloc[0], system.co2.D_cba_reg.iloc[0], flows
+
+
 def identity_regions(regions: list[str]) -> pd.Series:
     """A region mapping that keeps every code."""
     return pd.Series(regions, index=regions)
 
 
 @contextmanager
-def written_inputs(dataset: xr.Dataset) -> Iterator[AccountInputs]:
+def written_inputs(
+    dataset: xr.Dataset, excluded_categories: tuple[str, ...] = ()
+) -> Iterator[AccountInputs]:
     """The accounts' inputs of ``dataset``, through its netCDF file in a temporary folder
     (the path the accounts rule takes)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "harmonized.nc"
         harmonized.write(dataset, path)
-        with open_account_inputs(path) as inputs:
+        with open_account_inputs(path, excluded_categories) as inputs:
             yield inputs
 
 
-def regional_accounts_of(dataset: xr.Dataset, **options: Any) -> accounts.RegionalAccounts:
+def regional_accounts_of(
+    dataset: xr.Dataset, excluded_categories: tuple[str, ...] = (), **options: Any
+) -> accounts.RegionalAccounts:
     """:func:`bri_carbon.accounts.regional_accounts` of ``dataset`` via its netCDF file."""
-    with written_inputs(dataset) as inputs:
+    with written_inputs(dataset, excluded_categories) as inputs:
         return accounts.regional_accounts(inputs, **options)

@@ -10,6 +10,7 @@ import pytest
 from bri_carbon import account_inputs, harmonized
 from bri_carbon.account_inputs import open_account_inputs
 from bri_carbon.errors import WorkflowInputError
+from bri_carbon.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system
 
@@ -21,11 +22,11 @@ SECTORS = ("s1", "s2", "s3", "s4")
 def written(tmp_path: Path) -> Path:
     system = random_system(REGIONS, list(SECTORS), seed=8)
     dataset = harmonized.harmonize(
-        system,
+        ParsedSystem(system, ("CO2 / Total",)),
         source="test",
         year=2012,
         regions=identity_regions(REGIONS),
-        sectors=SECTORS,
+        common_sectors=SECTORS,
         attrs={"source_discrepancy_rows_musd": 1.5},
     )
     path = tmp_path / "harmonized.nc"

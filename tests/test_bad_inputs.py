@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bri_carbon import archives, checks, eora26, grouping, synthetic
+from bri_carbon import archives, eora26, grouping, harmonized, synthetic
 from bri_carbon import eora26_layout as layout
 from bri_carbon.errors import WorkflowInputError
 
+from .fixtures import rewrite_member
 from .workflow import copy_workflow, snakemake, write_config
 
 YEAR = 2015
-CO2 = (layout.CO2_STRESSOR, layout.CO2_SOURCE)
 
 
 def _world_archive(folder: Path) -> Path:
@@ -43,22 +43,21 @@ def _world_archive(folder: Path) -> Path:
     return archive
 
 
-def _rewrite(archive: Path, member: str, transform) -> None:
-    """Replace ``member`` of ``archive`` by ``transform(text)``; a None result drops it."""
-    with zipfile.ZipFile(archive) as handle:
-        contents = {name: handle.read(name) for name in handle.namelist()}
-    new = transform(contents[member].decode())
-    if new is None:
-        del contents[member]
-    else:
-        contents[member] = new.encode()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
-        for name, payload in contents.items():
-            handle.writestr(name, payload)
-
-
 def _parse(archive: Path):
-    return eora26.parse_co2_system(archive, YEAR, *CO2)
+    return eora26.parse_co2_system(archive, YEAR).system
+
+
+def _harmonize(archive: Path):
+    """Parse and harmonize ``archive`` as the harmonize rule does (numbers are checked)."""
+    parsed = eora26.parse_co2_system(archive, YEAR)
+    codes = list(parsed.system.get_regions())
+    return harmonized.harmonize(
+        parsed,
+        source="eora26",
+        year=YEAR,
+        regions=pd.Series(codes, index=codes),
+        common_sectors=layout.SECTORS,
+    )
 
 
 @pytest.fixture
@@ -67,9 +66,7 @@ def archive(tmp_path) -> Path:
 
 
 def test_valid_archive_parses(archive):
-    system = _parse(archive)
-    assert system.Z.shape == (78, 78)
-    checks.check_finite(system, archive)
+    assert _harmonize(archive)["Z"].shape == (3, 26, 3, 26)
 
 
 # 1. Truncated zip, a file that is not a zip, a zip missing a required member.
@@ -87,20 +84,20 @@ def test_file_that_is_not_a_zip(archive):
 
 
 def test_zip_missing_a_member(archive):
-    _rewrite(archive, "Eora26_2015_bp_Q.txt", lambda text: None)
+    rewrite_member(archive, "Eora26_2015_bp_Q.txt", lambda text: None)
     with pytest.raises(WorkflowInputError, match=r"lacks \['Eora26_2015_bp_Q.txt'\]"):
         _parse(archive)
 
 
 # 3. Labels that disagree with the matrix; non-square T; FD columns not matching labels_FD.
 def test_label_file_shorter_than_matrix(archive):
-    _rewrite(archive, "labels_T.txt", lambda text: "".join(text.splitlines(True)[1:]))
+    rewrite_member(archive, "labels_T.txt", lambda text: "".join(text.splitlines(True)[1:]))
     with pytest.raises(WorkflowInputError, match=r"labels_T\.txt lists 78 entries"):
         _parse(archive)
 
 
 def test_non_square_transactions(archive):
-    _rewrite(
+    rewrite_member(
         archive,
         "Eora26_2015_bp_T.txt",
         lambda text: "".join(line.rstrip("\n") + "\t0\n" for line in text.splitlines()),
@@ -110,7 +107,7 @@ def test_non_square_transactions(archive):
 
 
 def test_final_demand_columns_not_matching_labels(archive):
-    _rewrite(
+    rewrite_member(
         archive,
         "Eora26_2015_bp_FD.txt",
         lambda text: "".join(line.rsplit("\t", 1)[0] + "\n" for line in text.splitlines()),
@@ -123,7 +120,9 @@ def test_final_demand_columns_not_matching_labels(archive):
 @pytest.mark.parametrize("member", ["T", "FD", "Q"])
 def test_non_finite_values(archive, member):
     name = layout.table_names(YEAR)[member]
-    target_row = 3  # in Q, the fourth row is the CO2 row
+    # In Q, poison the CO2 row.
+    co2_label = (layout.CO2_RAW_LABEL, layout.CO2_LABELS[0][1])
+    target_row = synthetic.SATELLITE_LABELS.index(co2_label) if member == "Q" else 3
 
     def poison(text: str) -> str:
         lines = text.splitlines()
@@ -132,10 +131,28 @@ def test_non_finite_values(archive, member):
         lines[target_row] = "\t".join(fields)
         return "\n".join(lines) + "\n"
 
-    _rewrite(archive, name, poison)
-    with pytest.raises(WorkflowInputError, match=r"(NaN|infinite).*first at"):
-        system = _parse(archive)
-        checks.check_finite(system, archive)
+    rewrite_member(archive, name, poison)
+    with pytest.raises(WorkflowInputError, match=r"Eora26_2015_bp.zip.*(NaN|infinite).*first at"):
+        _harmonize(archive)
+
+
+def test_a_cell_that_is_not_a_number_is_named(archive):
+    """pymrio reads "1,5" as text; the message names the table and the cell."""
+
+    def comma(text: str) -> str:
+        lines = text.splitlines()
+        fields = lines[2].split("\t")
+        fields[4] = "1,5"
+        lines[2] = "\t".join(fields)
+        return "\n".join(lines) + "\n"
+
+    rewrite_member(archive, layout.table_names(YEAR)["T"], comma)
+    with pytest.raises(
+        WorkflowInputError,
+        match=r"Z \(intermediate flows\) has cells that are not numbers, first at "
+        r"\[\"row CHN / Mining and Quarrying, column CHN / Textiles and Wearing Apparel: '1,5'",
+    ):
+        _harmonize(archive)
 
 
 # 7. A region the grouping does not map; a duplicate code in the grouping.

@@ -10,6 +10,7 @@ import pytest
 
 from bri_carbon import compare, grouping, harmonized, intensities, tables
 from bri_carbon.errors import WorkflowInputError
+from bri_carbon.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
 from .workflow import snakemake
@@ -25,11 +26,11 @@ def _group_accounts(seed: int) -> pd.DataFrame:
     """Group accounts of a random world (two 'sources' differ by their seed)."""
     system = random_system(REGIONS, ["Agriculture", "Industry"], seed=seed)
     dataset = harmonized.harmonize(
-        system,
+        ParsedSystem(system, ("CO2 / Total",)),
         source="synthetic",
         year=2015,
         regions=identity_regions(REGIONS),
-        sectors=("Agriculture", "Industry"),
+        common_sectors=("Agriculture", "Industry"),
     )
     regional = intensities.with_intensities(
         tables.accounts_frame(regional_accounts_of(dataset)), "value_added", "final_demand"

@@ -17,13 +17,18 @@ MB_X = np.array([1000.0, 2000.0])
 MB_L = np.array([[1.2541, 0.3300], [0.2640, 1.1221]])  # as printed, 4 decimals
 
 
-def test_miller_blair_output_and_leontief_inverse():
+@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+def test_miller_blair_output_and_leontief_inverse(precision):
     x = embodied.gross_output(MB_Z, MB_Y)
     np.testing.assert_allclose(x, MB_X)
-    A = embodied.technical_coefficients_(MB_Z.copy(), embodied.reciprocal_output(x, ["1", "2"]))
+    A = MB_Z * embodied.reciprocal_output(x)[None, :]
     np.testing.assert_allclose(A, [[0.15, 0.25], [0.2, 0.05]])
-    columns = embodied.leontief_solve_(A, np.eye(2), ["1", "2"])
-    np.testing.assert_allclose(columns, MB_L, atol=5e-5)
+    solution = embodied.leontief_activity(
+        embodied.array_row_blocks(MB_Z), MB_Y[:, 0], np.eye(2), ["1", "2"], precision
+    )
+    np.testing.assert_allclose(solution.activity, MB_L, atol=5e-5)
+    np.testing.assert_allclose(solution.output, MB_X)
+    np.testing.assert_allclose(solution.input_share, A.sum(axis=0))
 
 
 @pytest.mark.parametrize("precision", embodied.PRECISIONS)
@@ -68,8 +73,8 @@ def test_coefficients_match_pymrio():
     system = random_system(["AAA", "BBB"], ["s1", "s2"], seed=5)
     x = pymrio.calc_x(system.Z, system.Y)
     A_ref = pymrio.calc_A(system.Z, x)
-    inverse = embodied.reciprocal_output(x["indout"].to_numpy(), ["a"] * 4)
-    A = embodied.technical_coefficients_(system.Z.to_numpy().copy(), inverse)
+    inverse = embodied.reciprocal_output(x["indout"].to_numpy())
+    A = system.Z.to_numpy() * inverse[None, :]
     np.testing.assert_allclose(A, A_ref.to_numpy(), rtol=1e-15)
 
 
@@ -83,19 +88,65 @@ def test_zero_output_sector_is_reported_not_divided():
     np.testing.assert_allclose(result.by_destination.sum(axis=1), [1.0, 2.0, 0.0])
 
 
-def test_negative_output_is_an_error_naming_the_sector():
+def test_negative_output_is_computed_as_pymrio_does():
+    """Negative gross output keeps its sign in A (pymrio's calc_A); the accounts warn."""
     Z = np.array([[0.0, 1.0], [1.0, 0.0]])
     Y = np.array([[-5.0], [3.0]])
-    with pytest.raises(WorkflowInputError, match=r"negative total output.*AAA / farming"):
+    f = np.array([1.0, 2.0])
+    result = embodied.embodied_emissions(
+        embodied.array_row_blocks(Z), Y, f, ["AAA / farming", "AAA / steel"], "float64"
+    )
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    assert x[0] < 0
+    A = pymrio.calc_A(pd.DataFrame(Z), pd.DataFrame({"indout": x})).to_numpy()
+    L = np.linalg.inv(np.eye(2) - A)
+    np.testing.assert_allclose(result.by_destination, (f / x)[:, None] * (L @ Y), rtol=1e-12)
+    np.testing.assert_allclose(result.by_destination.sum(axis=1), f, rtol=1e-12)
+
+
+@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+def test_inputs_worth_more_than_output_are_solved_not_refused(precision):
+    """A column of A summing to 1.2 (negative value added): spectral radius below 1, so the
+    system is well posed and matches the dense inverse."""
+    A = np.array([[0.1, 0.9, 0.05], [0.2, 0.3, 0.1], [0.1, 0.0, 0.2]])  # column 2 sums to 1.2
+    x = np.array([100.0, 80.0, 50.0])
+    Z = A * x[None, :]
+    y = x - Z.sum(axis=1)
+    assert (y > 0).all() and A.sum(axis=0)[1] > 1
+    f = np.array([3.0, 1.0, 2.0])
+    Y = np.column_stack([0.6 * y, 0.4 * y])
+    result = embodied.embodied_emissions(
+        embodied.array_row_blocks(Z), Y, f, ["a", "b", "c"], precision
+    )
+    L = np.linalg.inv(np.eye(3) - A)
+    np.testing.assert_allclose(result.by_destination, (f / x)[:, None] * (L @ Y), rtol=1e-12)
+    assert result.input_share[1] == pytest.approx(1.2)
+
+
+def test_a_singular_system_names_the_sectors_with_the_smallest_pivots():
+    """Two sectors that sell all their output to each other: I - A is singular."""
+    Z = np.array([[0.0, 5.0, 0.0], [5.0, 0.0, 0.0], [1.0, 1.0, 0.0]])
+    Y = np.array([[0.0], [0.0], [10.0]])
+    with pytest.raises(
+        WorkflowInputError, match=r"singular.*zero or non-finite pivots.*smallest at"
+    ):
         embodied.embodied_emissions(
-            embodied.array_row_blocks(Z), Y, np.ones(2), ["AAA / farming", "AAA / steel"]
+            embodied.array_row_blocks(Z),
+            Y,
+            np.ones(3),
+            ["AAA / a", "AAA / b", "AAA / c"],
+            "float64",
         )
 
 
-def test_unproductive_column_is_an_error_naming_the_sector():
-    A = np.array([[0.5, 0.6], [0.1, 0.5]])  # column sums 0.6 and 1.1
-    with pytest.raises(WorkflowInputError, match=r"singular or nearly so.*BBB / steel"):
-        embodied.check_productive(A.sum(axis=0), ["AAA / farming", "BBB / steel"])
+def test_a_solution_that_does_not_converge_names_the_least_certain_sectors():
+    """Two sectors that sell all but 1e-13 of their output to each other: cond(I - A) is
+    about 1e13, float64 refinement cannot settle the solution, and the error says where."""
+    Z, Y = _two_sector_loop(1e-13)
+    with pytest.raises(WorkflowInputError, match=r"does not converge.*least certain at \['AAA / a"):
+        embodied.embodied_emissions(
+            embodied.array_row_blocks(Z), Y, np.ones(2), ["AAA / a", "AAA / b"], "float64"
+        )
 
 
 def _two_sector_loop(gap: float) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +214,7 @@ def test_refinement_stops_when_corrections_do_not_shrink_by_half(caplog):
     solution = factors.solve(rhs)
     with caplog.at_level("WARNING", logger="bri_carbon.embodied"):
         refined = embodied._refine(embodied.array_row_blocks(Z), factors, np.ones(2), rhs, solution)
-    assert refined is None
+    assert not refined.converged
     assert "refinement step 2" in caplog.text and "not converging" in caplog.text
 
 

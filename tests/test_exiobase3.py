@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,7 @@ def layouts(world, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("variant", ["3.8", "3.8-no-Z", "3.9-root", "3.9-folder"])
 def test_every_layout_parses_to_the_same_system(world, layouts, variant):
-    system = exiobase3.parse_co2_system(layouts[variant], 2015, "ixi")
+    system = exiobase3.parse_co2_system(layouts[variant], 2015, "ixi").system
     n = len(REGIONS) * 163
     assert system.Z.shape == (n, n) and system.Y.shape == (n, 7 * len(REGIONS))
     np.testing.assert_allclose(system.Z.to_numpy(), world.Z.to_numpy(), rtol=1e-9, atol=1e-9)
@@ -67,14 +68,14 @@ def test_every_layout_parses_to_the_same_system(world, layouts, variant):
 
 
 def test_biogenic_and_other_gases_are_left_out(world, layouts):
-    system = exiobase3.parse_co2_system(layouts["3.9-root"], 2015, "ixi")
+    system = exiobase3.parse_co2_system(layouts["3.9-root"], 2015, "ixi").system
     everything = world.air.sum().to_numpy()
     assert (system.co2.F.to_numpy()[0] < everything).all()
 
 
 def test_configured_rows_are_summed(world, layouts):
     only = ("CO2 - combustion - air",)
-    system = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi", only)
+    system = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi", only).system
     np.testing.assert_allclose(system.co2.F.to_numpy()[0], world.air.loc[only[0]].to_numpy())
 
 
@@ -98,7 +99,7 @@ def test_not_a_zip_is_explained(tmp_path):
 def test_pxp_parses_with_200_products(tmp_path):
     pxp = exiobase3_world(2011, "pxp", regions=("DE",))
     archive = write_exiobase3(tmp_path, pxp, layout="3.9")
-    system = exiobase3.parse_co2_system(archive, 2011, "pxp")
+    system = exiobase3.parse_co2_system(archive, 2011, "pxp").system
     assert system.Z.shape == (200, 200)
 
 
@@ -153,45 +154,66 @@ def test_exchange_rates_cover_every_exiobase_year():
     assert set(range(1995, 2023)) <= set(rates.index)
 
 
-def test_harmonized_exiobase_is_in_usd_mt_and_common_sectors(world, layouts):
-    system = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
+def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layouts):
+    parsed = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
     path = REPO / "config" / "concordance_exio3_ixi.csv"
     concordance = harmonized.read_concordance(path)
     rates = harmonized.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
     money, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
     codes = pd.read_csv(REPO / "config" / "region_codes.csv", keep_default_na=False)
     dataset = harmonized.harmonize(
-        system,
+        parsed,
         source="exiobase3",
         year=2015,
         regions=harmonized.region_mapping(codes, "exiobase3"),
-        sectors=eora26_layout.SECTORS,
+        common_sectors=eora26_layout.SECTORS,
         sector_map=concordance,
         money_per_million=money,
         attrs=attrs,
     )
-    assert list(dataset["region"].values) == ["CHN", "WA"]
-    assert dataset.sizes["sector"] == 26
-    assert float(dataset["Z"].sum()) == pytest.approx(world.Z.to_numpy().sum() * 1.1095)
+    assert list(dataset["region"].values) == ["CN", "WA"]
+    assert list(dataset["output_region"].values) == ["CHN", "WA"]
+    assert list(dataset["sector"].values) == exiobase3_sectors("ixi")
+    assert (
+        dataset["common_sector"].values.tolist()
+        == concordance.loc[exiobase3_sectors("ixi")].tolist()
+    )
+    n = len(REGIONS) * 163
+    np.testing.assert_allclose(
+        dataset["Z"].to_numpy().reshape(n, n), world.Z.to_numpy() * 1.1095, rtol=1e-12
+    )
     assert float(dataset["Y"].sum()) == pytest.approx(world.Y.to_numpy().sum() * 1.1095)
     basic = world.value_added.drop(PRODUCT_TAXES).to_numpy().sum()
     assert float(dataset["VA"].sum()) == pytest.approx(basic * 1.1095)
     co2_kg = world.air.loc[list(EXIO_CO2_ROWS)].to_numpy().sum()
     assert float(dataset["F"].sum()) == pytest.approx(co2_kg * 1e-9)
-    assert float(dataset["F"].sel(sector="Re-export & Re-import").sum()) == 0.0
     assert dataset.attrs["usd_per_eur"] == pytest.approx(1.1095)
+    assert json.loads(dataset.attrs["co2_rows"]) == list(EXIO_CO2_ROWS)
+    assert "discrepancy_inputs" not in dataset
     assert len(EXIO_VALUE_ADDED) == len(exiobase3.VALUE_ADDED_ROWS) + 1
 
 
 def test_harmonize_refuses_eur_without_a_rate(layouts):
-    system = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
+    parsed = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
     codes = pd.read_csv(REPO / "config" / "region_codes.csv", keep_default_na=False)
     with pytest.raises(WorkflowInputError, match="USD per EUR"):
         harmonized.harmonize(
-            system,
+            parsed,
             source="exiobase3",
             year=2015,
             regions=harmonized.region_mapping(codes, "exiobase3"),
-            sectors=eora26_layout.SECTORS,
+            common_sectors=eora26_layout.SECTORS,
             sector_map=harmonized.read_concordance(REPO / "config" / "concordance_exio3_ixi.csv"),
         )
+
+
+def test_a_stressor_row_listed_twice_in_the_file_is_ambiguous(world, tmp_path):
+    doubled = exiobase3_world(2015, "ixi", regions=REGIONS)
+    air = pd.concat([doubled.air, doubled.air.loc[["CO2 - combustion - air"]]])
+    doubled.air = air
+    doubled.air_final_demand = pd.concat(
+        [doubled.air_final_demand, doubled.air_final_demand.loc[["CO2 - combustion - air"]]]
+    )
+    archive = write_exiobase3(tmp_path, doubled, layout="3.8")
+    with pytest.raises(WorkflowInputError, match=r"more than once.*ambiguous"):
+        exiobase3.parse_co2_system(archive, 2015, "ixi")

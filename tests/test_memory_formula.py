@@ -43,38 +43,41 @@ def _formula(config: dict) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("source", "countries", "system", "harmonized", "n"),
+    ("source", "countries", "system", "native", "n"),
     [
         ("synthetic", None, "pxp", False, 4915),
         ("synthetic", None, "pxp", True, 4914),
         ("synthetic", ["CHN", "USA"], "pxp", True, 52),
         ("eora26", ["CHN"], "pxp", True, 4914),
         ("exiobase3", None, "pxp", False, 9800),
+        ("exiobase3", None, "pxp", True, 9800),
         ("exiobase3", None, "ixi", False, 7987),
-        ("exiobase3", None, "ixi", True, 1274),
+        ("exiobase3", None, "ixi", True, 7987),
     ],
 )
-def test_system_size(source, countries, system, harmonized, n):
+def test_system_size(source, countries, system, native, n):
     formula = _formula({"synthetic": {"countries": countries}, "exiobase3": {"system": system}})
-    assert formula["system_size"](source, harmonized=harmonized) == n
+    assert formula["system_size"](source, native=native) == n
 
 
-def test_accounts_request_follows_the_documented_formula():
-    formula = _formula({"synthetic": {"countries": None}, "exiobase3": {"system": "pxp"}})
-    estimate = formula["mem_mb_for"](1.0, harmonized=True)
+@pytest.mark.parametrize(("system", "expected"), [("ixi", 900), ("pxp", 1200)])
+def test_accounts_request_follows_the_documented_formula(system, expected):
+    formula = _formula({"synthetic": {"countries": None}, "exiobase3": {"system": system}})
+    estimate = formula["mem_mb_for"](1.0, native=True)
     # 400 + 4914^2 * 8 / 2^20 = 584.2 MB, rounded up to 600
     assert estimate(SimpleNamespace(source="synthetic")) == 600
-    # EXIOBASE after harmonization: 49 x 26 = 1274, 400 + 12.4 -> 500
-    assert estimate(SimpleNamespace(source="exiobase3")) == 500
+    # EXIOBASE at its native size: 49 x 163 = 7987 (886.7 -> 900), 49 x 200 = 9800 (1132.7)
+    assert estimate(SimpleNamespace(source="exiobase3")) == expected
 
 
-def test_accounts_request_covers_the_measured_peak(finished_run):
-    dry = snakemake(
-        finished_run, "-n", "--configfile", "config/tiny.yaml", "--forcerun", "accounts"
-    )
+@pytest.mark.parametrize(
+    ("rule", "benchmark"), [("accounts", "accounts"), ("harmonize_eora26", "harmonize")]
+)
+def test_request_covers_the_measured_peak(finished_run, rule, benchmark):
+    dry = snakemake(finished_run, "-n", "--configfile", "config/tiny.yaml", "--forcerun", rule)
     output = dry.stdout + dry.stderr
-    job = output[output.index("rule accounts:") :]
+    job = output[output.index(f"rule {rule}:") :]
     requested = int(re.search(r"\bmem_mb=(\d+)", job).group(1))
-    with (finished_run / "benchmarks" / "accounts" / "synthetic_2015.tsv").open() as handle:
+    with (finished_run / "benchmarks" / benchmark / "synthetic_2015.tsv").open() as handle:
         measured = float(next(csv.DictReader(handle, delimiter="\t"))["max_rss"])
     assert 0 < measured <= requested

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bri_carbon import harmonized, tables
+from bri_carbon.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
 
@@ -28,7 +29,11 @@ def test_identities_hold_for_random_systems(n_regions, n_sectors, seed, idle_sec
         system.Z.iloc[:, 0] = 0.0
         system.Y.iloc[0, :] = 0.0
     dataset = harmonized.harmonize(
-        system, source="test", year=2000, regions=identity_regions(regions), sectors=sectors
+        ParsedSystem(system, ("CO2 / Total",)),
+        source="test",
+        year=2000,
+        regions=identity_regions(regions),
+        common_sectors=sectors,
     )
     result = regional_accounts_of(dataset, rtol=1e-9)
     acc, flows = tables.accounts_frame(result), tables.flows_frame(result)

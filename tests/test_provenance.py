@@ -96,3 +96,6 @@ def test_the_run_records_its_inputs_config_packages_and_command(finished_run):
     assert record["packages"]["numpy"] == np.__version__
     assert record["git"]["commit"]  # "unknown" in the copied workflow, a hash in a checkout
     assert "snakemake" in record["command_line"] and "tiny.yaml" in record["command_line"]
+    # The CO2 satellite row the harmonize step chose from the configured alternatives.
+    assert record["co2_rows"] == ["Total CO2 emissions from EDGAR / Total"]
+    assert record["config"]["stressors"]["eora26"][1]["stressor"] == "CO2 emissions from EDGAR"

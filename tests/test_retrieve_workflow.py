@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pymrio
 import pytest
 import xarray as xr
 import yaml
@@ -24,6 +25,7 @@ from .fixtures import (
     write_eora26,
     write_exiobase3,
 )
+from .systems import pymrio_reference
 from .workflow import copy_workflow, snakemake
 
 YEAR = 2015
@@ -74,15 +76,48 @@ def workdir(tmp_path_factory, local) -> Path:
     return folder
 
 
+def _assert_equal_to_pymrio(result: Path, system, codes: dict[str, str], to_mt: float) -> None:
+    """accounts.csv and flows.csv of ``result`` against pymrio calc_all on the native table
+    ``system`` (parsed by pymrio from the same file), to 1e-9 relative."""
+    pba, cba, flows = pymrio_reference(system.Z, system.Y, system.co2.F, system.co2.F_Y)
+    accounts = pd.read_csv(result / "accounts.csv", index_col="region", keep_default_na=False)
+    expected_pba = (pba * to_mt).rename(index=codes)
+    expected_cba = (cba * to_mt).rename(index=codes)
+    np.testing.assert_allclose(
+        accounts["production_mt"].loc[expected_pba.index], expected_pba, rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        accounts["consumption_mt"].loc[expected_cba.index], expected_cba, rtol=1e-9
+    )
+    written = pd.read_csv(result / "flows.csv", keep_default_na=False)
+    matrix = written.pivot(index="origin", columns="destination", values="co2_mt")
+    expected = (flows * to_mt).rename(index=codes, columns=codes)
+    expected = expected.loc[matrix.index, matrix.columns]
+    scale = np.abs(expected.to_numpy()).max()
+    assert np.abs(matrix.to_numpy() - expected.to_numpy()).max() <= 1e-9 * scale
+
+
 def test_eora26_from_local_data_with_indices_zip(workdir, local):
-    accounts = pd.read_csv(workdir / f"results/eora26/{YEAR}/accounts.csv", index_col="region")
+    result = workdir / f"results/eora26/{YEAR}"
+    accounts = pd.read_csv(result / "accounts.csv", index_col="region")
     assert sorted(accounts.index) == sorted(EORA_COUNTRIES)
     for name in ("Eora26_2015_bp.zip", "indices.zip"):
         record = json.loads((workdir / f"resources/raw/eora26/{name}.json").read_text())
         assert record["origin"] == "local_data"
         assert record["sha256"] == file_digests(local / "eora26" / name)["sha256"]
     dataset = xr.load_dataset(workdir / f"resources/harmonized/eora26/{YEAR}.nc")
-    assert dataset.attrs["source_discrepancy_inputs_from_row_musd"] > 0
+    assert float(dataset["discrepancy_inputs"].sum()) > 0
+    discrepancy = pd.read_csv(result / "source_discrepancy.csv", index_col="region")
+    assert sorted(discrepancy.index) == sorted(EORA_COUNTRIES)
+    assert (discrepancy["sales_to_discrepancy_musd"] > 0).all()
+    # The same file parsed by pymrio and computed with calc_all, at its native resolution.
+    native = pymrio.parse_eora26(local / "eora26", year=YEAR)
+    co2 = ("Total CO2 emissions from EDGAR", "Total")
+    native.co2 = pymrio.Extension("co2", F=native.Q.F.loc[[co2]], F_Y=native.Q.F_Y.loc[[co2]])
+    # The fixture holds what real tables hold: negative inventories, negative value added.
+    assert (native.Y.xs("Changes in inventories P.52", axis=1, level=1) < 0).any().any()
+    assert (native.VA.F.sum() < 0).any()
+    _assert_equal_to_pymrio(result, native, {}, 1e-3)
     config = workdir / "config" / "local.yaml"
     again = snakemake(workdir, *contract_targets("eora26"), "-n", "--configfile", str(config))
     assert "Nothing to be done" in again.stdout + again.stderr
@@ -104,6 +139,17 @@ def test_exiobase3_from_local_data_in_usd(workdir, exio_world):
     np.testing.assert_allclose(groups["production_mt"].sum(), co2_mt, rtol=1e-9)
     record = json.loads((workdir / "resources/raw/exiobase3/IOT_2015_ixi.zip.json").read_text())
     assert record["origin"] == "local_data" and record["version"] == "3.8.2"
+    # Solved at the native 4 x 163 resolution: equal to pymrio's calc_all on that table.
+    native = pymrio.parse_exiobase3(workdir / "resources/raw/exiobase3/IOT_2015_ixi.zip")
+    rows = list(EXIO_CO2_ROWS)
+    native.co2 = pymrio.Extension(
+        "co2",
+        F=native.satellite.F.loc[rows].sum().to_frame("CO2").T,
+        F_Y=native.satellite.F_Y.loc[rows].sum().to_frame("CO2").T,
+    )
+    assert (native.Y.xs("Changes in inventories", axis=1, level=1) < 0).any().any()
+    codes = {"CN": "CHN", "DE": "DEU", "US": "USA"}
+    _assert_equal_to_pymrio(result, native, codes, 1e-9)
 
 
 def _datasets_for(workdir: Path, url: str) -> str:
@@ -147,14 +193,19 @@ def test_eora26_download_with_login_writes_no_password(workdir, tmp_path, monkey
             download={"retries": 2, "timeout": 10, "backoff": 0.05},
         )
         snakemake(
-            workdir, f"resources/parsed/eora26/{year}", "--cores", "1", "--configfile", config
+            workdir,
+            f"resources/harmonized/eora26/{year}.nc",
+            "--cores",
+            "1",
+            "--configfile",
+            config,
         )
     ranges = [r["range"] for r in upstream.requests_for(f"/{archive.name}")]
     assert ranges[0] is None and ranges[-1] and ranges[-1].startswith("bytes=")
     record = json.loads((workdir / f"resources/raw/eora26/{archive.name}.json").read_text())
     assert record["origin"] == "download" and record["sha256"] == file_digests(archive)["sha256"]
     assert all(not r.get("query") for r in upstream.requests)  # credentials never in a URL
-    assert (workdir / f"resources/parsed/eora26/{year}/Z.parquet").exists()
+    assert (workdir / f"resources/harmonized/eora26/{year}.nc").exists()
     leaks = files_containing(workdir, PASSWORD)
     assert leaks == [], f"the password was written to {leaks}"
 
@@ -246,6 +297,6 @@ def test_labels_inside_the_zip_need_no_indices_zip(workdir, tmp_path):
         years=[2013],
         local_data=str(tmp_path / "mrio"),
     )
-    dry = snakemake(workdir, "resources/parsed/eora26/2013", "-n", "--configfile", config)
+    dry = snakemake(workdir, "resources/harmonized/eora26/2013.nc", "-n", "--configfile", config)
     output = dry.stdout + dry.stderr
     assert "retrieve_eora26" in output and "retrieve_eora26_indices" not in output

@@ -10,6 +10,7 @@ import pytest
 
 from bri_carbon import decompose, harmonized, sda
 from bri_carbon.errors import AccountingIdentityError, WorkflowInputError
+from bri_carbon.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
 
@@ -20,11 +21,11 @@ SECTORS = ["Agriculture", "Industry", "Services"]
 def _dataset(seed: int, year: int = 2015):
     system = random_system(REGIONS, SECTORS, seed=seed)
     return harmonized.harmonize(
-        system,
+        ParsedSystem(system, ("CO2 / Total",)),
         source="synthetic",
         year=year,
         regions=identity_regions(REGIONS),
-        sectors=tuple(SECTORS),
+        common_sectors=tuple(SECTORS),
         synthetic=True,
     )
 

@@ -11,11 +11,11 @@ import yaml
 from .slurm.jobs import LIGHTWEIGHT_RULES, declared_resources, dry_run_jobs, local_rules
 from .workflow import REPO, copy_workflow, snakemake
 
-#: Full-size Eora26 layout: 189 countries x 26 sectors + ROW; harmonized without ROW.
+#: Full-size Eora26 layout: 189 countries x 26 sectors + ROW; native system without ROW.
 FULL_SIZE = 189 * 26 + 1
-HARMONIZED_SIZE = 189 * 26
+NATIVE_SIZE = 189 * 26
 YEARS = list(range(1990, 2017))
-PER_YEAR_RULES = ("parse_eora26", "harmonize", "accounts", "provenance")
+PER_YEAR_RULES = ("harmonize_eora26", "accounts", "provenance")
 
 
 def test_profile_uses_the_slurm_executor_with_default_resources():
@@ -53,12 +53,12 @@ def test_dry_run_of_27_years_requests_the_declared_resources(tmp_path, source):
         assert counts[rule] == len(YEARS), (rule, counts)
     assert counts["drivers"] == 1 and counts["trends"] == 1
     rules_text = "\n".join(path.read_text() for path in sorted((REPO / "rules").glob("*.smk")))
-    declared = declared_resources(rules_text, FULL_SIZE, HARMONIZED_SIZE)
+    declared = declared_resources(rules_text, FULL_SIZE, NATIVE_SIZE)
     for job in jobs:
         if job["rule"] == "all":
             continue
         assert (job["mem_mb"], job["runtime"]) == declared[job["rule"]], job
     # The decomposition of the full world holds two datasets and an n x n working matrix.
-    assert declared["drivers"][0] >= 4 * HARMONIZED_SIZE**2 * 8 / 2**20
+    assert declared["drivers"][0] >= 4 * NATIVE_SIZE**2 * 8 / 2**20
     years = {int(y) for job in jobs for y in re.findall(r"year=(\d{4})", job["wildcards"])}
     assert years == set(YEARS)

@@ -82,8 +82,27 @@ def test_diagnostics_report_zero_output_sectors(finished_run):
     solve = diagnostics["leontief_solve"]
     assert solve["precision"] == "mixed" and not solve["fell_back"] and solve["steps"] >= 1
     assert solve["estimated_relative_error"] <= 1e-12
-    # Eora's ROW discrepancy, dropped by pymrio, is measured and reported.
-    assert diagnostics["source_discrepancy"]["inputs_from_row_musd"] > 0
+    # Eora's ROW discrepancy, dropped by pymrio, is measured and reported per region.
+    discrepancy = diagnostics["source_discrepancy"]
+    assert discrepancy["purchases_from_discrepancy_musd"] > 0
+    table = pd.read_csv(finished_run / RESULT / "source_discrepancy.csv", index_col="region")
+    assert sorted(table.index) == sorted(TINY_COUNTRIES)
+    np.testing.assert_allclose(
+        table["sales_to_discrepancy_musd"].sum(), discrepancy["sales_to_discrepancy_musd"]
+    )
+    for region, row in discrepancy["by_region"].items():
+        assert row["sales_to_discrepancy_musd"] == pytest.approx(
+            table.loc[region, "sales_to_discrepancy_musd"]
+        )
+    # Real-table quirks of the synthetic world are computed and listed as warnings.
+    warnings = diagnostics["sector_warnings"]
+    assert warnings["negative_value_added"] and warnings["input_share_at_least_one"]
+    assert {item["sector"] for item in warnings["negative_value_added"]} == {
+        item["sector"] for item in warnings["input_share_at_least_one"]
+    }
+    log = (finished_run / "logs" / "accounts" / "synthetic_2015.log").read_text()
+    assert "sectors with negative value added (computed anyway" in log
+    assert diagnostics["n"] == len(TINY_COUNTRIES) * 26
 
 
 def test_figure_and_tables_are_written(finished_run):

@@ -4,12 +4,13 @@ The accounts step needs Z (n x n, million USD) only as row blocks, one pass at a
 (:data:`bri_carbon.embodied.RowBlocks`), and a few small arrays. Reading them with h5py
 instead of xarray keeps xarray and pandas out of the step (about 0.7 s of imports at every
 start) and never holds Z in memory as a whole. The file layout is the one
-:func:`bri_carbon.harmonized.write` writes (names in :mod:`bri_carbon.harmonized_layout`).
+:func:`bri_carbon.harmonized.write` writes (names in :mod:`bri_carbon.harmonized_layout`):
+the source's own regions and sectors, n = regions x sectors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,31 +21,57 @@ import numpy as np
 
 from bri_carbon.embodied import RowBlocks
 from bri_carbon.errors import WorkflowInputError
-from bri_carbon.harmonized_layout import DIMS
+from bri_carbon.harmonized_layout import DIMS, DISCREPANCY_DIMS, FORMAT_VERSION
 
 #: Size of one row block of Z read from the file (whole regions, at least one region).
 BLOCK_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
+class SourceDiscrepancy:
+    """The source's statistical-discrepancy entry (Eora's ``ROW``), million USD.
+
+    ``inputs`` (n,): each sector's purchases from it; ``sales`` (n,): each sector's sales to
+    it; ``final_demand`` (r,): each purchasing region's final demand bought from it.
+    """
+
+    inputs: np.ndarray
+    sales: np.ndarray
+    final_demand: np.ndarray
+
+
+@dataclass(frozen=True)
 class AccountInputs:
-    """What the accounts need of one harmonized source and year (n = regions x sectors).
+    """What the accounts need of one harmonized source and year (n = regions x sectors, at
+    the source's own resolution; r source regions).
 
     ``intermediate``: Z as row blocks, million USD, valid while the file is open; each
     block is overwritten by the next one (copy a block to keep it).
-    ``final_demand_by_region`` (n, r): final demand of each purchasing region, categories
-    summed, million USD. ``emissions`` (n,): industry CO2, Mt. ``household_emissions`` (r,):
-    direct CO2 of final demand (F_Y summed over categories), Mt. ``value_added`` (n,):
-    million USD. ``attrs``: the dataset's attributes (source, year, synthetic, ...).
+    ``final_demand_by_region`` (n, r): final demand of each purchasing region, the counted
+    categories summed, million USD. ``final_demand_excluded`` (n,): final demand of the
+    excluded categories, every purchaser summed (zeros when none is excluded); gross output
+    is made of both. ``emissions`` (n,): industry CO2, Mt.
+    ``household_emissions`` (r,): direct CO2 of final demand (F_Y summed over every
+    category), Mt. ``value_added`` (n,): million USD. ``output_regions`` (r,): the code each
+    source region is reported under; ``common_sectors`` (s,): the common sector of each
+    source sector. ``excluded_categories``: final-demand categories left out of
+    ``final_demand_by_region``. ``discrepancy``: the source's discrepancy entry, if it has
+    one. ``attrs``: the dataset's attributes (source, year, synthetic, ...).
     """
 
     regions: tuple[str, ...]
     sectors: tuple[str, ...]
+    output_regions: tuple[str, ...]
+    common_sectors: tuple[str, ...]
+    categories: tuple[str, ...]
+    excluded_categories: tuple[str, ...]
     intermediate: RowBlocks
     final_demand_by_region: np.ndarray
+    final_demand_excluded: np.ndarray
     emissions: np.ndarray
     household_emissions: np.ndarray
     value_added: np.ndarray
+    discrepancy: SourceDiscrepancy | None
     attrs: dict[str, Any]
 
     @property
@@ -66,17 +93,41 @@ def _attribute(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def read_attributes(path: Path) -> dict[str, Any]:
+    """The attributes of a harmonized file (source, year, CO2 rows used, ...)."""
+    try:
+        with h5py.File(path, "r") as file:
+            return {
+                key: _attribute(value)
+                for key, value in file.attrs.items()
+                if not key.startswith("_")
+            }
+    except OSError as err:
+        raise WorkflowInputError(
+            f"{path} is not a readable harmonized dataset ({err}); delete it and rerun."
+        ) from err
+
+
+def _stale(path: Path, detail: str) -> WorkflowInputError:
+    return WorkflowInputError(
+        f"{path} is not a harmonized dataset of this version ({detail}); delete it and rerun "
+        "the harmonize step."
+    )
+
+
 def _check_layout(file: h5py.File, path: Path) -> tuple[int, int, int]:
-    """(regions, sectors, categories) after checking every variable's shape."""
+    """(regions, sectors, categories) after checking the version and every shape."""
+    version = _attribute(file.attrs.get("format_version", 0))
+    if version != FORMAT_VERSION:
+        raise _stale(path, f"layout version {version}, expected {FORMAT_VERSION}")
     missing = [name for name in (*DIMS, "region", "sector", "category") if name not in file]
     if missing:
-        raise WorkflowInputError(
-            f"{path} is not a harmonized dataset of this version (missing {missing}); "
-            "delete it and rerun the harmonize step."
-        )
+        raise _stale(path, f"missing {missing}")
     size = {dim: file[dim].shape[0] for dim in ("region", "sector", "category")}
     size["purchaser_region"], size["purchaser_sector"] = size["region"], size["sector"]
-    for name, dims in DIMS.items():
+    shapes = dict(DIMS)
+    shapes.update({name: dims for name, dims in DISCREPANCY_DIMS.items() if name in file})
+    for name, dims in shapes.items():
         expected = tuple(size[dim] for dim in dims)
         if file[name].shape != expected:
             raise WorkflowInputError(
@@ -98,10 +149,36 @@ def _region_slabs(regions: int, region_bytes: int) -> Iterator[tuple[int, int]]:
         yield first, min(first + step, regions)
 
 
+def _category_mask(categories: tuple[str, ...], excluded: Sequence[str], path: Path) -> np.ndarray:
+    """True for the categories counted in the consumption-based accounts."""
+    unknown = sorted(set(excluded) - set(categories))
+    if unknown:
+        raise WorkflowInputError(
+            f"config key final_demand.exclude names categories {unknown} that {path} does not "
+            f"have; its final-demand categories are {list(categories)} (spelled as the source "
+            "spells them)."
+        )
+    return np.array([category not in set(excluded) for category in categories])
+
+
+def _discrepancy(file: h5py.File, n: int) -> SourceDiscrepancy | None:
+    if not all(name in file for name in DISCREPANCY_DIMS):
+        return None
+    return SourceDiscrepancy(
+        inputs=file["discrepancy_inputs"][...].astype(np.float64).reshape(n),
+        sales=file["discrepancy_sales"][...].astype(np.float64).reshape(n),
+        final_demand=file["discrepancy_final_demand"][...].astype(np.float64).sum(axis=1),
+    )
+
+
 @contextmanager
-def open_account_inputs(path: Path) -> Iterator[AccountInputs]:
+def open_account_inputs(
+    path: Path, excluded_categories: Sequence[str] = ()
+) -> Iterator[AccountInputs]:
     """Open a harmonized netCDF file for the accounts; Z is read lazily, block by block.
 
+    ``excluded_categories``: final-demand categories left out of the consumption-based
+    accounts (config key ``final_demand.exclude``); each must be a category of the file.
     Raises :class:`WorkflowInputError` naming the file when it cannot be read or does not
     have the layout of :mod:`bri_carbon.harmonized_layout`.
     """
@@ -116,6 +193,8 @@ def open_account_inputs(path: Path) -> Iterator[AccountInputs]:
         n = r * s
         z, y = file["Z"], file["Y"]
         slabs = list(_region_slabs(r, s * n * z.dtype.itemsize))
+        categories = _labels(file, "category")
+        counted = _category_mask(categories, excluded_categories, path)
 
         def intermediate() -> Iterator[tuple[slice, np.ndarray]]:
             # One buffer for every block (no fresh pages to fault in for each block).
@@ -126,19 +205,28 @@ def open_account_inputs(path: Path) -> Iterator[AccountInputs]:
                 yield slice(first * s, stop * s), block.reshape((stop - first) * s, n)
 
         final_demand = np.empty((n, r))
+        excluded = np.zeros(n)
         for first, stop in _region_slabs(r, s * r * k * y.dtype.itemsize):
-            final_demand[first * s : stop * s] = y[first:stop].sum(axis=-1).reshape(-1, r)
+            rows = slice(first * s, stop * s)
+            slab = y[first:stop]
+            final_demand[rows] = slab[..., counted].sum(axis=-1).reshape(-1, r)
+            if not counted.all():
+                excluded[rows] = slab[..., ~counted].sum(axis=(-2, -1)).reshape(-1)
         yield AccountInputs(
             regions=_labels(file, "region"),
             sectors=_labels(file, "sector"),
+            output_regions=_labels(file, "output_region"),
+            common_sectors=_labels(file, "common_sector"),
+            categories=categories,
+            excluded_categories=tuple(
+                c for c, keep in zip(categories, counted, strict=True) if not keep
+            ),
             intermediate=intermediate,
             final_demand_by_region=final_demand,
+            final_demand_excluded=excluded,
             emissions=file["F"][...].astype(np.float64).reshape(n),
             household_emissions=file["F_Y"][...].astype(np.float64).sum(axis=1),
             value_added=file["VA"][...].astype(np.float64).reshape(n),
-            attrs={
-                key: _attribute(value)
-                for key, value in file.attrs.items()
-                if not key.startswith("_")
-            },
+            discrepancy=_discrepancy(file, n),
+            attrs=read_attributes(path),
         )

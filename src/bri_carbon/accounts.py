@@ -4,6 +4,12 @@
 - CBA_d = sum_o E[o, d] + F_Y_d (emissions anywhere driven by region d's final demand)
 - net embodied export NEE_r = PBA_r - CBA_r
 
+The Leontief system is solved at the source's own resolution (every source region and
+sector); the results are then summed to the output regions of the harmonized file (several
+source regions may share one output code). Final-demand categories may be left out of the
+consumption-based accounts (config key ``final_demand.exclude``): the industry emissions they
+drive are computed with the same solve and reported apart, so every identity still closes.
+
 Units: Mt CO2, million current USD. This module needs numpy only (plus scipy through
 :mod:`bri_carbon.embodied`); :func:`bri_carbon.tables.accounts_frame` and
 :func:`bri_carbon.tables.flows_frame` label the results for output.
@@ -33,16 +39,31 @@ ACCOUNT_COLUMNS = (
     "final_demand_musd",
     "gross_output_musd",
 )
+#: Columns of the per-region table of the source's discrepancy entry (million USD, %).
+DISCREPANCY_COLUMNS = (
+    "purchases_from_discrepancy_musd",
+    "sales_to_discrepancy_musd",
+    "gross_output_musd",
+    "purchases_share_of_output_pct",
+    "sales_share_of_output_pct",
+)
+#: Sectors listed by name in the log for each warning (diagnostics.json lists them all).
+WARNED_SECTORS = 20
 
 
 @dataclass(frozen=True)
 class RegionalAccounts:
     """``accounts``: each of :data:`ACCOUNT_COLUMNS` as an (r,) array over ``regions``;
-    ``flows`` (r, r): origin x destination region, Mt CO2; ``diagnostics``: JSON-ready."""
+    ``flows`` (r, r): origin x destination region, Mt CO2; ``excluded_mt`` (r,): industry
+    CO2 of each origin region driven by the excluded final-demand categories (zeros when
+    none is excluded); ``discrepancy``: each of :data:`DISCREPANCY_COLUMNS` as an (r,)
+    array, for sources with a discrepancy entry; ``diagnostics``: JSON-ready."""
 
     regions: tuple[str, ...]
     accounts: dict[str, np.ndarray]
     flows: np.ndarray
+    excluded_mt: np.ndarray
+    discrepancy: dict[str, np.ndarray] | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
 
@@ -54,19 +75,20 @@ def relative_difference(a: float | np.ndarray, b: float | np.ndarray) -> float:
 
 
 def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
-    """Assert global PBA = CBA and flow-matrix sums = accounts, to ``rtol`` relative.
+    """Assert global PBA = CBA (+ excluded) and flow-matrix sums = accounts, to ``rtol``.
 
-    Returns the relative gaps; raises :class:`AccountingIdentityError` naming the
-    identity that fails.
+    Row sums of the flow matrix plus the emissions driven by excluded categories equal
+    PBA - F_Y; column sums equal CBA - F_Y. Returns the relative gaps; raises
+    :class:`AccountingIdentityError` naming the identity that fails.
     """
     acc, flows = result.accounts, result.flows
     household = acc["household_direct_mt"]
     gaps = {
         "global_production_vs_consumption": relative_difference(
-            acc["production_mt"].sum(), acc["consumption_mt"].sum()
+            acc["production_mt"].sum(), acc["consumption_mt"].sum() + result.excluded_mt.sum()
         ),
         "flow_row_sums_vs_production": relative_difference(
-            flows.sum(axis=1), acc["production_mt"] - household
+            flows.sum(axis=1) + result.excluded_mt, acc["production_mt"] - household
         ),
         "flow_column_sums_vs_consumption": relative_difference(
             flows.sum(axis=0), acc["consumption_mt"] - household
@@ -81,36 +103,128 @@ def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
     return gaps
 
 
+@dataclass(frozen=True)
+class RegionSums:
+    """Sums over source regions into output regions: ``regions`` (sorted output codes) and
+    ``index`` (r_source,): the position of each source region's output code."""
+
+    regions: tuple[str, ...]
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, output_regions: tuple[str, ...]) -> RegionSums:
+        regions = tuple(sorted(set(output_regions)))
+        position = {code: i for i, code in enumerate(regions)}
+        return cls(regions, np.array([position[code] for code in output_regions], dtype=int))
+
+    @property
+    def identity(self) -> bool:
+        """True when every source region is its own output region, in sorted order."""
+        return bool(np.array_equal(self.index, np.arange(len(self.regions))))
+
+    def rows(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (r_source, ...) summed into (r_output, ...), in source order."""
+        if self.identity:
+            return values
+        result = np.zeros((len(self.regions), *values.shape[1:]))
+        np.add.at(result, self.index, values)
+        return result
+
+    def both(self, matrix: np.ndarray) -> np.ndarray:
+        """An (r_source, r_source) matrix summed into (r_output, r_output)."""
+        return self.rows(self.rows(matrix).T).T
+
+
+def _sector_warnings(
+    inputs: AccountInputs, solution: embodied.EmbodiedEmissions
+) -> dict[str, list[dict[str, Any]]]:
+    """Sectors that real tables hold and the accounts compute anyway, listed as warnings:
+    negative value added (as recorded), inputs worth at least the output (column sum of
+    A >= 1) and negative gross output."""
+    labels = inputs.labels
+    checks = {
+        "negative_value_added": (inputs.value_added, inputs.value_added < 0, "value_added_musd"),
+        "input_share_at_least_one": (
+            solution.input_share,
+            solution.input_share >= 1.0,
+            "input_share",
+        ),
+        "negative_gross_output": (solution.output, solution.output < 0, "gross_output_musd"),
+    }
+    warnings: dict[str, list[dict[str, Any]]] = {}
+    for name, (values, flagged, key) in checks.items():
+        positions = np.flatnonzero(flagged)
+        warnings[name] = [{"sector": labels[i], key: float(values[i])} for i in positions]
+        if positions.size:
+            log.warning(
+                "%d sectors with %s (computed anyway; all listed in diagnostics.json): %s",
+                positions.size,
+                name.replace("_", " "),
+                [f"{labels[i]} ({values[i]:.4g})" for i in positions[:WARNED_SECTORS]],
+            )
+    return warnings
+
+
+def _discrepancy_table(
+    inputs: AccountInputs, sums: RegionSums, gross_output: np.ndarray
+) -> dict[str, np.ndarray] | None:
+    """Purchases from and sales to the source's discrepancy entry per output region."""
+    if inputs.discrepancy is None:
+        return None
+    r, s = len(inputs.regions), len(inputs.sectors)
+    found = inputs.discrepancy
+    purchases = sums.rows(found.inputs.reshape(r, s).sum(axis=1) + found.final_demand)
+    sales = sums.rows(found.sales.reshape(r, s).sum(axis=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = 100.0 / np.where(gross_output > 0, gross_output, np.nan)
+    return {
+        "purchases_from_discrepancy_musd": purchases,
+        "sales_to_discrepancy_musd": sales,
+        "gross_output_musd": gross_output,
+        "purchases_share_of_output_pct": purchases * share,
+        "sales_share_of_output_pct": sales * share,
+    }
+
+
 def regional_accounts(
     inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed", threads: int = 1
 ) -> RegionalAccounts:
     """Compute accounts and flows of one harmonized system and check their identities.
 
-    Production-based emissions are the direct emissions of the data (F by region plus F_Y);
-    the flow matrix must split them exactly, which is checked to ``rtol``. ``precision`` of
-    the Leontief solve: see :mod:`bri_carbon.embodied`; ``threads`` for its element-wise
-    passes. Peak memory: one n x n float32
-    (``mixed``) or float64 array plus a few n x r arrays.
+    The Leontief system is solved once at the source's resolution (n = regions x sectors),
+    with one right-hand side per purchasing region plus, when categories are excluded, one
+    for their final demand; the results are summed to output regions. Production-based
+    emissions are the direct emissions of the data (F by region plus F_Y); the flow matrix
+    (and the excluded part) must split them exactly, which is checked to ``rtol``.
+    ``precision`` of the Leontief solve: see :mod:`bri_carbon.embodied`; ``threads`` for its
+    element-wise passes. Peak memory: one n x n float32 (``mixed``) or float64 array plus a
+    few n x r arrays.
     """
     r, s = len(inputs.regions), len(inputs.sectors)
     labels = inputs.labels
     f = inputs.emissions
-    result = embodied.embodied_emissions(
-        inputs.intermediate, inputs.final_demand_by_region, f, labels, precision, threads
-    )
-    flows = result.by_destination.reshape(r, s, r).sum(axis=1)
-    direct = np.where(result.lost, 0.0, f).reshape(r, s).sum(axis=1)
-    household = inputs.household_emissions
+    excluding = bool(inputs.excluded_categories)
+    rhs = inputs.final_demand_by_region
+    if excluding:
+        rhs = np.hstack([rhs, inputs.final_demand_excluded[:, None]])
+    result = embodied.embodied_emissions(inputs.intermediate, rhs, f, labels, precision, threads)
+    per_region = result.by_destination.reshape(r, s, -1).sum(axis=1)
+    sums = RegionSums.of(inputs.output_regions)
+    flows = sums.both(per_region[:, :r])
+    excluded = sums.rows(per_region[:, r]) if excluding else np.zeros(len(sums.regions))
+    direct = sums.rows(np.where(result.lost, 0.0, f).reshape(r, s).sum(axis=1))
+    household = sums.rows(inputs.household_emissions)
     production = direct + household
     consumption = flows.sum(axis=0) + household
+    gross_output = sums.rows(result.output.reshape(r, s).sum(axis=1))
     values = {
         "production_mt": production,
         "consumption_mt": consumption,
         "household_direct_mt": household,
         "net_export_mt": production - consumption,
-        "value_added_musd": inputs.value_added.reshape(r, s).sum(axis=1),
-        "final_demand_musd": inputs.final_demand_by_region.sum(axis=0),
-        "gross_output_musd": result.output.reshape(r, s).sum(axis=1),
+        "value_added_musd": sums.rows(inputs.value_added.reshape(r, s).sum(axis=1)),
+        "final_demand_musd": sums.rows(inputs.final_demand_by_region.sum(axis=0)),
+        "gross_output_musd": gross_output,
     }
 
     lost_index = np.flatnonzero(result.lost)
@@ -120,32 +234,53 @@ def regional_accounts(
         "source": attrs.get("source"),
         "year": int(attrs.get("year", 0)),
         "synthetic": bool(attrs.get("synthetic", 0)),
-        "regions": r,
+        "regions": len(sums.regions),
+        "source_regions": r,
         "sectors": s,
+        "n": r * s,
         "zero_output_sectors": int(np.count_nonzero(result.output == 0)),
         "emissions_of_zero_output_sectors": lost,
         "emissions_of_zero_output_sectors_mt": float(f[lost_index].sum()),
         "industry_emissions_mt": float(f.sum()),
         "household_direct_mt": float(household.sum()),
         "leontief_solve": asdict(result.solve),
+        "sector_warnings": _sector_warnings(inputs, result),
+        "excluded_final_demand": {
+            "categories": list(inputs.excluded_categories),
+            "industry_co2_mt": float(excluded.sum()),
+        },
     }
-    discrepancy = {
-        key.removeprefix(DISCREPANCY_PREFIX): float(value)
-        for key, value in attrs.items()
-        if key.startswith(DISCREPANCY_PREFIX)
-    }
-    if discrepancy:
-        diagnostics["source_discrepancy"] = discrepancy
+    discrepancy = _discrepancy_table(inputs, sums, gross_output)
+    if discrepancy is not None:
+        totals = {
+            key.removeprefix(DISCREPANCY_PREFIX): float(value)
+            for key, value in attrs.items()
+            if key.startswith(DISCREPANCY_PREFIX)
+        }
+        totals["purchases_from_discrepancy_musd"] = float(
+            discrepancy["purchases_from_discrepancy_musd"].sum()
+        )
+        totals["sales_to_discrepancy_musd"] = float(discrepancy["sales_to_discrepancy_musd"].sum())
+        totals["by_region"] = {
+            region: {key: float(discrepancy[key][i]) for key in DISCREPANCY_COLUMNS}
+            for i, region in enumerate(sums.regions)
+        }
+        diagnostics["source_discrepancy"] = totals
     if lost:
         log.warning(
             "%d sectors have zero output but emit %.6g Mt CO2 in total; these emissions "
             "cannot be attributed to final demand and are excluded from the accounts: %s",
             len(lost),
             diagnostics["emissions_of_zero_output_sectors_mt"],
-            [item["sector"] for item in lost[:20]],
+            [item["sector"] for item in lost[:WARNED_SECTORS]],
         )
     accounts = RegionalAccounts(
-        regions=tuple(inputs.regions), accounts=values, flows=flows, diagnostics=diagnostics
+        regions=sums.regions,
+        accounts=values,
+        flows=flows,
+        excluded_mt=excluded,
+        discrepancy=discrepancy,
+        diagnostics=diagnostics,
     )
     diagnostics["identity_gaps"] = check_identities(accounts, rtol)
     log.info("Leontief solve: %s", diagnostics["leontief_solve"])

@@ -1,7 +1,7 @@
-"""Checks of a parsed pymrio system: every number finite, shapes as the labels say.
+"""Shapes of the Eora26 tables against their label files, explained after pymrio fails.
 
-pymrio reads empty or malformed fields as NaN without complaint; these checks stop such
-tables before any emission can be lost silently.
+pymrio's own errors on such tables ("Length mismatch: Expected axis has 6 elements") name
+no table; :func:`describe_shape_mismatch` says which table disagrees with which label file.
 """
 
 from __future__ import annotations
@@ -9,45 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pymrio
-
 from bri_carbon import eora26_layout as layout
-from bri_carbon.errors import WorkflowInputError
-
-
-def _first_bad_cells(frame: pd.DataFrame, limit: int = 5) -> list[str]:
-    """Row/column labels of the first non-finite cells of ``frame``."""
-    rows, columns = np.nonzero(~np.isfinite(frame.to_numpy(dtype=float)))
-    return [f"({frame.index[r]}, {frame.columns[c]})" for r, c in zip(rows, columns, strict=True)][
-        :limit
-    ]
-
-
-def check_finite(system: pymrio.IOSystem, origin: Path) -> None:
-    """Fail if Z, Y or any extension's F/F_Y holds NaN or infinite values.
-
-    ``origin`` names the file the system was parsed from, for the message.
-    """
-    tables: dict[str, pd.DataFrame] = {"T (Z)": system.Z, "FD (Y)": system.Y}
-    for extension in system.get_extensions(data=True):
-        tables[f"{extension.name} F"] = extension.F
-        if getattr(extension, "F_Y", None) is not None:
-            tables[f"{extension.name} F_Y"] = extension.F_Y
-    problems = {
-        name: (int((~np.isfinite(frame.to_numpy(dtype=float))).sum()), _first_bad_cells(frame))
-        for name, frame in tables.items()
-    }
-    problems = {name: found for name, found in problems.items() if found[0]}
-    if problems:
-        details = "; ".join(
-            f"{name}: {count} cells, first at {cells}" for name, (count, cells) in problems.items()
-        )
-        raise WorkflowInputError(
-            f"{origin} has empty, NaN or infinite values: {details}. The file is damaged or "
-            "not in the expected layout; fetch it again or repair these cells."
-        )
 
 
 def _table_shape(handle: zipfile.ZipFile, member: str) -> tuple[int, set[int]]:

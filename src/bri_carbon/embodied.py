@@ -1,10 +1,12 @@
 """Embodied-emission flows between regions: one LU factorization, one solve per region.
 
-Notation (n = regions x sectors, r = regions):
+Notation (n = regions x sectors at the source's own resolution, r = purchasing regions):
 
-- Z (n, n) intermediate flows, y_d (n,) final demand of region d (all categories summed),
-  Y_reg = [y_1 ... y_r] (n, r).
-- x = Z 1 + Y_reg 1 gross output; A = Z diag(x)^-1 (columns with x = 0 are zero).
+- Z (n, n) intermediate flows, y_d (n,) final demand of region d (the categories counted in
+  the consumption-based accounts, summed), Y_reg = [y_1 ... y_r] (n, r); y_tot (n,) final
+  demand of every category (what gross output is made of).
+- x = Z 1 + y_tot gross output; A = Z diag(x)^-1 (columns with x = 0 are zero, as in
+  pymrio's ``calc_A``).
 - s = f diag(x)^-1 industry emission intensities (0 where x = 0; such emissions are
   reported as lost, never silently dropped).
 - X = (I - A)^-1 Y_reg, found by solving (I - A) X = Y_reg with one LU factorization of
@@ -12,12 +14,20 @@ Notation (n = regions x sectors, r = regions):
 - N = diag(s) X (n, r): emissions in each producing sector driven by each region's final
   demand. Summed over the sectors of origin region o it is the flow E[o, d].
 
-Since X 1 = x, the row sums of N equal the direct emissions f where x > 0: the flow matrix
-splits production-based emissions exactly, which the accounts check at run time.
+Where every final-demand category is counted, X 1 = x and the row sums of N equal the
+direct emissions f where x != 0: the flow matrix splits production-based emissions exactly,
+which the accounts check at run time.
+
+Solvability is judged by the solve alone, never by a rule on the coefficients: real tables
+have sectors whose inputs exceed their output (negative value added, a column of A summing
+to 1 or more) and negative gross output, and their Leontief systems are usually still well
+posed. The solve fails only when the factorization of I - A has a zero pivot, or when the
+solution is not finite or iterative refinement does not converge in float64; the message
+names the sectors with the smallest pivots or the largest residuals.
 
 Precision of the solve (:data:`PRECISIONS`):
 
-- ``float64``: (I - A) is factorized in float64.
+- ``float64``: (I - A) is factorized in float64 and X refined with float64 residuals.
 - ``mixed`` (default of the workflow): (I - A) is factorized in float32, which takes half
   the memory and about half the time, and X is then improved by iterative refinement: the
   residual R = Y_reg - (I - A) X is formed in float64 from the float64 Z, read again block by
@@ -54,18 +64,35 @@ PRECISIONS = ("mixed", "float64")
 #: Refinement stops when the estimated relative error of every column of X is below this.
 REFINED_TOLERANCE = 1e-12
 MAX_REFINEMENT_STEPS = 10
+#: Sectors named in a message about pivots or residuals.
+NAMED_SECTORS = 10
 
 
 @dataclass(frozen=True)
 class SolveReport:
     """How X was found: ``precision`` of the LU actually used (``float64`` after a
     fallback), refinement ``steps``, the ``estimated_relative_error`` of X after refinement
-    (None without refinement) and whether the mixed path ``fell_back`` to float64."""
+    and whether the mixed path ``fell_back`` to float64."""
 
     precision: str
     steps: int
-    estimated_relative_error: float | None
+    estimated_relative_error: float
     fell_back: bool
+
+
+@dataclass(frozen=True)
+class LeontiefSolution:
+    """Result of :func:`leontief_activity`.
+
+    ``activity`` (n, m): X = (I - A)^-1 rhs. ``output`` (n,): gross output x (units of Z).
+    ``input_share`` (n,): column sums of A, 1'Z / x (0 where x = 0). ``solve``: how the
+    system was solved.
+    """
+
+    activity: np.ndarray
+    output: np.ndarray
+    input_share: np.ndarray
+    solve: SolveReport
 
 
 @dataclass(frozen=True)
@@ -73,13 +100,14 @@ class EmbodiedEmissions:
     """Result of :func:`embodied_emissions`.
 
     ``by_destination`` (n, r): CO2 of each producing sector driven by each region's final
-    demand (units of f). ``output`` (n,): gross output x (units of Z). ``lost`` (n,) bool:
-    sectors with x = 0 but non-zero emissions, which cannot enter any flow. ``solve``: how
-    the Leontief system was solved.
+    demand (units of f). ``output`` (n,): gross output x (units of Z). ``input_share`` (n,):
+    column sums of A. ``lost`` (n,) bool: sectors with x = 0 but non-zero emissions, which
+    cannot enter any flow. ``solve``: how the Leontief system was solved.
     """
 
     by_destination: np.ndarray
     output: np.ndarray
+    input_share: np.ndarray
     lost: np.ndarray
     solve: SolveReport
 
@@ -100,42 +128,17 @@ def gross_output(Z: np.ndarray, final_demand: np.ndarray) -> np.ndarray:
     return Z.sum(axis=1) + final_demand.sum(axis=1)
 
 
-def reciprocal_output(x: np.ndarray, labels: Sequence[str]) -> np.ndarray:
-    """1 / x with 0 where x = 0; negative output is an input error naming the sectors."""
-    negative = np.flatnonzero(x < 0)
-    if negative.size:
-        named = [f"{labels[i]} ({x[i]:.6g})" for i in negative[:20]]
-        raise WorkflowInputError(
-            f"{negative.size} sectors have negative total output (Z 1 + Y 1 < 0), which has "
-            f"no meaning as a coefficient denominator: {named}. Correct the source table "
-            "(often a sign error in final demand) before running the accounts."
-        )
+def reciprocal_output(x: np.ndarray) -> np.ndarray:
+    """1 / x with 0 where x = 0 (pymrio's ``calc_A`` convention); negative output keeps its
+    sign (the accounts list such sectors as warnings)."""
     inverse = np.zeros_like(x)
-    np.divide(1.0, x, out=inverse, where=x > 0)
+    np.divide(1.0, x, out=inverse, where=x != 0)
     return inverse
 
 
-def technical_coefficients_(Z: np.ndarray, inverse_output: np.ndarray) -> np.ndarray:
-    """A = Z diag(x)^-1, computed in place in ``Z`` (which is returned)."""
-    Z *= inverse_output[None, :]
-    return Z
-
-
-def check_productive(
-    column_sums: np.ndarray, labels: Sequence[str], tolerance: float = 1e-12
-) -> None:
-    """Fail if any column of A sums to 1 or more: (I - A) would be singular or unstable.
-
-    ``column_sums`` (n,): the column sums of A.
-    """
-    bad = np.flatnonzero(column_sums >= 1.0 - tolerance)
-    if bad.size:
-        named = [f"{labels[j]} (sum {column_sums[j]:.6g})" for j in bad[:20]]
-        raise WorkflowInputError(
-            f"(I - A) is singular or nearly so: {bad.size} sectors buy inputs worth at least "
-            f"their own output (column sums of A >= 1): {named}. Check these sectors' rows "
-            "and columns in the source table."
-        )
+def _named(labels: Sequence[str], order: np.ndarray, values: np.ndarray) -> list[str]:
+    """``label (value)`` of the first :data:`NAMED_SECTORS` entries of ``order``."""
+    return [f"{labels[i]} ({values[i]:.3g})" for i in order[:NAMED_SECTORS]]
 
 
 @dataclass(frozen=True)
@@ -159,13 +162,22 @@ class _Factors:
             check_finite=False,
         )
 
-    def tiny_pivots(self, labels: Sequence[str] | None = None) -> list[str]:
-        """Labels (or indices) of pivots at most eps x the largest pivot, in the factors'
-        precision: the matrix is singular to working precision."""
-        pivots = np.abs(np.diag(self.lu_and_pivots[0]))
+    def pivots(self) -> np.ndarray:
+        """|U_ii| (n,): the pivots of the factorization. Row-major input is factorized as
+        its transpose without column exchanges, so pivot i belongs to sector i."""
+        return np.abs(np.diag(self.lu_and_pivots[0]))
+
+    def tiny_pivots(self) -> np.ndarray:
+        """Indices of pivots that are not finite or at most eps x the largest finite pivot,
+        in the factors' precision: the matrix is singular to working precision (or has
+        infinite or NaN entries). Non-finite first, then smallest first."""
+        pivots = self.pivots()
+        finite = np.isfinite(pivots)
+        largest = float(pivots[finite].max()) if finite.any() else 1.0
         eps = float(np.finfo(self.dtype).eps)
-        tiny = np.flatnonzero(pivots <= eps * max(float(pivots.max()), 1.0))
-        return [labels[i] if labels is not None else str(i) for i in tiny[:20]]
+        tiny = np.flatnonzero(~finite | (pivots <= eps * max(largest, 1.0)))
+        order = np.lexsort((pivots[tiny], finite[tiny]))
+        return tiny[order]
 
 
 def _factorize_(matrix: np.ndarray) -> _Factors:
@@ -179,37 +191,25 @@ def _factorize_(matrix: np.ndarray) -> _Factors:
     )
     work = matrix.T if transposed else np.require(matrix, requirements=["F", "W"])
     with warnings.catch_warnings():
-        warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
         try:
             factors = scipy.linalg.lu_factor(work, overwrite_a=True, check_finite=False)
-        except (scipy.linalg.LinAlgWarning, ValueError, np.linalg.LinAlgError) as err:
+        except (ValueError, np.linalg.LinAlgError) as err:
             raise WorkflowInputError(f"(I - A) cannot be factorized: {err}") from err
     return _Factors(factors, transposed)
 
 
-def _float64_factors(matrix: np.ndarray, labels: Sequence[str]) -> _Factors:
-    """Factors of the float64 ``matrix`` = I - A (overwritten); a clear error when it is
-    singular."""
-    factors = _factorize_(matrix)
-    singular = factors.tiny_pivots(labels)
-    if singular:
-        raise WorkflowInputError(
-            f"(I - A) is singular: zero pivots at {singular}. Check these sectors in the source."
-        )
-    return factors
-
-
-def leontief_solve_(A: np.ndarray, rhs: np.ndarray, labels: Sequence[str]) -> np.ndarray:
-    """Solve (I - A) X = rhs in float64 with one LU factorization; ``A`` is overwritten.
-
-    ``A`` (n, n), ``rhs`` (n, m). Returns X (n, m). Raises a clear error when (I - A) is
-    singular. A writable float64 ``A`` becomes I - A and, when contiguous, its LU factors in
-    place, so the solve needs no second n x n array; any other ``A`` is first copied.
-    """
-    matrix = A if A.dtype == np.float64 and A.flags.writeable else A.astype(np.float64)
-    np.negative(matrix, out=matrix)
-    matrix[np.diag_indices(matrix.shape[0])] += 1.0
-    return _float64_factors(matrix, labels).solve(rhs)
+def _singular_error(factors: _Factors, labels: Sequence[str]) -> WorkflowInputError:
+    """The error for float64 factors with zero or non-finite pivots, naming the smallest
+    (non-finite ones come from infinite or NaN coefficients)."""
+    tiny = factors.tiny_pivots()
+    return WorkflowInputError(
+        f"(I - A) is singular: {tiny.size} zero or non-finite pivots in its float64 LU "
+        f"factorization, the smallest at {_named(labels, tiny, factors.pivots())}. The "
+        "Leontief system has no unique solution; check these sectors' rows and columns in "
+        "the source table (a closed loop of sectors that sell all their output to each "
+        "other, or a sector without output that still buys inputs)."
+    )
 
 
 def _row_parts(count: int, parts: int) -> list[slice]:
@@ -272,20 +272,33 @@ def _column_change(correction: np.ndarray, solution: np.ndarray) -> float:
     return float(relative.max()) if relative.size else 0.0
 
 
+@dataclass(frozen=True)
+class _Refinement:
+    """Outcome of :func:`_refine`: ``converged``, ``steps`` taken, ``estimate`` of the
+    relative error, and the last ``correction`` (n, m) added to the solution."""
+
+    converged: bool
+    steps: int
+    estimate: float
+    correction: np.ndarray
+
+
 def _refine(
     intermediate: RowBlocks,
     factors: _Factors,
     inverse_output: np.ndarray,
     rhs: np.ndarray,
     solution: np.ndarray,
-) -> tuple[int, float] | None:
+) -> _Refinement:
     """Iterative refinement of ``solution`` (n, m) in place; see the module docstring.
 
-    Returns (steps, estimated relative error) once converged; None when a correction does
-    not shrink by half or :data:`MAX_REFINEMENT_STEPS` pass (the caller then solves in
-    float64).
+    Residuals are formed in float64 from the float64 blocks of Z. Stops as converged once
+    the estimated relative error is below :data:`REFINED_TOLERANCE`; as not converged when a
+    correction is not finite, does not shrink by half, or :data:`MAX_REFINEMENT_STEPS` pass.
     """
     previous = 1.0
+    correction = np.zeros_like(solution)
+    step = 0
     for step in range(1, MAX_REFINEMENT_STEPS + 1):
         residual = rhs - solution
         scaled = solution * inverse_output[:, None]
@@ -296,13 +309,13 @@ def _refine(
         change = _column_change(correction, solution)
         if not np.isfinite(change) or change > previous / 2:
             log.warning(
-                "mixed-precision refinement step %d changed X by %.3g (relative), after %.3g:"
-                " not converging",
+                "%s refinement step %d changed X by %.3g (relative), after %.3g: not converging",
+                factors.dtype,
                 step,
                 change,
                 previous,
             )
-            return None
+            return _Refinement(False, step, float("nan"), correction)
         estimate = change * change / previous
         log.info(
             "refinement step %d: relative change %.3g, estimated relative error %.3g",
@@ -311,36 +324,76 @@ def _refine(
             estimate,
         )
         if estimate <= REFINED_TOLERANCE:
-            return step, estimate
+            return _Refinement(True, step, estimate, correction)
         previous = change
-    log.warning("mixed-precision refinement did not reach %g in %d steps", REFINED_TOLERANCE, step)
-    return None
+    log.warning("refinement did not reach %g in %d steps", REFINED_TOLERANCE, step)
+    return _Refinement(False, step, float("nan"), correction)
+
+
+def _unsolved_error(
+    refinement: _Refinement, solution: np.ndarray, labels: Sequence[str]
+) -> WorkflowInputError:
+    """The error for a float64 solution that is not finite or does not converge, naming the
+    sectors whose solution moved most in the last refinement step (relative to its size):
+    where the system is least determined."""
+    correction = np.abs(refinement.correction).max(axis=1)
+    scale = np.abs(solution).max(axis=1)
+    relative = np.divide(correction, scale, out=np.full_like(correction, np.inf), where=scale > 0)
+    relative = np.where(np.isfinite(correction) & np.isfinite(scale), relative, np.inf)
+    worst = np.argsort(-relative, kind="stable")
+    return WorkflowInputError(
+        "the Leontief system (I - A) X = Y cannot be solved accurately in float64: iterative "
+        f"refinement does not converge (after {refinement.steps} steps). The solution is "
+        f"least certain at {_named(labels, worst, relative)} (relative change in the last "
+        "step). (I - A) is nearly singular; check these sectors' rows and columns in the "
+        "source table."
+    )
+
+
+def _solve_float64(
+    intermediate: RowBlocks,
+    matrix: np.ndarray,
+    inverse: np.ndarray,
+    rhs: np.ndarray,
+    labels: Sequence[str],
+) -> tuple[np.ndarray, SolveReport]:
+    """Factorize the float64 ``matrix`` = I - A (overwritten), solve and refine; a clear
+    error when the factors are singular or the refined solution is not accurate."""
+    factors = _factorize_(matrix)
+    if factors.tiny_pivots().size:
+        raise _singular_error(factors, labels)
+    activity = factors.solve(rhs)
+    refinement = _refine(intermediate, factors, inverse, rhs, activity)
+    if not refinement.converged or not np.isfinite(activity).all():
+        raise _unsolved_error(refinement, activity, labels)
+    return activity, SolveReport("float64", refinement.steps, refinement.estimate, False)
 
 
 def leontief_activity(
     intermediate: RowBlocks,
-    final_demand_by_region: np.ndarray,
+    final_demand_total: np.ndarray,
+    rhs: np.ndarray,
     labels: Sequence[str],
     precision: str = "mixed",
     threads: int = 1,
-) -> tuple[np.ndarray, np.ndarray, SolveReport]:
-    """X = (I - A)^-1 Y_reg (n, r) and x (n,), from Z given as row blocks.
+) -> LeontiefSolution:
+    """X = (I - A)^-1 rhs (n, m) and x (n,), from Z given as row blocks.
 
-    ``final_demand_by_region`` (n, r), money units of Z. ``threads``: threads for the
-    element-wise passes over the n x n matrix (BLAS has its own pool). Peak memory: one
-    n x n array of float32 (``mixed``) or float64, plus a few n x r arrays and one row
-    block of Z.
+    ``final_demand_total`` (n,): final demand of every category (x = Z 1 +
+    ``final_demand_total``), money units of Z. ``rhs`` (n, m): the right-hand sides, e.g.
+    each purchasing region's final demand. ``threads``: threads for the element-wise passes
+    over the n x n matrix (BLAS has its own pool). Peak memory: one n x n array of float32
+    (``mixed``) or float64, plus a few n x m arrays and one row block of Z.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision {precision!r} is not one of {PRECISIONS}")
-    n = final_demand_by_region.shape[0]
+    n = final_demand_total.shape[0]
     dtype = np.float32 if precision == "mixed" else np.float64
     threads = max(threads, 1)
     with ThreadPoolExecutor(max_workers=threads) as pool:
         matrix, row_sums, column_sums = _assemble(intermediate, n, dtype, pool, threads)
-        x = row_sums + final_demand_by_region.sum(axis=1)
-        inverse = reciprocal_output(x, labels)
-        check_productive(column_sums * inverse, labels)
+        x = row_sums + final_demand_total
+        inverse = reciprocal_output(x)
         scale = (-inverse).astype(dtype)
         list(
             pool.map(
@@ -350,28 +403,32 @@ def leontief_activity(
                 _row_parts(n, threads),
             )
         )
+    input_share = column_sums * inverse
     matrix[np.diag_indices(n)] += 1.0  # I - A
     if precision == "float64":
-        activity = _float64_factors(matrix, labels).solve(final_demand_by_region)
-        return activity, x, SolveReport("float64", 0, None, fell_back=False)
+        activity, report = _solve_float64(intermediate, matrix, inverse, rhs, labels)
+        return LeontiefSolution(activity, x, input_share, report)
 
     factors = _factorize_(matrix)
     del matrix
     refined = None
-    if factors.tiny_pivots():
+    if factors.tiny_pivots().size:
         log.warning("the float32 LU of I - A has near-zero pivots")
     else:
-        activity = factors.solve(final_demand_by_region).astype(np.float64)
-        refined = _refine(intermediate, factors, inverse, final_demand_by_region, activity)
+        activity = factors.solve(rhs).astype(np.float64)
+        refined = _refine(intermediate, factors, inverse, rhs, activity)
     del factors
-    if refined is None:
+    if refined is None or not refined.converged:
         log.warning("float32 LU not accurate enough for this system; solving in float64")
-        activity, x, _ = leontief_activity(
-            intermediate, final_demand_by_region, labels, "float64", threads
+        fallback = leontief_activity(
+            intermediate, final_demand_total, rhs, labels, "float64", threads
         )
-        return activity, x, SolveReport("float64", 0, None, fell_back=True)
-    steps, estimate = refined
-    return activity, x, SolveReport("mixed", steps, estimate, fell_back=False)
+        report = SolveReport(
+            "float64", fallback.solve.steps, fallback.solve.estimated_relative_error, True
+        )
+        return LeontiefSolution(fallback.activity, x, input_share, report)
+    report = SolveReport("mixed", refined.steps, refined.estimate, fell_back=False)
+    return LeontiefSolution(activity, x, input_share, report)
 
 
 def embodied_emissions(
@@ -381,6 +438,7 @@ def embodied_emissions(
     labels: Sequence[str],
     precision: str = "mixed",
     threads: int = 1,
+    final_demand_total: np.ndarray | None = None,
 ) -> EmbodiedEmissions:
     """Emissions of every producing sector split by the region whose final demand drives them.
 
@@ -388,12 +446,22 @@ def embodied_emissions(
     never modified). ``final_demand_by_region`` (n, r): y_d per column. ``emissions`` (n,):
     industry emissions f. ``labels``: n names of the sectors, for error messages.
     ``precision``: one of :data:`PRECISIONS`; ``threads``: see :func:`leontief_activity`.
-    Money and emission units are the caller's; the result carries the emission unit.
+    ``final_demand_total`` (n,): final demand of every category, when some categories are
+    left out of ``final_demand_by_region`` (default: its row sums). Money and emission units
+    are the caller's; the result carries the emission unit.
     """
-    activity, x, report = leontief_activity(
-        intermediate, final_demand_by_region, labels, precision, threads
+    total = final_demand_by_region.sum(axis=1) if final_demand_total is None else final_demand_total
+
+    solution = leontief_activity(
+        intermediate, total, final_demand_by_region, labels, precision, threads
     )
-    inverse = reciprocal_output(x, labels)
+    activity, x = solution.activity, solution.output
     lost = (x == 0) & (emissions != 0)
-    activity *= (emissions * inverse)[:, None]
-    return EmbodiedEmissions(by_destination=activity, output=x, lost=lost, solve=report)
+    activity *= (emissions * reciprocal_output(x))[:, None]
+    return EmbodiedEmissions(
+        by_destination=activity,
+        output=x,
+        input_share=solution.input_share,
+        lost=lost,
+        solve=solution.solve,
+    )

@@ -1,12 +1,17 @@
 """The Eora26 release layout: file names, label spellings and categories.
 
-Everything here describes the upstream files exactly as Eora publishes them (including
-Eora's own spelling of sector names), so that the synthetic world and real downloads go
-through one parser.
+Everything here describes the upstream files exactly as Eora publishes them, typos
+included, so that the synthetic world and real downloads go through one parser and one set
+of labels. Evidence for each spelling is public code that reads the real release files
+(see ``../shared/reference/eora26/README.md`` in the team's notes, and the comments below).
 """
 
 from typing import Final
 
+#: The 26 sectors in release order, spelled as labels_T.txt spells them: "Restraurants" and
+#: "Finacial" are Eora's own typos. Seen in the outputs of pymrio.parse_eora26 on real
+#: Eora26 files (theplatters/GNGS results/co2_res.csv), in spjuhel/BoARIO-MRIOT-Tools
+#: config/mriot_params/eora26_full_sectors.csv and in scripts that read labels_T.txt.
 SECTORS: Final[tuple[str, ...]] = (
     "Agriculture",
     "Fishing",
@@ -28,7 +33,7 @@ SECTORS: Final[tuple[str, ...]] = (
     "Hotels and Restraurants",
     "Transport",
     "Post and Telecommunications",
-    "Financial Intermediation and Business Activities",
+    "Finacial Intermediation and Business Activities",
     "Public Administration",
     "Education, Health and Other Services",
     "Private Households",
@@ -36,6 +41,8 @@ SECTORS: Final[tuple[str, ...]] = (
     "Re-export & Re-import",
 )
 
+#: labels_FD.txt, fourth column, per country (a public script that reads labels_FD.txt maps
+#: exactly these six strings).
 FINAL_DEMAND_CATEGORIES: Final[tuple[str, ...]] = (
     "Household final consumption P.3h",
     "Non-profit institutions serving households P.3n",
@@ -45,6 +52,10 @@ FINAL_DEMAND_CATEGORIES: Final[tuple[str, ...]] = (
     "Acquisitions less disposals of valuables P.53",
 )
 
+#: labels_VA.txt: the group label, then the category (theplatters/GNGS
+#: src/share_functions.py reads ``VA.F.loc[("Primary input", "Compensation of employees
+#: D.1")]`` from a parsed real release).
+VALUE_ADDED_GROUP: Final[str] = "Primary input"
 VALUE_ADDED_CATEGORIES: Final[tuple[str, ...]] = (
     "Compensation of employees D.1",
     "Taxes on production D.29",
@@ -56,13 +67,29 @@ VALUE_ADDED_CATEGORIES: Final[tuple[str, ...]] = (
 
 HOUSEHOLD_CATEGORY: Final[str] = FINAL_DEMAND_CATEGORIES[0]
 
-#: Code of the statistical-discrepancy row and column ("rest of world") in every table.
+#: The statistical-discrepancy entry ("rest of world"), last in labels_T.txt and
+#: labels_FD.txt: name and code columns both "ROW", sector "TOTAL". Seen in
+#: it-is-me-mario/MARIO mario/parsers/eora.py (drops the key ("ROW", ..., "TOTAL")) and in
+#: scripts that read labels_T.txt (setdiff of "ROW" in column 1, "TOTAL" in column 4). The
+#: third column of that line is not shown by any public code; "Total" is an assumption
+#: (pymrio does not read that column).
 DISCREPANCY_CODE: Final[str] = "ROW"
-DISCREPANCY_NAME: Final[str] = "Rest of the World"
+DISCREPANCY_NAME: Final[str] = "ROW"
+DISCREPANCY_SECTOR: Final[str] = "TOTAL"
 
-#: Default CO2 satellite row: stressor label (without the unit) and its source column.
-CO2_STRESSOR: Final[str] = "Total CO2 emissions from EDGAR"
-CO2_SOURCE: Final[str] = "Total"
+#: The CO2 satellite row as pymrio indexes it (stressor without the unit, source), in the
+#: order tried. Current label files: theplatters/GNGS reads
+#: ``eora.Q.F.loc[("Total CO2 emissions from EDGAR", "Total")]`` from Eora26 2017. Older
+#: label files (about 2720 rows, downloaded in 2019) name it "CO2 emissions from EDGAR"
+#: (from the team's notes on an older download; no public code shows that spelling).
+CO2_LABELS: Final[tuple[tuple[str, str], ...]] = (
+    ("Total CO2 emissions from EDGAR", "Total"),
+    ("CO2 emissions from EDGAR", "Total"),
+)
+#: The first column of that row as labels_Q.txt writes it, the unit in the middle (pymrio removes
+#: " (Gg)" wherever it stands): DaguenetYannis/Remaster src/abm_v5/accounting.py matches
+#: "Total CO2 emissions (Gg) from EDGAR | Total" in the raw labels_Q.txt of 1995-2016.
+CO2_RAW_LABEL: Final[str] = "Total CO2 emissions (Gg) from EDGAR"
 CO2_UNIT: Final[str] = "Gg"
 
 #: Eora26 money unit (thousand current US dollars).

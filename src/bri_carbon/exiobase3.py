@@ -29,10 +29,13 @@ import pymrio
 
 from bri_carbon import archives
 from bri_carbon.errors import WorkflowInputError
+from bri_carbon.parsed import ParsedSystem
 
 log = logging.getLogger(__name__)
 
-#: Default CO2 rows: fossil CO2 from combustion, cement, lime and fossil waste (kg).
+#: Default CO2 rows: fossil CO2 from combustion, cement, lime and fossil waste (kg). Names as
+#: the release writes them: Humanmademovies/world4 docs/data/exiobase-stressors.md (read from
+#: IOT_2022_pxp.zip) and it-is-me-mario/MARIO mario/ops/ghg.py.
 CO2_STRESSORS: Final[tuple[str, ...]] = (
     "CO2 - combustion - air",
     "CO2 - non combustion - Cement production - air",
@@ -40,7 +43,11 @@ CO2_STRESSORS: Final[tuple[str, ...]] = (
     "CO2 - waste - fossil - air",
 )
 
-#: Value-added rows at basic prices (EXIOBASE 3 names, pymrio's exio3 classification).
+#: Value-added rows at basic prices: eight of the nine monetary rows at the top of the 3.8
+#: satellite/F.txt (factor_inputs/F.txt in 3.9), as it-is-me-mario/MARIO
+#: mario/parsers/specs.py lists them; the ninth, "Taxes less subsidies on products
+#: purchased: Total", is left out (see the module docstring). pymrio's own valueadded.tsv
+#: lists other rows and is not the file's list.
 VALUE_ADDED_ROWS: Final[tuple[str, ...]] = (
     "Other net taxes on production",
     "Compensation of employees; wages, salaries, & employers' social contributions: Low-skilled",
@@ -93,12 +100,20 @@ def check_archive(archive: Path, year: int, system: str) -> None:
 def _find_rows(
     system: pymrio.IOSystem, candidates: tuple[str, ...], rows: tuple[str, ...], archive: Path
 ) -> pymrio.Extension:
-    """The first extension among ``candidates`` whose F holds every one of ``rows``."""
+    """The first extension among ``candidates`` whose F holds every one of ``rows``, each
+    exactly once (two rows with one label are ambiguous and stop the parse)."""
     for name in candidates:
         extension = getattr(system, name, None)
         if isinstance(extension, pymrio.Extension) and extension.F is not None:
             index = extension.F.index
             if all(row in index for row in rows):
+                twice = [row for row in rows if int((index == row).sum()) > 1]
+                if twice:
+                    raise WorkflowInputError(
+                        f"{archive}: extension {name} lists the rows {twice} more than once; "
+                        "which one to use is ambiguous. Repair F.txt of that extension or "
+                        "fetch the archive again."
+                    )
                 return extension
     found = {}
     for name in candidates:
@@ -127,10 +142,11 @@ def _units(extension: pymrio.Extension, rows: tuple[str, ...], archive: Path) ->
 
 def parse_co2_system(
     archive: Path, year: int, system: str, stressors: tuple[str, ...] | list[str] = CO2_STRESSORS
-) -> pymrio.IOSystem:
+) -> ParsedSystem:
     """Parse ``archive`` with :func:`pymrio.parse_exiobase3`; keep Z, Y, CO2 and value added.
 
-    Returns an IOSystem with ``Z`` (n x n) and ``Y`` (n x 7 r) in the file's money unit
+    Each of ``stressors`` must name exactly one row. Returns the parsed system: an IOSystem
+    with ``Z`` (n x n) and ``Y`` (n x 7 r) in the file's money unit
     (M.EUR), n = r regions x 163 industries (ixi) or 200 products (pxp); an extension ``co2``
     with one row (the sum of ``stressors``; ``F`` 1 x n, ``F_Y`` 1 x 7 r, unit from the
     file, kg) and an extension ``value_added`` (:data:`VALUE_ADDED_ROWS`, 8 x n, M.EUR).
@@ -138,6 +154,11 @@ def parse_co2_system(
     stressors = tuple(stressors)
     if not stressors:
         raise WorkflowInputError("config key stressors.exiobase3 lists no rows")
+    twice = sorted({row for row in stressors if stressors.count(row) > 1})
+    if twice:
+        raise WorkflowInputError(
+            f"config key stressors.exiobase3 lists {twice} more than once; each row counts once."
+        )
     check_archive(archive, year, system)
     try:
         full = pymrio.parse_exiobase3(archive)
@@ -192,7 +213,7 @@ def parse_co2_system(
         len(VALUE_ADDED_ROWS),
         value_added.name,
     )
-    return pymrio.IOSystem(
+    co2_system = pymrio.IOSystem(
         Z=Z,
         Y=full.Y,
         unit=full.unit,
@@ -209,3 +230,4 @@ def parse_co2_system(
             "unit": value_added.unit.loc[list(VALUE_ADDED_ROWS)],
         },
     )
+    return ParsedSystem(system=co2_system, co2_rows=stressors, origin=archive)

@@ -1,21 +1,32 @@
-"""The harmonized system: ISO3 regions x the 26 common sectors, in output units.
+"""The harmonized system: the source's own regions and sectors, in output units.
 
-One netCDF file per source and year holds an :class:`xarray.Dataset` with
+One netCDF file per source and year (the native cache) holds an :class:`xarray.Dataset` with
 
 - ``Z`` (region, sector, purchaser_region, purchaser_sector): intermediate flows, million USD
 - ``Y`` (region, sector, purchaser_region, category): final demand, million USD
 - ``F`` (region, sector): industry CO2, Mt
 - ``F_Y`` (purchaser_region, category): household direct CO2, Mt
 - ``VA`` (region, sector): value added (all categories summed), million USD
+- ``output_region`` (region): the code each source region is reported under (ISO3, or the
+  source's own code for aggregates), from ``config/region_codes.csv``
+- ``common_sector`` (sector): the common (Eora26) sector of each source sector, from the
+  sector concordance (the identity for Eora26)
+- for Eora26-layout sources, the dropped ``ROW`` discrepancy entry per sector:
+  ``discrepancy_inputs``, ``discrepancy_sales`` (region, sector) and
+  ``discrepancy_final_demand`` (purchaser_region, category), million USD
 
-and attributes ``source``, ``year``, ``synthetic`` and the source units. Unit conversion
-from the source (Eora26: thousand USD and Gg; EXIOBASE 3: million EUR, converted with the
-annual rates of ``config/exchange_rates.csv``, and kg) happens here and nowhere else, and so
-does the mapping of source sectors to the common sectors (CSV concordances under config/).
+and attributes ``source``, ``year``, ``synthetic``, the source units and the CO2 rows used.
+Regions and sectors are never aggregated here: the Leontief system is solved at the source's
+resolution, and regions and sectors are summed in the results only (aggregating the system
+first changes consumption-based accounts and flows by percents). Harmonization is relabelling
+and unit conversion: from the source (Eora26: thousand USD and Gg; EXIOBASE 3: million EUR,
+converted with the annual rates of ``config/exchange_rates.csv``, and kg) here and nowhere
+else.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,10 +38,15 @@ import xarray as xr
 from bri_carbon import units
 from bri_carbon.atomic import atomic_path
 from bri_carbon.errors import WorkflowInputError
-from bri_carbon.harmonized_layout import DIMS, DISCREPANCY_PREFIX
+from bri_carbon.harmonized_layout import (
+    DIMS,
+    DISCREPANCY_DIMS,
+    DISCREPANCY_PREFIX,
+    FORMAT_VERSION,
+)
 
 if TYPE_CHECKING:  # pymrio (and the matplotlib it imports) is not needed to read a dataset
-    import pymrio
+    from bri_carbon.parsed import Discrepancy, ParsedSystem
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +99,8 @@ def check_concordance(
     if unknown:
         raise WorkflowInputError(
             f"{path} maps to sectors that are not common sectors: {unknown}; use the "
-            "Eora26 sector names exactly as spelled in bri_carbon.eora26_layout.SECTORS."
+            "Eora26 sector names exactly as Eora spells them (bri_carbon.eora26_layout."
+            "SECTORS, typos included: 'Finacial Intermediation and Business Activities')."
         )
 
 
@@ -127,24 +144,12 @@ def money_to_million_usd(
     }
 
 
-def discrepancy_attrs(values: dict[str, float | str]) -> dict[str, float]:
-    """Dataset attributes of the source's dropped discrepancy entries, in million USD.
-
-    ``values``: as returned by :func:`bri_carbon.eora26.discrepancy` (with its ``unit``).
-    """
-    factor = units.money_factor_to_million(str(values["unit"]))
-    return {
-        f"{DISCREPANCY_PREFIX}{key}_musd": float(value) * factor
-        for key, value in sorted(values.items())
-        if key != "unit"
-    }
-
-
 def region_mapping(region_codes: pd.DataFrame, source: str) -> pd.Series:
     """Map of one source's region codes to output region codes (ISO3 or aggregate code).
 
     ``region_codes``: the table of ``config/region_codes.csv``. The synthetic world uses the
-    Eora26 codes.
+    Eora26 codes. Several source codes may map to one output code: the source regions stay
+    apart in the solve and are summed in the results.
     """
     table_source = "eora26" if source == "synthetic" else source
     rows = region_codes[region_codes["source"] == table_source]
@@ -156,60 +161,156 @@ def region_mapping(region_codes: pd.DataFrame, source: str) -> pd.Series:
     return rows.set_index("source_code")["region"]
 
 
-def _relabel(
-    index: pd.MultiIndex, regions: pd.Series, sectors: pd.Series | None, what: str
+def _labels_in_order(index: pd.MultiIndex, level: int) -> list[str]:
+    """The distinct labels of one index level, in order of first appearance."""
+    return [str(label) for label in dict.fromkeys(index.get_level_values(level))]
+
+
+def _region_major(
+    index: pd.MultiIndex, first: list[str], second: list[str], what: str
 ) -> pd.MultiIndex:
-    """Replace source region (level 0) and sector (level 1) labels by harmonized ones."""
-    source_regions = index.get_level_values(0)
-    unknown = sorted(set(source_regions) - set(regions.index))
-    if unknown:
+    """``first`` x ``second`` in region-major order; an error when ``index`` holds a label
+    pair twice (an ambiguous table)."""
+    if not index.is_unique:
+        twice = sorted({str(label) for label in index[index.duplicated()]})[:5]
         raise WorkflowInputError(
-            f"{what}: region codes {unknown} are not in config/region_codes.csv; add a row "
-            "per code (columns source, source_code, region, name, note)."
+            f"{what} lists these labels more than once: {twice}. Two rows or columns with "
+            "one label are ambiguous; repair the source table."
         )
-    second = index.get_level_values(1)
-    if sectors is not None:
-        unmapped = sorted(set(second) - set(sectors.index))
-        if unmapped:
-            raise WorkflowInputError(
-                f"{what}: source sectors {unmapped} have no row in the sector concordance."
-            )
-        second = second.map(sectors)
-    return pd.MultiIndex.from_arrays(
-        [source_regions.map(regions), second], names=["region", index.names[1]]
-    )
+    return pd.MultiIndex.from_product([first, second], names=index.names)
 
 
-def _aggregate(frame: pd.DataFrame, rows: bool, columns: bool) -> pd.DataFrame:
-    """Sum duplicate labels on the chosen axes (no-op where labels are already unique)."""
-    if rows and not frame.index.is_unique:
-        frame = frame.groupby(level=[0, 1], sort=False).sum()
-    if columns and not frame.columns.is_unique:
-        frame = frame.T.groupby(level=[0, 1], sort=False).sum().T
-    return frame
+def _label(label: object) -> str:
+    """An index label for messages: the levels of a tuple joined with " / "."""
+    return " / ".join(str(part) for part in label) if isinstance(label, tuple) else str(label)
+
+
+def _first_cells(frame: pd.DataFrame, bad: np.ndarray, limit: int = 5) -> list[str]:
+    """``row ..., column ...: value`` of the first ``limit`` cells where ``bad`` is true."""
+    rows, columns = np.nonzero(bad)
+    return [
+        f"row {_label(frame.index[r])}, column {_label(frame.columns[c])}: {frame.iat[r, c]!r}"
+        for r, c in zip(rows[:limit], columns[:limit], strict=True)
+    ]
+
+
+def _numbers(frame: pd.DataFrame, table: str, origin: Path) -> np.ndarray:
+    """``frame`` as float64, or an error naming ``origin``, ``table`` and the first cells
+    that are not numbers (pymrio reads "1,5" as text) or not finite (empty cells, inf)."""
+    try:
+        values = frame.to_numpy(dtype=np.float64)
+    except (ValueError, TypeError):
+        text = frame.apply(lambda column: pd.to_numeric(column, errors="coerce")).isna()
+        cells = _first_cells(frame, (text & frame.notna()).to_numpy())
+        raise WorkflowInputError(
+            f"{origin}: {table} has cells that are not numbers, first at {cells} (for "
+            "example a decimal comma). The file is damaged or not in the expected layout; "
+            "fetch it again or repair these cells."
+        ) from None
+    finite = np.isfinite(values)
+    if not finite.all():
+        raise WorkflowInputError(
+            f"{origin}: {table} has empty, NaN or infinite values: "
+            f"{int((~finite).sum())} cells, first at {_first_cells(frame, ~finite)}. The file "
+            "is damaged or not in the expected layout; fetch it again or repair these cells."
+        )
+    return values
+
+
+def _values(
+    frame: pd.DataFrame, rows: pd.Index, columns: pd.Index, scale: float, table: str, origin: Path
+) -> np.ndarray:
+    """``frame`` reindexed to ``rows`` x ``columns`` (missing cells 0) times ``scale``, as a
+    new C-ordered float64 array (no reindexing copy when the frame already has that order,
+    and the frame itself is never changed); checked as :func:`_numbers` does."""
+    if not (frame.index.equals(rows) and frame.columns.equals(columns)):
+        frame = frame.reindex(index=rows, columns=columns, fill_value=0.0)
+    return np.multiply(_numbers(frame, table, origin), scale, order="C")
+
+
+def _column_sums(
+    frame: pd.DataFrame, index: pd.Index, scale: float, table: str, origin: Path
+) -> np.ndarray:
+    """The rows of ``frame`` summed, in ``index`` order (missing 0), times ``scale``."""
+    sums = pd.Series(_numbers(frame, table, origin).sum(axis=0), index=frame.columns)
+    return _vector(sums, index, scale)
+
+
+def _vector(series: pd.Series, index: pd.Index, scale: float) -> np.ndarray:
+    """``series`` in ``index`` order (missing 0) as float64 times ``scale``."""
+    return series.reindex(index, fill_value=0.0).to_numpy(dtype=np.float64) * scale
+
+
+def _discrepancy_variables(
+    discrepancy: Discrepancy,
+    source_node: pd.MultiIndex,
+    node: pd.MultiIndex,
+    source_fd_columns: pd.MultiIndex,
+    fd_columns: pd.MultiIndex,
+    money: float,
+) -> tuple[dict[str, tuple], dict[str, float]]:
+    """Data variables and attributes of Eora's ROW entry, in million USD.
+
+    The per-sector vectors come in the order of Z's rows (``source_node``) and the final
+    demand in the order of Y's columns (``source_fd_columns``); they are placed in the
+    dataset's order (``node``, ``fd_columns``).
+    """
+    r, s = len(node.levels[0]), len(node.levels[1])
+    k = len(fd_columns.levels[1])
+    values = {
+        "discrepancy_inputs": _vector(
+            pd.Series(discrepancy.inputs_from, index=source_node), node, money
+        ).reshape(r, s),
+        "discrepancy_sales": _vector(
+            pd.Series(discrepancy.sales_to, index=source_node), node, money
+        ).reshape(r, s),
+        "discrepancy_final_demand": _vector(
+            pd.Series(discrepancy.final_demand_from, index=source_fd_columns), fd_columns, money
+        ).reshape(r, k),
+    }
+    long_names = {
+        "discrepancy_inputs": "purchases of each sector from the ROW discrepancy entry",
+        "discrepancy_sales": "sales of each sector to the ROW discrepancy entry",
+        "discrepancy_final_demand": "final demand bought from the ROW discrepancy entry",
+    }
+    data = {
+        name: (
+            DISCREPANCY_DIMS[name],
+            array,
+            {"units": "million USD", "long_name": long_names[name]},
+        )
+        for name, array in values.items()
+    }
+    attrs = {
+        f"{DISCREPANCY_PREFIX}value_added_of_row_musd": discrepancy.value_added_of_row * money,
+        f"{DISCREPANCY_PREFIX}row_to_row_musd": discrepancy.row_to_row * money,
+    }
+    return data, attrs
 
 
 def harmonize(
-    system: pymrio.IOSystem,
+    parsed: ParsedSystem,
     *,
     source: str,
     year: int,
     regions: pd.Series,
-    sectors: tuple[str, ...],
+    common_sectors: tuple[str, ...],
     sector_map: pd.Series | None = None,
     money_per_million: float | None = None,
     synthetic: bool = False,
     attrs: dict[str, float | str] | None = None,
 ) -> xr.Dataset:
-    """Turn a parsed pymrio system into the harmonized dataset (see module docstring).
+    """Turn a parsed source year into the harmonized dataset (see module docstring).
 
     ``regions`` maps source region codes to output codes; ``sector_map`` maps source
-    sectors to ``sectors`` (None when the source already uses them). Money is converted to
-    million USD with the factor read from ``system.unit`` unless ``money_per_million`` (e.g.
-    an exchange rate times a scale) is given. Emissions are converted to Mt from the unit
-    of the ``co2`` extension. ``attrs`` are added to the dataset's attributes (e.g. the
-    exchange rate used, the discrepancy sizes).
+    sectors to ``common_sectors`` (None when the source already uses them, as Eora26 does).
+    Money is converted to million USD with the factor read from the system's unit table
+    unless ``money_per_million`` (e.g. an exchange rate times a scale) is given. Emissions
+    are converted to Mt from the unit of the ``co2`` extension. ``attrs`` are added to the
+    dataset's attributes (e.g. the exchange rate used). Peak memory: the parsed frames plus
+    one n x n float64 array.
     """
+    system = parsed.system
     co2 = getattr(system, CO2_EXTENSION)
     value_added = getattr(system, VALUE_ADDED_EXTENSION)
     money_unit = str(system.unit.iloc[0, 0])
@@ -229,91 +330,116 @@ def harmonize(
     emission = units.emission_factor_to_mt(co2_units.pop())
 
     what = f"{source} {year}"
-    node = _relabel(system.Z.index, regions, sector_map, what)
-    Z = system.Z.set_axis(node, axis=0).set_axis(node, axis=1)
-    Z = _aggregate(Z, rows=True, columns=True)
-    Y = system.Y.set_axis(node, axis=0)
-    Y.columns = pd.MultiIndex.from_arrays(
-        [Y.columns.get_level_values(0).map(regions), Y.columns.get_level_values(1)],
-        names=["purchaser_region", "category"],
+    source_regions = _labels_in_order(system.Z.index, 0)
+    sectors = _labels_in_order(system.Z.index, 1)
+    categories = _labels_in_order(system.Y.columns, 1)
+    node = _region_major(system.Z.index, source_regions, sectors, f"{what}: Z's rows")
+    fd_columns = _region_major(system.Y.columns, source_regions, categories, f"{what}: Y's columns")
+    foreign = sorted(
+        {str(code) for code in system.Y.columns.get_level_values(0)} - set(source_regions)
     )
-    Y = _aggregate(Y, rows=True, columns=True)
-    F = _aggregate(co2.F.sum(axis=0).to_frame("F").set_axis(node, axis=0), True, False)["F"]
-    VA = _aggregate(value_added.F.sum(axis=0).to_frame("VA").set_axis(node, axis=0), True, False)[
-        "VA"
-    ]
-    F_Y = co2.F_Y.sum(axis=0)
-    F_Y.index = pd.MultiIndex.from_arrays(
-        [F_Y.index.get_level_values(0).map(regions), F_Y.index.get_level_values(1)]
-    )
-    F_Y = F_Y.groupby(level=[0, 1], sort=False).sum()
-
-    region_order = sorted(set(node.get_level_values(0)))
-    categories = list(dict.fromkeys(Y.columns.get_level_values(1)))
-    full = pd.MultiIndex.from_product([region_order, list(sectors)], names=["region", "sector"])
-    present = set(node.get_level_values(1))
-    extra = sorted(present - set(sectors))
-    if extra:
+    if foreign:
         raise WorkflowInputError(
-            f"{what}: sectors {extra} are not among the common sectors; map them in the "
-            "sector concordance."
+            f"{what}: final demand has purchasing regions {foreign} that produce nothing in "
+            "Z; the table is not a closed MRIO system."
         )
-    fd_columns = pd.MultiIndex.from_product([region_order, categories])
-    r, s, k = len(region_order), len(sectors), len(categories)
+    unknown = sorted(set(source_regions) - set(regions.index))
+    if unknown:
+        raise WorkflowInputError(
+            f"{what}: region codes {unknown} are not in config/region_codes.csv; add a row "
+            "per code (columns source, source_code, region, name, note)."
+        )
+    mapping = pd.Series(common_sectors, index=common_sectors) if sector_map is None else sector_map
+    unmapped = sorted(set(sectors) - set(mapping.index))
+    if unmapped:
+        raise WorkflowInputError(
+            f"{what}: sectors {unmapped} are not among the common sectors and no sector "
+            "concordance maps them; spell them as the source does, or add a concordance."
+        )
 
-    z_values = Z.reindex(index=full, columns=full, fill_value=0.0).to_numpy(dtype=float)
-    y_values = Y.reindex(index=full, columns=fd_columns, fill_value=0.0).to_numpy(dtype=float)
+    r, s, k = len(source_regions), len(sectors), len(categories)
+    origin = parsed.origin
+    data_vars: dict[str, tuple] = {
+        "Z": (
+            DIMS["Z"],
+            _values(system.Z, node, node, money, "Z (intermediate flows)", origin).reshape(
+                r, s, r, s
+            ),
+            {"units": "million USD", "long_name": "intermediate flows"},
+        ),
+        "Y": (
+            DIMS["Y"],
+            _values(system.Y, node, fd_columns, money, "Y (final demand)", origin).reshape(
+                r, s, r, k
+            ),
+            {"units": "million USD", "long_name": "final demand"},
+        ),
+        "F": (
+            DIMS["F"],
+            _column_sums(co2.F, node, emission, "the CO2 row (industries)", origin).reshape(r, s),
+            {"units": "Mt CO2", "long_name": "industry CO2 emissions"},
+        ),
+        "F_Y": (
+            DIMS["F_Y"],
+            _column_sums(
+                co2.F_Y, fd_columns, emission, "the CO2 row (final demand)", origin
+            ).reshape(r, k),
+            {"units": "Mt CO2", "long_name": "household direct CO2 emissions"},
+        ),
+        "VA": (
+            DIMS["VA"],
+            _column_sums(value_added.F, node, money, "value added", origin).reshape(r, s),
+            {"units": "million USD", "long_name": "value added"},
+        ),
+        "output_region": (
+            DIMS["output_region"],
+            np.array([str(regions[code]) for code in source_regions], dtype=object),
+            {"long_name": "region code of the results"},
+        ),
+        "common_sector": (
+            DIMS["common_sector"],
+            np.array([str(mapping[sector]) for sector in sectors], dtype=object),
+            {"long_name": "common (Eora26) sector of the sector-level results"},
+        ),
+    }
+    extra_attrs: dict[str, float] = {}
+    if parsed.discrepancy is not None:
+        variables, extra_attrs = _discrepancy_variables(
+            parsed.discrepancy, system.Z.index, node, system.Y.columns, fd_columns, money
+        )
+        data_vars |= variables
     dataset = xr.Dataset(
-        data_vars={
-            "Z": (
-                DIMS["Z"],
-                (z_values * money).reshape(r, s, r, s),
-                {"units": "million USD", "long_name": "intermediate flows"},
-            ),
-            "Y": (
-                DIMS["Y"],
-                (y_values * money).reshape(r, s, r, k),
-                {"units": "million USD", "long_name": "final demand"},
-            ),
-            "F": (
-                DIMS["F"],
-                (F.reindex(full, fill_value=0.0).to_numpy(float) * emission).reshape(r, s),
-                {"units": "Mt CO2", "long_name": "industry CO2 emissions"},
-            ),
-            "F_Y": (
-                DIMS["F_Y"],
-                (F_Y.reindex(fd_columns, fill_value=0.0).to_numpy(float) * emission).reshape(r, k),
-                {"units": "Mt CO2", "long_name": "household direct CO2 emissions"},
-            ),
-            "VA": (
-                DIMS["VA"],
-                (VA.reindex(full, fill_value=0.0).to_numpy(float) * money).reshape(r, s),
-                {"units": "million USD", "long_name": "value added"},
-            ),
-        },
+        data_vars=data_vars,
         coords={
-            "region": region_order,
-            "sector": list(sectors),
-            "purchaser_region": region_order,
-            "purchaser_sector": list(sectors),
+            "region": source_regions,
+            "sector": sectors,
+            "purchaser_region": source_regions,
+            "purchaser_sector": sectors,
             "category": categories,
         },
         attrs={
+            "format_version": FORMAT_VERSION,
             "source": source,
             "year": int(year),
             "synthetic": int(synthetic),
             "source_money_unit": money_unit,
             "money_to_million_usd": float(money),
             "emission_to_mt": float(emission),
+            "co2_rows": json.dumps(list(parsed.co2_rows)),
+            **extra_attrs,
             **(attrs or {}),
         },
     )
     log.info(
-        "harmonized %s: %d regions x %d sectors, %d final-demand categories",
+        "harmonized %s: %d source regions x %d source sectors (n = %d), %d final-demand "
+        "categories; %d output regions, %d common sectors",
         what,
         r,
         s,
+        r * s,
         k,
+        len(set(data_vars["output_region"][1])),
+        len(set(data_vars["common_sector"][1])),
     )
     return dataset
 

@@ -9,9 +9,13 @@ Mt CO2 and million USD.
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 
 from bri_carbon.units import KG_PER_USD_PER_MT_PER_MUSD
+
+log = logging.getLogger(__name__)
 
 PRODUCTION_DENOMINATORS = ("value_added", "gross_output")
 CONSUMPTION_DENOMINATORS = ("final_demand",)
@@ -23,7 +27,8 @@ def with_intensities(
     """Add ``production_intensity_kg_per_usd`` and ``consumption_intensity_kg_per_usd``.
 
     PBA / (value added or gross output) and CBA / final demand, kg CO2 per USD; NaN where
-    the denominator is not positive.
+    the denominator is not positive (negative inventories or value added can make it so),
+    with a warning naming the rows.
     """
     if production_denominator not in PRODUCTION_DENOMINATORS:
         raise ValueError(f"production denominator must be one of {PRODUCTION_DENOMINATORS}")
@@ -32,6 +37,18 @@ def with_intensities(
     result = accounts.copy()
     production_money = result[f"{production_denominator}_musd"]
     consumption_money = result[f"{consumption_denominator}_musd"]
+    for name, money in (
+        (production_denominator, production_money),
+        (consumption_denominator, consumption_money),
+    ):
+        not_positive = money.index[~(money > 0)].tolist()
+        if not_positive:
+            log.warning(
+                "%s is zero or negative for %s; their %s intensity is left empty (NaN)",
+                name.replace("_", " "),
+                not_positive,
+                "production" if name == production_denominator else "consumption",
+            )
     result["production_intensity_kg_per_usd"] = (
         result["production_mt"] / production_money.where(production_money > 0)
     ) * KG_PER_USD_PER_MT_PER_MUSD

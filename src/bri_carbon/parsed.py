@@ -1,44 +1,51 @@
-"""Binary cache of parsed pymrio systems (pymrio's own parquet layout).
+"""What a source reader hands to harmonization: one year of one source, in source units.
 
-Raw text is parsed once per source and year; later stages load this cache.
+The readers (:mod:`bri_carbon.eora26`, :mod:`bri_carbon.exiobase3`) parse the raw tables with
+pymrio and keep the CO2 row and the value added; :mod:`bri_carbon.harmonized` turns the
+result into the native cache. Nothing here is aggregated: the system keeps the source's own
+regions and sectors.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pymrio
 
-from bri_carbon.atomic import default_mode
-from bri_carbon.errors import WorkflowInputError
 
+@dataclass(frozen=True)
+class Discrepancy:
+    """Eora's ``ROW`` statistical-discrepancy entry, which pymrio drops (source money units).
 
-def save(system: pymrio.IOSystem, folder: Path) -> None:
-    """Save ``system`` with :meth:`pymrio.IOSystem.save_all` as parquet, atomically.
-
-    The system is written to a temporary sibling folder that replaces ``folder`` only when
-    complete. Its name has no dot: pymrio takes a dotted path for a file name.
+    ``inputs_from`` (n,): the ROW row of T, each sector's purchases from ROW.
+    ``final_demand_from`` (m,): the ROW row of FD over the final-demand columns of the
+    regions (ROW's own columns left out), in the order of Y's columns.
+    ``sales_to`` (n,): each sector's sales to ROW, its cells in T's ROW column plus ROW's
+    final-demand columns. ``value_added_of_row``: ROW's column of VA, summed.
+    ``row_to_row``: the ROW x ROW cells of T and FD, summed.
     """
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f"_{folder.name}_partial_"))
-    try:
-        system.save_all(tmp, table_format="parquet")
-        tmp.chmod(default_mode(directory=True))
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.rename(folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    inputs_from: np.ndarray
+    final_demand_from: np.ndarray
+    sales_to: np.ndarray
+    value_added_of_row: float
+    row_to_row: float
 
 
-def load(folder: Path) -> pymrio.IOSystem:
-    """Load a system saved by :func:`save`."""
-    try:
-        return pymrio.load_all(folder)
-    except (OSError, ValueError, KeyError) as err:
-        raise WorkflowInputError(
-            f"{folder} is not a readable parsed pymrio system ({err}); delete it and rerun."
-        ) from err
+@dataclass(frozen=True)
+class ParsedSystem:
+    """A source year as parsed by pymrio, cut to what the study needs.
+
+    ``system``: a :class:`pymrio.IOSystem` with ``Z`` (n, n) and ``Y`` (n, m), their
+    ``unit`` table, an extension ``co2`` with one row (``F`` 1 x n, ``F_Y`` 1 x m, unit from
+    the file) and an extension ``value_added``. ``co2_rows``: the satellite labels that make
+    up the CO2 row, as written in the file. ``origin``: the file it was parsed from, named
+    in messages. ``discrepancy``: Eora's ROW entry (None for sources without one).
+    """
+
+    system: pymrio.IOSystem
+    co2_rows: tuple[str, ...]
+    origin: Path = Path("<memory>")
+    discrepancy: Discrepancy | None = None

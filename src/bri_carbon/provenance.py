@@ -1,14 +1,16 @@
 """Provenance of one source and year: what went in, with which code, from which command.
 
 ``results/{source}/{year}/provenance.json`` records the sha256 of every raw input file, the
-dataset version and license, the resolved configuration (credential-like keys removed),
-the versions of the pinned packages, the git commit and the command line of the run.
+dataset version and license, the CO2 satellite rows used, the resolved configuration
+(credential-like keys removed), the versions of the pinned packages, the git commit and the
+command line of the run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import logging
 import platform
 import re
@@ -192,8 +194,13 @@ def provenance_record(
     config: Mapping[str, Any],
     command_line: str,
     repository: Path,
+    harmonized_attrs: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready provenance of one source and year (see the module docstring)."""
+    """The JSON-ready provenance of one source and year (see the module docstring).
+
+    ``harmonized_attrs``: the attributes of the harmonized dataset; the satellite rows that
+    make up its CO2 account (``co2_rows``) and the exchange rate used, if any, are recorded.
+    """
     files = raw_files(raw_dir, year)
     if not files:
         raise WorkflowInputError(
@@ -208,4 +215,17 @@ def provenance_record(
         "packages": package_versions(),
         "git": git_commit(repository),
         "command_line": command_line,
+        **harmonization_record(harmonized_attrs or {}),
     }
+
+
+def harmonization_record(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """What the harmonize step chose: the CO2 satellite rows used (as the file labels them)
+    and the USD per EUR rate with its source (EXIOBASE)."""
+    record: dict[str, Any] = {}
+    if "co2_rows" in attrs:
+        record["co2_rows"] = json.loads(str(attrs["co2_rows"]))
+    for key in ("usd_per_eur", "exchange_rate_source"):
+        if key in attrs:
+            record[key] = attrs[key]
+    return record

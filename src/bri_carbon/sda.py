@@ -45,6 +45,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from bri_carbon import embodied, figures, harmonized
+from bri_carbon.accounts import RegionSums
 from bri_carbon.decompose import block_masks
 from bri_carbon.errors import AccountingIdentityError, WorkflowInputError
 
@@ -94,18 +95,17 @@ def split_final_demand(
 
 
 def year_factors(dataset: xr.Dataset, price_ratio: float = 1.0) -> YearFactors:
-    """Intensity, final-demand level and mix of a harmonized dataset.
+    """Intensity, final-demand level and mix of a harmonized dataset (source resolution).
 
     ``price_ratio`` p = price index of this year / price index of the base year (1 for
     current prices): level is divided by p and intensity multiplied by p.
     """
     regions = tuple(str(r) for r in dataset["region"].to_numpy())
     sectors = tuple(str(s) for s in dataset["sector"].to_numpy())
-    labels = [f"{r} / {s}" for r in regions for s in sectors]
     Z = harmonized.node_matrix(dataset)
     final_demand = harmonized.final_demand_by_region(dataset)
     x = embodied.gross_output(Z, final_demand)
-    intensity = dataset["F"].to_numpy().reshape(-1) * embodied.reciprocal_output(x, labels)
+    intensity = dataset["F"].to_numpy().reshape(-1) * embodied.reciprocal_output(x)
     level, mix = split_final_demand(final_demand, regions)
     return YearFactors(
         intensity=intensity * price_ratio,
@@ -119,16 +119,17 @@ def year_factors(dataset: xr.Dataset, price_ratio: float = 1.0) -> YearFactors:
 def leontief_times(dataset: xr.Dataset, rhs: np.ndarray) -> np.ndarray:
     """L rhs = (I - A)^-1 rhs (n, m) for the dataset's A, by one LU factorization.
 
-    Only one n x n working matrix is allocated; L itself is never formed.
+    The solve of the accounts (:func:`bri_carbon.embodied.leontief_activity`, mixed
+    precision with float64 refinement): solvability is judged by the solve, and L itself is
+    never formed.
     """
     regions = [str(r) for r in dataset["region"].to_numpy()]
     sectors = [str(s) for s in dataset["sector"].to_numpy()]
     labels = [f"{r} / {s}" for r in regions for s in sectors]
-    Z = harmonized.node_matrix(dataset).astype(float, copy=True)
-    x = embodied.gross_output(Z, harmonized.final_demand_by_region(dataset))
-    A = embodied.technical_coefficients_(Z, embodied.reciprocal_output(x, labels))
-    embodied.check_productive(A.sum(axis=0), labels)
-    return embodied.leontief_solve_(A, rhs, labels)
+    Z = harmonized.node_matrix(dataset)
+    total = harmonized.final_demand_by_region(dataset).sum(axis=1)
+    solution = embodied.leontief_activity(embodied.array_row_blocks(Z), total, rhs, labels)
+    return solution.activity
 
 
 def flow_matrix(
@@ -168,7 +169,8 @@ def shapley_effects(evaluate: Callable[[tuple[int, ...]], np.ndarray], factors: 
 
 @dataclass(frozen=True)
 class RegionDecomposition:
-    """Flows of both years and the four effects, all (r, r) origin x destination, Mt CO2."""
+    """Flows of both years and the four effects, all (r, r) origin x destination output
+    regions, Mt CO2."""
 
     base: np.ndarray
     target: np.ndarray
@@ -184,10 +186,11 @@ def decompose_flows(
 ) -> RegionDecomposition:
     """Decompose the change of every region-to-region embodied flow (industry emissions).
 
-    Both datasets must have the same regions and sectors. Four Leontief solves (L_0 and L_1
+    Both datasets must have the same regions and sectors (solved at the source's resolution;
+    the flows are then summed to output regions). Four Leontief solves (L_0 and L_1
     times mix_0 and mix_1, each n x r) feed the 16 evaluations of the Shapley formula.
     """
-    for coordinate in ("region", "sector"):
+    for coordinate in ("region", "sector", "output_region"):
         if list(base[coordinate].to_numpy()) != list(target[coordinate].to_numpy()):
             raise WorkflowInputError(
                 f"the two harmonized datasets of the drivers-of-change decomposition have "
@@ -216,12 +219,15 @@ def decompose_flows(
             sectors,
         )
 
+    sums = RegionSums.of(tuple(str(code) for code in base["output_region"].to_numpy()))
     effects = shapley_effects(evaluate, len(FACTORS))
     return RegionDecomposition(
-        base=evaluate((0, 0, 0, 0)),
-        target=evaluate((1, 1, 1, 1)),
-        effects=dict(zip(FACTORS, effects, strict=True)),
-        regions=years[0].regions,
+        base=sums.both(evaluate((0, 0, 0, 0))),
+        target=sums.both(evaluate((1, 1, 1, 1))),
+        effects={
+            factor: sums.both(effect) for factor, effect in zip(FACTORS, effects, strict=True)
+        },
+        regions=sums.regions,
     )
 
 

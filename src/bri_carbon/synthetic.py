@@ -154,6 +154,12 @@ _SECTOR_CARBON = np.array(
 _CATEGORY_SHARE = np.array([0.58, 0.02, 0.17, 0.215, 0.01, 0.005])
 #: Shares of the six Eora26 value-added categories (subsidies are negative).
 _VALUE_ADDED_SHARE = np.array([0.5, 0.06, -0.02, 0.33, 0.07, 0.06])
+#: Share of countries whose inventories are drawn down (negative P.52 final demand).
+_INVENTORY_DRAWDOWN_SHARE = 0.35
+#: A sector that buys inputs worth more than its output (negative value added) in a few
+#: countries.
+_SUBSIDISED_SECTOR = "Agriculture"
+_SUBSIDISED_COUNTRIES = 3
 #: Economies that act as re-export hubs keep a non-zero "Re-export & Re-import" sector.
 _REEXPORT_HUBS = frozenset({"SGP", "HKG", "NLD", "BEL", "ARE", "MYS", "PAN"})
 #: Strongest suppliers kept per importing country.
@@ -267,6 +273,7 @@ def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
     for c in np.flatnonzero(~active):
         A[c * n_sec : (c + 1) * n_sec, :] = 0.0
         Y_region[c * n_sec : (c + 1) * n_sec, :] = 0.0
+    _subsidise_(A, active, rng)
 
     x = np.linalg.solve(np.eye(n) - A, Y_region.sum(axis=1))
     x[x < 1e-9] = 0.0
@@ -291,32 +298,54 @@ def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
             VA=np.round(VA, 3),
             Q=np.vstack(_satellite_rows(co2, rng)),
             QY=np.vstack(_satellite_rows(household_co2, rng)),
-            q_labels=_SATELLITE_LABELS,
+            q_labels=SATELLITE_LABELS,
         ),
         rng,
     )
 
 
-_SATELLITE_LABELS: tuple[tuple[str, str], ...] = (
-    ("Energy Usage (TJ)", "Natural Gas"),
-    ("Energy Usage (TJ)", "Coal"),
-    ("Energy Usage (TJ)", "Petroleum"),
-    (f"{layout.CO2_STRESSOR} ({layout.CO2_UNIT})", layout.CO2_SOURCE),
-    ("Total CH4 emissions from EDGAR (Gg)", "Total"),
-    ("Total N2O emissions from EDGAR (Gg)", "Total"),
+#: Satellite rows of the synthetic world, labels as the real labels_Q.txt writes them (label
+#: with the unit in parentheses, source), each with its size relative to the industry CO2
+#: of a sector. Energy rows: the first rows of the real file (a public test fixture modelled
+#: on it, DaguenetYannis/Remaster; DvP17/mrio data-raw/cf_eora.R counts 9 energy rows).
+#: I-GHG rows by IPCC category: it-is-me-mario/MARIO mario/ops/ghg.py lists the real labels.
+#: PRIMAP rows: "PRIMAP|KYOTOGHGAR4|TOTAL|GgCO2eq" is an item of the full Eora index
+#: (JemyungLEE/microData); "PRIMAP|CO2|TOTAL|Gg" follows the team's notes on the Eora26
+#: label file. No public code shows which label column holds them; they are written here as
+#: the first column with source "Total", without a unit in parentheses (pymrio then leaves
+#: their unit empty). The EDGAR total is the row the workflow uses
+#: (:data:`bri_carbon.eora26_layout.CO2_LABELS`); the I-GHG-CO2 and PRIMAP rows are CO2
+#: totals or parts of one too, so a parser that matched "CO2" loosely would count twice.
+_SATELLITE_ROWS: tuple[tuple[str, str, float], ...] = (
+    ("Energy Usage (TJ)", "Natural Gas", 4.0),
+    ("Energy Usage (TJ)", "Coal", 6.0),
+    ("Energy Usage (TJ)", "Petroleum", 5.0),
+    ("Energy Usage (TJ)", "Nuclear Electricity", 0.4),
+    ("Energy Usage (TJ)", "Hydroelectric Electricity", 0.5),
+    ("Energy Usage (TJ)", "Geothermal Electricity", 0.02),
+    ("Energy Usage (TJ)", "Wind Electricity", 0.1),
+    ("Energy Usage (TJ)", "Solar, Tide and Wave Electricity", 0.05),
+    ("Energy Usage (TJ)", "Biomass and Waste Electricity", 0.1),
+    ("I-GHG-CO2 emissions (Gg)", "Public electricity and heat production", 0.42),
+    ("I-GHG-CO2 emissions (Gg)", "Manufacturing Industries and Construction", 0.2),
+    ("I-GHG-CO2 emissions (Gg)", "Road transportation", 0.16),
+    ("I-GHG-CO2 emissions (Gg)", "Cement production", 0.04),
+    ("I-GHG-CH4 emissions (Gg)", "Enteric fermentation", 0.01),
+    ("I-GHG-N2O emissions (Gg)", "Indirect N2O from non-agricultural NH3", 0.0005),
+    ("PRIMAP|CO2|TOTAL|Gg", "Total", 0.97),
+    ("PRIMAP|KYOTOGHGAR4|TOTAL|GgCO2eq", "Total", 1.3),
+    (layout.CO2_RAW_LABEL, layout.CO2_LABELS[0][1], 1.0),
 )
+SATELLITE_LABELS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b, _ in _SATELLITE_ROWS)
 
 
 def _satellite_rows(co2: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
-    """Satellite rows in the order of ``_SATELLITE_LABELS``; energy and CH4/N2O scale with CO2."""
-    noise = rng.lognormal(0.0, 0.3, size=(5, co2.size))
+    """Satellite rows in the order of :data:`_SATELLITE_ROWS`: the EDGAR CO2 row is ``co2``
+    itself, every other row scales with it (times lognormal noise)."""
+    noise = rng.lognormal(0.0, 0.3, size=(len(_SATELLITE_ROWS), co2.size))
     return [
-        np.round(co2 * 4.0 * noise[0], 3),
-        np.round(co2 * 6.0 * noise[1], 3),
-        np.round(co2 * 5.0 * noise[2], 3),
-        np.round(co2, 6),
-        np.round(co2 * 0.02 * noise[3], 6),
-        np.round(co2 * 0.001 * noise[4], 6),
+        np.round(co2, 6) if factor == 1.0 else np.round(co2 * factor * noise[i], 6)
+        for i, (_, _, factor) in enumerate(_SATELLITE_ROWS)
     ]
 
 
@@ -361,9 +390,35 @@ def _input_coefficients(rng: np.random.Generator) -> np.ndarray:
     return mix * share[None, :]
 
 
+def _subsidise_(A: np.ndarray, active: np.ndarray, rng: np.random.Generator) -> None:
+    """Give one sector in a few countries inputs worth more than its output, in place.
+
+    Real MRIO tables hold such sectors (negative value added: subsidies, balancing); their
+    column of A sums to more than 1 while the Leontief system stays well posed. The
+    :data:`_SUBSIDISED_SECTOR` column of :data:`_SUBSIDISED_COUNTRIES` active countries is
+    scaled to a column sum between 1.03 and 1.12.
+    """
+    n_sec = len(layout.SECTORS)
+    sector = layout.SECTORS.index(_SUBSIDISED_SECTOR)
+    candidates = np.flatnonzero(active)
+    count = min(_SUBSIDISED_COUNTRIES, candidates.size)
+    for c in rng.choice(candidates, size=count, replace=False):
+        column = c * n_sec + sector
+        total = A[:, column].sum()
+        if total > 0:
+            A[:, column] *= rng.uniform(1.03, 1.12) / total
+
+
 def _category_split(rng: np.random.Generator, n_reg: int) -> np.ndarray:
-    """(region, 6) shares of each region's final demand over Eora's six categories."""
+    """(region, 6) shares of each region's final demand over Eora's six categories.
+
+    Changes in inventories (P.52) are negative in about a third of the countries, as in
+    real tables (stocks drawn down); the six shares still sum to 1.
+    """
     shares = _CATEGORY_SHARE[None, :] * rng.lognormal(0.0, 0.1, size=(n_reg, 6))
+    inventories = layout.FINAL_DEMAND_CATEGORIES.index("Changes in inventories P.52")
+    drawn_down = rng.uniform(size=n_reg) < _INVENTORY_DRAWDOWN_SHARE
+    shares[drawn_down, inventories] *= -1.0
     return shares / shares.sum(axis=1, keepdims=True)
 
 
@@ -424,7 +479,9 @@ def _label_lines(world: SyntheticWorld) -> dict[str, str]:
         for code, name in zip(world.codes, world.names, strict=True)
         for sector in layout.SECTORS
     ]
-    t_rows.append(f"{layout.DISCREPANCY_NAME}\t{layout.DISCREPANCY_CODE}\tTotal\tTOTAL\t")
+    t_rows.append(
+        f"{layout.DISCREPANCY_NAME}\t{layout.DISCREPANCY_CODE}\tTotal\t{layout.DISCREPANCY_SECTOR}\t"
+    )
     fd_rows = [
         f"{name}\t{code}\tFinal Demand\t{category}\t"
         for code, name in [
@@ -433,7 +490,9 @@ def _label_lines(world: SyntheticWorld) -> dict[str, str]:
         ]
         for category in layout.FINAL_DEMAND_CATEGORIES
     ]
-    va_rows = [f"Primary Inputs\t{category}\t" for category in layout.VALUE_ADDED_CATEGORIES]
+    va_rows = [
+        f"{layout.VALUE_ADDED_GROUP}\t{category}\t" for category in layout.VALUE_ADDED_CATEGORIES
+    ]
     q_rows = [f"{stressor}\t{source}\t" for stressor, source in world.q_labels]
     return {
         "labels_T.txt": "\n".join(t_rows) + "\n",

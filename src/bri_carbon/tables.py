@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bri_carbon.accounts import RegionalAccounts
+from bri_carbon.accounts import DISCREPANCY_COLUMNS, RegionalAccounts
 from bri_carbon.atomic import atomic_path, write_text
 from bri_carbon.errors import WorkflowInputError
 
@@ -37,6 +37,16 @@ def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str], index: bool =
 def accounts_frame(result: RegionalAccounts) -> pd.DataFrame:
     """The regional accounts as a frame indexed by ``region`` (Mt CO2, million USD)."""
     return pd.DataFrame(result.accounts, index=pd.Index(result.regions, name="region"))
+
+
+def discrepancy_frame(result: RegionalAccounts) -> pd.DataFrame:
+    """Purchases from and sales to the source's discrepancy entry per region (million USD,
+    % of gross output), indexed by ``region``; no rows for sources without such an entry."""
+    index = pd.Index(result.regions if result.discrepancy else [], name="region")
+    columns = {
+        name: result.discrepancy[name] if result.discrepancy else [] for name in DISCREPANCY_COLUMNS
+    }
+    return pd.DataFrame(columns, index=index, dtype=float).sort_index()
 
 
 def flows_frame(result: RegionalAccounts) -> pd.DataFrame:

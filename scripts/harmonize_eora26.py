@@ -1,0 +1,34 @@
+"""Rule harmonize_eora26: an Eora26-layout archive (real or synthetic) to the native cache.
+
+pymrio parses the archive (labels inside it or in indices.zip next to it); the CO2 row is
+the first configured label the file has (config key stressors.eora26); Eora's ROW
+discrepancy entry, which pymrio drops, is measured per sector and kept beside the data.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from bri_carbon import eora26, eora26_layout, harmonized, logs
+
+
+def main(smk) -> None:
+    source, year = smk.wildcards.source, int(smk.wildcards.year)
+    parsed = eora26.parse_co2_system(
+        Path(smk.input.archive),
+        year,
+        [(label["stressor"], label["source"]) for label in smk.params.stressors],
+    )
+    region_codes = pd.read_csv(smk.input.region_codes, keep_default_na=False)
+    dataset = harmonized.harmonize(
+        parsed,
+        source=source,
+        year=year,
+        regions=harmonized.region_mapping(region_codes, source),
+        common_sectors=eora26_layout.SECTORS,
+        synthetic=source == "synthetic",
+    )
+    harmonized.write(dataset, Path(smk.output.dataset))
+
+
+logs.run_rule(main, snakemake)

@@ -1,0 +1,47 @@
+"""Rule harmonize_exiobase3: an EXIOBASE 3 IOT archive to the native cache.
+
+pymrio parses the archive; the configured CO2 rows (config key stressors.exiobase3) are
+summed into one row (each must name exactly one row); money in EUR is converted to USD with
+the year's rate of the exchange-rate table; the sector concordance is checked against the
+data and kept beside it (it applies to sector-level results, never to the system).
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from bri_carbon import eora26_layout, exiobase3, harmonized, logs
+
+
+def main(smk) -> None:
+    source, year = smk.wildcards.source, int(smk.wildcards.year)
+    parsed = exiobase3.parse_co2_system(
+        Path(smk.input.archive), year, smk.params.system, smk.params.stressors
+    )
+    concordance_path = Path(smk.input.concordance)
+    sector_map = harmonized.read_concordance(concordance_path)
+    harmonized.check_concordance(
+        sector_map, list(parsed.system.get_sectors()), eora26_layout.SECTORS, concordance_path
+    )
+    rates_path = Path(smk.input.exchange_rates)
+    money, attrs = harmonized.money_to_million_usd(
+        str(parsed.system.unit.iloc[0, 0]),
+        year,
+        harmonized.read_exchange_rates(rates_path),
+        rates_path,
+    )
+    region_codes = pd.read_csv(smk.input.region_codes, keep_default_na=False)
+    dataset = harmonized.harmonize(
+        parsed,
+        source=source,
+        year=year,
+        regions=harmonized.region_mapping(region_codes, source),
+        common_sectors=eora26_layout.SECTORS,
+        sector_map=sector_map,
+        money_per_million=money,
+        attrs=attrs,
+    )
+    harmonized.write(dataset, Path(smk.output.dataset))
+
+
+logs.run_rule(main, snakemake)
