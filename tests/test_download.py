@@ -8,11 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bri_carbon import download, local_data
-from bri_carbon.datasets import CredentialSpec, Dataset, LoginSpec
+from bri_carbon import datasets, download, local_data
+from bri_carbon.datasets import CredentialSpec, Dataset, LoginSpec, QueryCredentials
+from bri_carbon.errors import WorkflowInputError
 
 from .fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
+from .workflow import REPO
 
 PASSWORD = "s3cret-Test-Pa55word"
 EMAIL = "reviewer@example.org"
@@ -365,3 +368,50 @@ def test_local_file_is_used_without_network(tmp_path, payload):
         local_data.retrieve(
             bad, bad.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
         )
+
+
+def test_the_datasets_table_puts_the_account_in_the_archive_query_only():
+    eora = datasets.read_dataset(REPO / "config" / "datasets.yaml", "eora26")
+    archive, indices = eora.file("archive", 2015), eora.file("indices")
+    assert archive.credentials_in_query == QueryCredentials("email", "pass")
+    assert indices.credentials_in_query is None
+    assert "?" not in archive.url and "?" not in indices.url
+    assert eora.login is not None and eora.login.password_field == "pass"
+    exio = datasets.read_dataset(REPO / "config" / "datasets.yaml", "exiobase3")
+    assert exio.file("archive", 2015, "ixi").credentials_in_query is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"email": "email"}, "exactly the keys email and password"),
+        ("pass", "exactly the keys email and password"),
+        ({"email": "email", "password": "pass", "token": "t"}, "exactly the keys"),
+        ({"email": "", "password": "pass"}, "non-empty text"),
+        ({"email": "pass", "password": "pass"}, "two different query fields"),
+    ],
+)
+def test_a_malformed_credentials_in_query_names_the_table_and_key(tmp_path, value, message):
+    table = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    table["eora26"]["files"]["archive"]["credentials_in_query"] = value
+    path = tmp_path / "datasets.yaml"
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError, match=message) as failure:
+        datasets.read_datasets(path)
+    assert f"{path}: eora26.files.archive.credentials_in_query" in str(failure.value)
+
+
+def test_the_datasets_table_refuses_unknown_file_keys_and_accountless_queries(tmp_path):
+    table = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    archive = table["eora26"]["files"]["archive"]
+    archive["credential_in_query"] = archive.pop("credentials_in_query")  # a typo
+    path = tmp_path / "datasets.yaml"
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError, match=r"unknown keys \['credential_in_query'\]"):
+        datasets.read_datasets(path)
+    archive["credentials_in_query"] = archive.pop("credential_in_query")
+    table["eora26"]["credentials"] = None
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError, match="needs the entry's key credentials") as failure:
+        datasets.read_datasets(path)
+    assert str(path) in str(failure.value)
