@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import socket
 import time
 import traceback
 from pathlib import Path
@@ -671,3 +672,54 @@ def test_the_datasets_table_refuses_unknown_file_keys_and_accountless_queries(tm
     with pytest.raises(WorkflowInputError, match="needs the entry's key credentials") as failure:
         datasets.read_datasets(path)
     assert str(path) in str(failure.value)
+
+
+@pytest.fixture
+def no_dns(monkeypatch) -> list[str]:
+    """Host names under .invalid fail to resolve without asking any name server (a real
+    lookup would send a DNS query off the machine); returns the names looked up."""
+    real = socket.getaddrinfo
+    looked_up: list[str] = []
+
+    def getaddrinfo(host, *args, **kwargs):
+        if str(host).endswith(".invalid"):
+            looked_up.append(str(host))
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return looked_up
+
+
+def test_an_unresolvable_host_fails_at_once_with_one_clear_message(tmp_path, no_dns, caplog):
+    caplog.set_level(logging.DEBUG)
+    slow = download.DownloadSettings(retries=2, timeout=5, backoff=3)
+    started = time.monotonic()
+    with download.new_session() as session, pytest.raises(download.DownloadError) as failure:
+        download.fetch(
+            session,
+            "http://nonexistent.invalid/Eora26_2015_bp.zip",
+            tmp_path / "Eora26_2015_bp.zip",
+            settings=slow,
+            secret_query={"email": EMAIL, "pass": PASSWORD},
+        )
+    assert time.monotonic() - started < 3  # a retry would wait 3 s first
+    assert no_dns == ["nonexistent.invalid"]
+    message = str(failure.value)
+    assert "host name nonexistent.invalid cannot be resolved" in message
+    assert "network" in message and "local_data" in message and "\n" not in message
+    assert "retry" not in caplog.text
+    assert_nowhere((PASSWORD, EMAIL), tmp_path, caplog.text, failure.value)
+
+
+def test_an_unresolvable_login_host_fails_at_once_naming_the_folder(tmp_path, no_dns):
+    slow = download.DownloadSettings(retries=2, timeout=5, backoff=3)
+    started = time.monotonic()
+    with pytest.raises(download.DownloadError) as failure:
+        _retrieve(_eora_query("http://nonexistent.invalid"), "archive", tmp_path, slow)
+    assert time.monotonic() - started < 3
+    assert no_dns == ["nonexistent.invalid"]
+    message = str(failure.value)
+    assert "login at http://nonexistent.invalid/login failed" in message
+    assert "nonexistent.invalid cannot be resolved" in message
+    assert "put the file Eora26_2015_bp.zip exactly under this name" in message

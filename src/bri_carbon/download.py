@@ -4,6 +4,7 @@
   ``Range`` request after a cut, retries 5xx answers, timeouts and dropped connections a
   bounded number of times with exponential backoff, verifies every known checksum and only
   then renames the file to its final name. A checksum mismatch deletes the partial file.
+  A host name that cannot be resolved (DNS) fails at once: retrying cannot help offline.
 - Progress is written to the log (a text bar every 10 % or every ``progress_seconds``).
 - Credentials come only from two environment variables or ``~/.netrc``. :func:`login` sends
   them in the body of a form POST (which checks them and keeps the session cookie). Where the
@@ -22,6 +23,7 @@ import logging
 import netrc
 import os
 import re
+import socket
 import time
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -263,36 +265,71 @@ def _backoff(settings: DownloadSettings, attempt: int) -> float:
     return min(settings.backoff * 2 ** (attempt - 1), settings.max_backoff)
 
 
+def is_name_resolution_failure(err: BaseException) -> bool:
+    """True when ``err`` comes from a failed host-name lookup: a :class:`socket.gaierror`
+    anywhere in its chain (requests' ``ConnectionError`` holds urllib3's ``MaxRetryError``,
+    whose ``reason`` is a ``NameResolutionError`` caused by the ``gaierror``)."""
+    pending: list[BaseException] = [err]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return True
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        pending.extend(e for e in (*linked, *current.args) if isinstance(e, BaseException))
+    return False
+
+
+def _unresolved_message(what: str, url: str) -> str:
+    """The one message for a host name that cannot be resolved."""
+    host = urlsplit(url).hostname or url
+    return (
+        f"{what} failed: the host name {host} cannot be resolved (DNS lookup failed; not "
+        "retried). Check the network connection and its name server, or put the file into "
+        "local_data to work offline."
+    )
+
+
 def _retrying(
     action: Callable[[], _T],
     what: str,
     settings: DownloadSettings,
+    url: str,
     redaction: Callable[[str], str] = NO_REDACTION,
 ) -> _T:
-    """Run ``action()`` with bounded retries on transient failures; return its result.
+    """Run ``action()`` (a request of ``url``) with bounded retries on transient failures;
+    return its result.
 
     ``what`` names the action in messages and must be safe to show; ``redaction`` cleans
-    the texts of requests' exceptions, which hold the full URL of the request. Any other
-    requests error fails at once as a :class:`DownloadError` with the cleaned text.
+    the texts of requests' exceptions, which hold the full URL of the request. A host name
+    that cannot be resolved and any non-transient requests error fail at once as a
+    :class:`DownloadError` with a clean text.
     """
     attempt = 0
     while True:
         fatal = None
         try:
             return action()
+        except requests.ConnectionError as err:
+            if is_name_resolution_failure(err):
+                fatal = _unresolved_message(what, url)
+            else:
+                reason = _reason(err, redaction)
         except (
             _TransientError,
-            requests.ConnectionError,
             requests.Timeout,
             requests.exceptions.ChunkedEncodingError,
         ) as err:
             reason = _reason(err, redaction)
         except requests.RequestException as err:
-            fatal = _reason(err, redaction)
+            fatal = f"{what} failed: {_reason(err, redaction)}"
         # Raised here, outside the except clauses, so that no exception carries the
         # original (unredacted) one as its context.
         if fatal is not None:
-            raise DownloadError(f"{what} failed: {fatal}")
+            raise DownloadError(fatal)
         attempt += 1
         if attempt > settings.retries:
             raise DownloadError(f"{what} failed after {attempt} attempts: {reason}")
@@ -334,7 +371,7 @@ def login(
         return response
 
     with redacted_logs(redaction):
-        response = _retrying(post, f"login at {spec.url}", settings, redaction)
+        response = _retrying(post, f"login at {spec.url}", settings, spec.url, redaction)
     denied = response.status_code in DENIED_STATUSES or any(
         marker.lower() in response.text.lower() for marker in spec.failure_markers
     )
@@ -360,7 +397,7 @@ def checksum_listing(
             raise _TransientError(f"HTTP {response.status_code}")
         return response
 
-    response = _retrying(get, f"checksum listing {url}", settings)
+    response = _retrying(get, f"checksum listing {url}", settings, url)
     if not response.ok:
         raise DownloadError(f"checksum listing {url} answered HTTP {response.status_code}")
     try:
@@ -550,6 +587,7 @@ def fetch(
             lambda: _transfer(session, url, secret_query, partial, target.name, shown, settings),
             f"download of {shown}",
             settings,
+            url,
             redaction,
         )
     try:
