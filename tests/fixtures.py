@@ -8,7 +8,7 @@
   classification and real EXIOBASE region codes; tiny numbers of regions.
 - :class:`FakeUpstream`: an HTTP server on 127.0.0.1 (ephemeral port) that serves files
   with ``Range`` support and can cut a response, answer 503 first, require a login cookie
-  and publish a Zenodo-like record listing.
+  or the account in the query of each file's URL, and publish a Zenodo-like record listing.
 """
 
 from __future__ import annotations
@@ -371,10 +371,15 @@ class FakeUpstream:
     ``files``: path -> bytes. ``fail_first``: path -> HTTP statuses answered before the file.
     ``cut_first``: path -> number of responses cut after half of the body. ``stall_first``:
     path -> number of requests answered only after ``stall_seconds`` (to provoke client
-    timeouts). ``protected``:
-    paths that need the login cookie (401 without it). ``accounts``: email -> password for
-    ``POST /login`` (form fields ``email``/``pass``); a wrong password gets ``deny_status``
-    (401) or, with ``deny_status=200``, a page saying "Sorry, wrong password provided".
+    timeouts). ``accounts``: email -> password for ``POST /login`` (form fields
+    ``email``/``pass``); a wrong password gets ``deny_status`` (401) or, with
+    ``deny_status=200``, a page saying "Sorry, wrong password provided".
+
+    ``protected``: paths that need an account. With ``auth="cookie"`` they need the cookie
+    set by a successful login; with ``auth="query"`` (as Eora serves its tables) they need
+    the account as the query fields ``email`` and ``pass`` of the URL and ignore the cookie;
+    ``query_accounts`` (default: ``accounts``) are the accounts accepted there. Refused
+    requests get ``deny_status``: 401/403, or with 200 an HTML login page.
     """
 
     files: dict[str, bytes] = field(default_factory=dict)
@@ -385,6 +390,8 @@ class FakeUpstream:
     protected: set[str] = field(default_factory=set)
     accounts: dict[str, str] = field(default_factory=dict)
     deny_status: int = 401
+    auth: str = "cookie"
+    query_accounts: dict[str, str] | None = None
     records: dict[str, dict] = field(default_factory=dict)
     requests: list[dict] = field(default_factory=list)
     token: str = field(default_factory=lambda: secrets.token_hex(8))
@@ -428,15 +435,31 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, b"<html>Sorry, wrong password provided</html>")
         return self._send(self.upstream.deny_status, b"denied")
 
+    def _allowed(self, path: str, query: dict[str, str]) -> bool:
+        """Whether a GET of ``path`` may have the file (see :class:`FakeUpstream`)."""
+        upstream = self.upstream
+        if path not in upstream.protected:
+            return True
+        if upstream.auth == "query":
+            accounts = (
+                upstream.accounts if upstream.query_accounts is None else upstream.query_accounts
+            )
+            email, password = query.get("email"), query.get("pass")
+            return email in accounts and accounts[email] == password
+        return f"session={upstream.token}" in (self.headers.get("Cookie") or "")
+
     def do_GET(self):
         upstream = self.upstream
-        path = self.path.split("?")[0]
+        path, _, raw_query = self.path.partition("?")
+        query = {k: v[0] for k, v in parse_qs(raw_query, keep_blank_values=True).items()}
         upstream.requests.append(
             {
                 "method": "GET",
                 "path": path,
                 "range": self.headers.get("Range"),
-                "query": "?" in self.path,
+                "query": bool(raw_query),
+                "query_fields": sorted(query),
+                "cookie": f"session={upstream.token}" in (self.headers.get("Cookie") or ""),
             }
         )
         if path in upstream.records:
@@ -445,10 +468,11 @@ class _Handler(BaseHTTPRequestHandler):
                 json.dumps(upstream.records[path]).encode(),
                 {"Content-Type": "application/json"},
             )
-        if path in upstream.protected and f"session={upstream.token}" not in (
-            self.headers.get("Cookie") or ""
-        ):
-            return self._send(401, b"login first")
+        if not self._allowed(path, query):
+            if upstream.deny_status == 200:
+                page = b"<!DOCTYPE html>\n<html><body><form>Please log in</form></body></html>"
+                return self._send(200, page, {"Content-Type": "text/html"})
+            return self._send(upstream.deny_status, b"login first")
         if upstream.stall_first.get(path, 0) > 0:
             upstream.stall_first[path] -= 1
             time.sleep(upstream.stall_seconds)

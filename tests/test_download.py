@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import builtins
 import logging
+import socket
 import time
+import traceback
 from pathlib import Path
+from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
+import yaml
 
-from bri_carbon import download, local_data
-from bri_carbon.datasets import CredentialSpec, Dataset, LoginSpec
+from bri_carbon import datasets, download, local_data
+from bri_carbon.datasets import CredentialSpec, Dataset, LoginSpec, QueryCredentials
+from bri_carbon.errors import WorkflowInputError
 
 from .fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
+from .workflow import REPO
 
 PASSWORD = "s3cret-Test-Pa55word"
 EMAIL = "reviewer@example.org"
@@ -98,7 +104,16 @@ def test_sha256_is_verified_too(tmp_path, payload):
 def test_a_page_instead_of_a_zip_is_rejected(tmp_path):
     with (
         UpstreamServer(FakeUpstream(files={"/a.zip": b"<html>please log in</html>"})) as up,
-        pytest.raises(download.ChecksumError, match="did not send a zip"),
+        pytest.raises(download.CredentialsError, match="did not send a zip archive but a web"),
+    ):
+        _fetch(up, "/a.zip", tmp_path / "a.zip", settings=FAST, expect_zip=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_other_bytes_instead_of_a_zip_are_rejected(tmp_path):
+    with (
+        UpstreamServer(FakeUpstream(files={"/a.zip": b"not a zip at all"})) as up,
+        pytest.raises(download.ChecksumError, match="did not send a zip archive"),
     ):
         _fetch(up, "/a.zip", tmp_path / "a.zip", settings=FAST, expect_zip=True)
     assert list(tmp_path.iterdir()) == []
@@ -365,3 +380,346 @@ def test_local_file_is_used_without_network(tmp_path, payload):
         local_data.retrieve(
             bad, bad.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
         )
+
+
+# ------------------------------------------------- the account in the query (as Eora wants it)
+
+#: A password with every character that a URL query must encode, and an address with "+".
+HARD_PASSWORD = "p&ss#w+rd% 100=?/;'\\\"ünï€ 字"
+HARD_EMAIL = "reviewer+eora@example.org"
+ARCHIVE = "/Eora26_2015_bp.zip"
+
+
+def secret_forms(*secrets: str) -> set[str]:
+    """Each secret as it is and as a URL may carry it (percent- or form-encoded)."""
+    return {
+        form
+        for secret in secrets
+        for form in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret))
+    }
+
+
+def assert_nowhere(secrets: tuple[str, ...], folder: Path, log_text: str, failure=None) -> None:
+    """No form of any of ``secrets`` in the log, the failure's full traceback or a file."""
+    traceback_text = "".join(traceback.format_exception(failure)) if failure else ""
+    for form in secret_forms(*secrets):
+        assert form not in log_text, f"{form!r} was logged"
+        assert form not in traceback_text, f"{form!r} is in the exception: {traceback_text}"
+        assert files_containing(folder, form) == [], f"{form!r} was written to a file"
+
+
+def _eora_query(login_url: str, files_url: str | None = None, in_query: bool = True) -> Dataset:
+    """An Eora-like entry: form login first, the archive with the account in its query
+    (unless ``in_query`` is False), indices.zip without it."""
+    files_url = files_url or login_url
+    return Dataset(
+        source="eora26",
+        title="Eora26 (fake upstream)",
+        version="test",
+        homepage=login_url,
+        license="test",
+        citation="",
+        first_year=1990,
+        last_year=2016,
+        files={
+            "archive": {"name": "Eora26_{year}_bp.zip", "url": files_url + "/Eora26_{year}_bp.zip"},
+            "indices": {"name": "indices.zip", "url": files_url + "/indices.zip"},
+        },
+        checksums={},
+        credentials=CREDENTIAL_SPEC,
+        login=LoginSpec(
+            url=login_url + "/login",
+            email_field="email",
+            password_field="pass",
+            extra_fields={"targetURL": "null", "submit": "login"},
+            failure_markers=("wrong password", "no account found"),
+        ),
+        credentials_in_query={"archive": QueryCredentials("email", "pass")} if in_query else {},
+    )
+
+
+def _retrieve(dataset: Dataset, role: str, folder: Path, settings, email=EMAIL, password=PASSWORD):
+    """Retrieve one file of ``dataset`` into ``folder`` (no local_data), write its record."""
+    remote = dataset.file(role, 2015)
+    target = folder / remote.name
+    record = local_data.retrieve(
+        dataset,
+        remote,
+        target,
+        None,
+        settings,
+        environ={"EORA_EMAIL": email, "EORA_PASSWORD": password},
+        netrc_path=folder / "no.netrc",
+    )
+    local_data.write_record(record, target.with_name(target.name + ".json"))
+    return record
+
+
+def test_query_only_server_gets_the_account_with_the_archive_only(tmp_path, payload, caplog):
+    caplog.set_level(logging.DEBUG)
+    upstream = FakeUpstream(
+        files={ARCHIVE: payload, "/indices.zip": zip_payload(seed=2)},
+        protected={ARCHIVE},
+        accounts={EMAIL: PASSWORD},
+        auth="query",
+        cut_first={ARCHIVE: 1},
+    )
+    with UpstreamServer(upstream):
+        dataset = _eora_query(upstream.url)
+        record = _retrieve(dataset, "archive", tmp_path / "raw", FAST)
+        _retrieve(dataset, "indices", tmp_path / "raw", FAST)
+    assert (tmp_path / "raw" / "Eora26_2015_bp.zip").read_bytes() == payload
+    archive_gets = upstream.requests_for(ARCHIVE)
+    assert len(archive_gets) == 2 and archive_gets[1]["range"]  # resumed, account again
+    assert all(r["query_fields"] == ["email", "pass"] and r["cookie"] for r in archive_gets)
+    assert [r["query"] for r in upstream.requests_for("/indices.zip")] == [False]
+    assert record["location"] == f"{upstream.url}/Eora26_2015_bp.zip"  # no query at all
+    # urllib3 logs each request line at DEBUG: it is there, with the account redacted.
+    assert f"{ARCHIVE}?email=***&pass=*** HTTP/1.1" in caplog.text
+    assert_nowhere((PASSWORD, EMAIL), tmp_path, caplog.text)
+
+
+@pytest.mark.parametrize("deny_status", [401, 200])
+def test_query_only_server_refuses_the_cookie_alone(tmp_path, payload, deny_status):
+    upstream = FakeUpstream(
+        files={ARCHIVE: payload},
+        protected={ARCHIVE},
+        accounts={EMAIL: PASSWORD},
+        auth="query",
+        deny_status=deny_status,
+    )
+    slow = download.DownloadSettings(retries=5, timeout=5, backoff=30)
+    with UpstreamServer(upstream), pytest.raises(download.CredentialsError) as failure:
+        _retrieve(_eora_query(upstream.url, in_query=False), "archive", tmp_path / "raw", slow)
+    message = str(failure.value)
+    expected = "access denied" if deny_status == 401 else "web page, usually the login page"
+    assert expected in message and "local_data" in message
+    assert len(upstream.requests_for(ARCHIVE)) == 1  # not retried
+    assert list((tmp_path / "raw").iterdir()) == []
+
+
+@pytest.mark.parametrize("deny_status", [401, 403, 200])
+def test_a_wrong_account_in_the_query_is_refused_at_once(tmp_path, payload, deny_status):
+    upstream = FakeUpstream(
+        files={ARCHIVE: payload},
+        protected={ARCHIVE},
+        accounts={EMAIL: "the-right-one"},
+        auth="query",
+        deny_status=deny_status,
+    )
+    with UpstreamServer(upstream), pytest.raises(download.CredentialsError) as failure:
+        _fetch(
+            upstream,
+            ARCHIVE,
+            tmp_path / "a.zip",
+            settings=FAST,
+            expect_zip=True,
+            secret_query={"email": EMAIL, "pass": PASSWORD},
+        )
+    assert f"{ARCHIVE}?email=***&pass=***" in str(failure.value)
+    assert len(upstream.requests_for(ARCHIVE)) == 1
+    assert list(tmp_path.iterdir()) == []
+    assert_nowhere((PASSWORD, EMAIL), tmp_path, "", failure.value)
+
+
+def test_special_characters_in_the_account_are_url_encoded(tmp_path, payload, caplog):
+    caplog.set_level(logging.DEBUG)
+    upstream = FakeUpstream(
+        files={ARCHIVE: payload},
+        protected={ARCHIVE},
+        accounts={HARD_EMAIL: HARD_PASSWORD},
+        auth="query",
+    )
+    with UpstreamServer(upstream):
+        dataset = _eora_query(upstream.url)
+        _retrieve(dataset, "archive", tmp_path, FAST, HARD_EMAIL, HARD_PASSWORD)
+    assert (tmp_path / "Eora26_2015_bp.zip").read_bytes() == payload
+    (get,) = upstream.requests_for(ARCHIVE)
+    assert get["query_fields"] == ["email", "pass"]  # '&', '#', ';' did not split the query
+    assert_nowhere((HARD_PASSWORD, HARD_EMAIL), tmp_path, caplog.text)
+
+
+def _leak_case(case: str, payload: bytes, closed_url: str):
+    """The server, settings and expected error of one failure mode of the leak test."""
+    upstream = FakeUpstream(
+        files={ARCHIVE: payload},
+        protected={ARCHIVE},
+        accounts={EMAIL: PASSWORD},
+        auth="query",
+    )
+    settings = download.DownloadSettings(retries=2, timeout=5, backoff=0.01)
+    files_url, expected = None, download.DownloadError
+    if case == "success":
+        expected = None
+    elif case == "wrong password at login":
+        upstream.accounts = {EMAIL: "another"}
+        upstream.deny_status = 200
+        expected = download.CredentialsError
+    elif case == "401 on the file":
+        upstream.query_accounts = {EMAIL: "another"}
+        expected = download.CredentialsError
+    elif case == "login page for the file":
+        upstream.query_accounts, upstream.deny_status = {EMAIL: "another"}, 200
+        expected = download.CredentialsError
+    elif case == "5xx retries exhausted":
+        upstream.fail_first = {ARCHIVE: [503] * 10}
+    elif case == "connection refused":
+        files_url = closed_url
+    elif case == "timeouts":
+        upstream.stall_first, upstream.stall_seconds = {ARCHIVE: 10}, 0.6
+        settings = download.DownloadSettings(retries=1, timeout=0.2, backoff=0.01)
+    return upstream, settings, files_url, expected
+
+
+LEAK_CASES = [
+    "success",
+    "wrong password at login",
+    "401 on the file",
+    "login page for the file",
+    "5xx retries exhausted",
+    "connection refused",
+    "timeouts",
+]
+
+
+@pytest.mark.parametrize("case", LEAK_CASES)
+def test_the_account_leaks_nowhere(tmp_path, payload, caplog, case):
+    caplog.set_level(logging.DEBUG)
+    with UpstreamServer(FakeUpstream()) as closed:
+        closed_url = closed.url  # nothing listens there after the block
+    upstream, settings, files_url, expected = _leak_case(case, payload, closed_url)
+    failure = None
+    with UpstreamServer(upstream):
+        dataset = _eora_query(upstream.url, files_url)
+        try:
+            _retrieve(dataset, "archive", tmp_path / "raw", settings)
+        except download.DownloadError as err:
+            failure = err
+    if expected is None:
+        assert failure is None and (tmp_path / "raw" / "Eora26_2015_bp.zip").exists()
+    else:
+        assert type(failure) is expected, failure
+        assert "\n" not in str(failure)
+    assert_nowhere((PASSWORD, EMAIL), tmp_path, caplog.text, failure)
+    for record in caplog.records:  # the records themselves, not only their formatted text
+        assert_nowhere((PASSWORD, EMAIL), tmp_path / "raw", record.getMessage())
+
+
+def test_redact_hides_query_fields_and_secrets_in_any_form():
+    fields, secrets = ("email", "pass"), (EMAIL, HARD_PASSWORD)
+    encoded = urlencode({"email": EMAIL, "pass": HARD_PASSWORD})
+    texts = [
+        f"Max retries exceeded with url: /a.zip?{encoded} (Caused by X)",
+        f"HTTPConnectionPool(url='/a.zip?x=1&{encoded}')",
+        f"echo {HARD_PASSWORD} and {quote(HARD_PASSWORD)}",
+    ]
+    for text in texts:
+        assert_nowhere(secrets, Path("/nonexistent"), download.redact(text, fields, secrets))
+    assert download.redact(f"/a.zip?x=1&{encoded} HTTP", fields) == (
+        "/a.zip?x=1&email=***&pass=*** HTTP"
+    )
+    assert download.shown_url("https://h/a.zip", {"email": "e", "pass": "p"}) == (
+        "https://h/a.zip?email=***&pass=***"
+    )
+    assert (
+        download.shown_url("https://h/a.zip?v=1", {"pass": "p"}) == "https://h/a.zip?v=1&pass=***"
+    )
+    assert download.shown_url("https://h/a.zip", None) == "https://h/a.zip"
+
+
+def test_the_datasets_table_puts_the_account_in_the_archive_query_only():
+    eora = datasets.read_dataset(REPO / "config" / "datasets.yaml", "eora26")
+    archive, indices = eora.file("archive", 2015), eora.file("indices")
+    assert archive.credentials_in_query == QueryCredentials("email", "pass")
+    assert indices.credentials_in_query is None
+    assert "?" not in archive.url and "?" not in indices.url
+    assert eora.login is not None and eora.login.password_field == "pass"
+    exio = datasets.read_dataset(REPO / "config" / "datasets.yaml", "exiobase3")
+    assert exio.file("archive", 2015, "ixi").credentials_in_query is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"email": "email"}, "exactly the keys email and password"),
+        ("pass", "exactly the keys email and password"),
+        ({"email": "email", "password": "pass", "token": "t"}, "exactly the keys"),
+        ({"email": "", "password": "pass"}, "non-empty text"),
+        ({"email": "pass", "password": "pass"}, "two different query fields"),
+    ],
+)
+def test_a_malformed_credentials_in_query_names_the_table_and_key(tmp_path, value, message):
+    table = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    table["eora26"]["files"]["archive"]["credentials_in_query"] = value
+    path = tmp_path / "datasets.yaml"
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError, match=message) as failure:
+        datasets.read_datasets(path)
+    assert f"{path}: eora26.files.archive.credentials_in_query" in str(failure.value)
+
+
+def test_the_datasets_table_refuses_unknown_file_keys_and_accountless_queries(tmp_path):
+    table = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    archive = table["eora26"]["files"]["archive"]
+    archive["credential_in_query"] = archive.pop("credentials_in_query")  # a typo
+    path = tmp_path / "datasets.yaml"
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError, match=r"unknown keys \['credential_in_query'\]"):
+        datasets.read_datasets(path)
+    archive["credentials_in_query"] = archive.pop("credential_in_query")
+    table["eora26"]["credentials"] = None
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError, match="needs the entry's key credentials") as failure:
+        datasets.read_datasets(path)
+    assert str(path) in str(failure.value)
+
+
+@pytest.fixture
+def no_dns(monkeypatch) -> list[str]:
+    """Host names under .invalid fail to resolve without asking any name server (a real
+    lookup would send a DNS query off the machine); returns the names looked up."""
+    real = socket.getaddrinfo
+    looked_up: list[str] = []
+
+    def getaddrinfo(host, *args, **kwargs):
+        if str(host).endswith(".invalid"):
+            looked_up.append(str(host))
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return looked_up
+
+
+def test_an_unresolvable_host_fails_at_once_with_one_clear_message(tmp_path, no_dns, caplog):
+    caplog.set_level(logging.DEBUG)
+    slow = download.DownloadSettings(retries=2, timeout=5, backoff=3)
+    started = time.monotonic()
+    with download.new_session() as session, pytest.raises(download.DownloadError) as failure:
+        download.fetch(
+            session,
+            "http://nonexistent.invalid/Eora26_2015_bp.zip",
+            tmp_path / "Eora26_2015_bp.zip",
+            settings=slow,
+            secret_query={"email": EMAIL, "pass": PASSWORD},
+        )
+    assert time.monotonic() - started < 3  # a retry would wait 3 s first
+    assert no_dns == ["nonexistent.invalid"]
+    message = str(failure.value)
+    assert "host name nonexistent.invalid cannot be resolved" in message
+    assert "network" in message and "local_data" in message and "\n" not in message
+    assert "retry" not in caplog.text
+    assert_nowhere((PASSWORD, EMAIL), tmp_path, caplog.text, failure.value)
+
+
+def test_an_unresolvable_login_host_fails_at_once_naming_the_folder(tmp_path, no_dns):
+    slow = download.DownloadSettings(retries=2, timeout=5, backoff=3)
+    started = time.monotonic()
+    with pytest.raises(download.DownloadError) as failure:
+        _retrieve(_eora_query("http://nonexistent.invalid"), "archive", tmp_path, slow)
+    assert time.monotonic() - started < 3
+    assert no_dns == ["nonexistent.invalid"]
+    message = str(failure.value)
+    assert "login at http://nonexistent.invalid/login failed" in message
+    assert "nonexistent.invalid cannot be resolved" in message
+    assert "put the file Eora26_2015_bp.zip exactly under this name" in message

@@ -3,7 +3,10 @@
 One entry per real-data source (``eora26``, ``exiobase3``). The retrieve rules and scripts
 read everything they need from here: which file names exist for a year (and EXIOBASE
 system), where to download them, which checksums to verify, which years the release covers
-and whether an account is needed. The synthetic source is made locally and has no entry.
+and whether an account is needed, and how the server wants it: a form login (``login``,
+which checks the account and sets a session cookie) and, per file, the account as URL query
+parameters (``files.<role>.credentials_in_query``). The synthetic source is made locally and
+has no entry.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from bri_carbon.errors import WorkflowInputError
 
 #: Checksum algorithms the table may give per file, in the order they are verified.
 CHECKSUM_ALGORITHMS = ("md5", "sha256")
+#: Keys a file of the table may have.
+FILE_KEYS = ("name", "url", "credentials_in_query")
 
 
 @dataclass(frozen=True)
@@ -42,19 +47,34 @@ class LoginSpec:
 
 
 @dataclass(frozen=True)
+class QueryCredentials:
+    """A file the server gives only with the account in the URL's query: the account's email
+    goes in the query field ``email_field``, its password in ``password_field``."""
+
+    email_field: str
+    password_field: str
+
+
+@dataclass(frozen=True)
 class RemoteFile:
-    """One upstream file: its name, URL and the checksums known for it (None = unknown)."""
+    """One upstream file: its name, URL (without any secret) and the checksums known for it
+    (None = unknown); ``credentials_in_query`` when the account must be in the URL's query."""
 
     role: str
     name: str
     url: str
     md5: str | None = None
     sha256: str | None = None
+    credentials_in_query: QueryCredentials | None = None
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """One source's entry of the datasets table."""
+    """One source's entry of the datasets table.
+
+    ``files`` maps a role to its ``name`` and ``url`` templates; ``credentials_in_query``
+    maps a role to how that file carries the account in its URL (roles absent: it does not).
+    """
 
     source: str
     title: str
@@ -70,6 +90,7 @@ class Dataset:
     credentials: CredentialSpec | None = None
     login: LoginSpec | None = None
     checksum_listing: str | None = None
+    credentials_in_query: dict[str, QueryCredentials] = field(default_factory=dict)
 
     def check_year(self, year: int) -> None:
         """Fail with a clear message unless the release covers ``year``."""
@@ -103,6 +124,7 @@ class Dataset:
             url=spec["url"].format(**values),
             md5=_checksum(known.get("md5")),
             sha256=_checksum(known.get("sha256")),
+            credentials_in_query=self.credentials_in_query.get(role),
         )
 
 
@@ -119,14 +141,53 @@ def _required(entry: dict[str, Any], key: str, where: str) -> Any:
     return entry[key]
 
 
+def parse_query_credentials(value: Any, where: str) -> QueryCredentials:
+    """Read a ``credentials_in_query`` value: ``{email: FIELD, password: FIELD}`` naming two
+    different URL query fields. Errors name ``where`` (file and key) and show the form."""
+    example = "{email: email, password: pass}"
+    if not isinstance(value, dict) or set(value) != {"email", "password"}:
+        keys = sorted(map(str, value)) if isinstance(value, dict) else type(value).__name__
+        raise WorkflowInputError(
+            f"{where}.credentials_in_query must map exactly the keys email and password to "
+            f"the names of the URL query fields that carry them, e.g. {example}; got {keys}."
+        )
+    email, password = value["email"], value["password"]
+    if not all(isinstance(name, str) and name.strip() for name in (email, password)):
+        raise WorkflowInputError(
+            f"{where}.credentials_in_query: the query field names must be non-empty text, "
+            f"e.g. {example}."
+        )
+    if email.strip() == password.strip():
+        raise WorkflowInputError(
+            f"{where}.credentials_in_query: email and password need two different query "
+            f"fields, e.g. {example}."
+        )
+    return QueryCredentials(email_field=email.strip(), password_field=password.strip())
+
+
 def parse_entry(source: str, entry: dict[str, Any], path: Path) -> Dataset:
     """Build a :class:`Dataset` from one entry of the table; errors name ``path``."""
     where = f"{path}: {source}"
     years = _required(entry, "years", where)
     files = _required(entry, "files", where)
+    in_query = {}
     for role, spec in files.items():
         for key in ("name", "url"):
             _required(spec, key, f"{where}.files.{role}")
+        unknown = sorted(set(spec) - set(FILE_KEYS))
+        if unknown:
+            raise WorkflowInputError(
+                f"{where}.files.{role}: unknown keys {unknown}; a file has {list(FILE_KEYS)}"
+            )
+        if spec.get("credentials_in_query") is not None:
+            in_query[role] = parse_query_credentials(
+                spec["credentials_in_query"], f"{where}.files.{role}"
+            )
+            if not entry.get("credentials"):
+                raise WorkflowInputError(
+                    f"{where}.files.{role}.credentials_in_query needs the entry's key "
+                    "credentials (the environment variables and ~/.netrc host of the account)."
+                )
     checksums = entry.get("checksums") or {}
     for name, values in checksums.items():
         unknown = sorted(set(values or {}) - set(CHECKSUM_ALGORITHMS))
@@ -146,7 +207,10 @@ def parse_entry(source: str, entry: dict[str, Any], path: Path) -> Dataset:
         citation=str(entry.get("citation", "")),
         first_year=int(_required(years, "first", f"{where}.years")),
         last_year=int(_required(years, "last", f"{where}.years")),
-        files={role: {k: str(v) for k, v in spec.items()} for role, spec in files.items()},
+        files={
+            role: {"name": str(spec["name"]), "url": str(spec["url"])}
+            for role, spec in files.items()
+        },
         checksums={name: dict(values or {}) for name, values in checksums.items()},
         systems=tuple(entry.get("systems") or ()),
         credentials=CredentialSpec(**credentials) if credentials else None,
@@ -162,6 +226,7 @@ def parse_entry(source: str, entry: dict[str, Any], path: Path) -> Dataset:
             else None
         ),
         checksum_listing=entry.get("checksum_listing"),
+        credentials_in_query=in_query,
     )
 
 

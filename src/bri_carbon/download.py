@@ -4,11 +4,16 @@
   ``Range`` request after a cut, retries 5xx answers, timeouts and dropped connections a
   bounded number of times with exponential backoff, verifies every known checksum and only
   then renames the file to its final name. A checksum mismatch deletes the partial file.
+  A host name that cannot be resolved (DNS) fails at once: retrying cannot help offline.
 - Progress is written to the log (a text bar every 10 % or every ``progress_seconds``).
-- Credentials come only from two environment variables or ``~/.netrc``; they are sent in
-  the login form body, never put in a URL, never logged and never written to any file.
-  HTTP 401/403 or a login page that reports wrong credentials fail at once with a clear
-  message; nothing ever prompts.
+- Credentials come only from two environment variables or ``~/.netrc``. :func:`login` sends
+  them in the body of a form POST (which checks them and keeps the session cookie). Where the
+  server wants the account with every file request (Eora), :func:`fetch` sends it as URL query
+  parameters (``secret_query``, over HTTPS as the datasets table gives it). Their values are
+  redacted (``pass=***``) from every log record, including those of urllib3 and requests,
+  from every message and exception text, and are never written to any file.
+  HTTP 401/403, a login page instead of a zip, or a login answer that reports wrong
+  credentials fail at once with a clear message; nothing ever prompts.
 """
 
 from __future__ import annotations
@@ -18,24 +23,44 @@ import logging
 import netrc
 import os
 import re
+import socket
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
 
 from bri_carbon import __version__
-from bri_carbon.datasets import CredentialSpec, LoginSpec
+from bri_carbon.datasets import CredentialSpec, LoginSpec, QueryCredentials
 from bri_carbon.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 #: HTTP statuses worth another try: server errors and "too many requests".
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: HTTP statuses that mean "not allowed": wrong or missing credentials.
 DENIED_STATUSES = frozenset({401, 403})
+#: What a secret is replaced with in logs, messages and exception texts.
+REDACTED = "***"
+#: Loggers that may write a request's URL (urllib3 logs every request line at DEBUG). A
+#: filter only acts on records created by its own logger, hence the full names.
+URL_LOGGERS = (
+    "urllib3",
+    "urllib3.connection",
+    "urllib3.connectionpool",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "requests",
+    __name__,
+)
 
 
 class DownloadError(WorkflowInputError):
@@ -75,6 +100,103 @@ class Credentials:
     username: str
     password: str = field(repr=False)
     origin: str = ""
+
+
+def account_query(spec: QueryCredentials, credentials: Credentials) -> dict[str, str]:
+    """The URL query fields that carry ``credentials`` as ``spec`` names them.
+
+    The values are secret: pass them only as :func:`fetch`'s ``secret_query``, which
+    URL-encodes them and redacts them from everything it logs or raises.
+    """
+    return {spec.email_field: credentials.username, spec.password_field: credentials.password}
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Secrets to hide from text: the values of the query fields ``fields`` (whatever their
+    encoding) and each of ``secrets`` as it is, percent-encoded or form-encoded."""
+
+    fields: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def of_query(cls, query: Mapping[str, str]) -> Redaction:
+        """The redaction of a query whose every value is secret (an account)."""
+        return cls(tuple(query), tuple(value for value in query.values() if value))
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every secret replaced by :data:`REDACTED`."""
+        return redact(text, self.fields, self.secrets)
+
+
+#: The redaction that changes nothing (requests without secrets).
+NO_REDACTION = Redaction()
+
+
+def redact(text: str, fields: Collection[str] = (), secrets: Collection[str] = ()) -> str:
+    """``text`` with the value of each query field in ``fields`` (``?pass=...`` or
+    ``&pass=...``) and every occurrence of each of ``secrets`` (raw, percent-encoded or
+    form-encoded) replaced by :data:`REDACTED`.
+
+    The field rule covers URLs as any library prints them, since an encoded value never
+    holds ``&``, ``#``, quotes or white space; the secret rule covers the rest.
+    """
+    for name in fields:
+        pattern = rf"([?&;]{re.escape(quote_plus(name))}=)[^&#;\s'\"<>]*"
+        text = re.sub(pattern, rf"\g<1>{REDACTED}", text)
+    forms = {form for secret in secrets if secret for form in _encodings(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    return text
+
+
+def _encodings(secret: str) -> tuple[str, ...]:
+    """``secret`` as it is, percent-encoded and form-encoded (the forms a URL may show)."""
+    return (secret, quote(secret, safe=""), quote(secret), quote_plus(secret))
+
+
+def shown_url(url: str, secret_query: Mapping[str, str] | None = None) -> str:
+    """``url`` as it may be logged: with ``secret_query``'s fields, each valued ``***``."""
+    if not secret_query:
+        return url
+    hidden = "&".join(f"{quote_plus(name)}={REDACTED}" for name in secret_query)
+    return f"{url}{'&' if urlsplit(url).query else '?'}{hidden}"
+
+
+class _RedactingFilter(logging.Filter):
+    """Rewrites a log record's message, exception and stack text through a redaction."""
+
+    def __init__(self, redaction: Callable[[str], str]) -> None:
+        super().__init__()
+        self.redaction = redaction
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redaction(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info:
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, self.redaction(text)
+        elif record.exc_text:
+            record.exc_text = self.redaction(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redaction(record.stack_info)
+        return True
+
+
+@contextmanager
+def redacted_logs(redaction: Callable[[str], str]) -> Iterator[None]:
+    """Within the block, records of :data:`URL_LOGGERS` pass through ``redaction``."""
+    hide = _RedactingFilter(redaction)
+    loggers = [logging.getLogger(name) for name in URL_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(hide)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(hide)
 
 
 def read_credentials(
@@ -143,19 +265,71 @@ def _backoff(settings: DownloadSettings, attempt: int) -> float:
     return min(settings.backoff * 2 ** (attempt - 1), settings.max_backoff)
 
 
-def _retrying(action, what: str, settings: DownloadSettings):
-    """Run ``action()`` with bounded retries on transient failures; return its result."""
+def is_name_resolution_failure(err: BaseException) -> bool:
+    """True when ``err`` comes from a failed host-name lookup: a :class:`socket.gaierror`
+    anywhere in its chain (requests' ``ConnectionError`` holds urllib3's ``MaxRetryError``,
+    whose ``reason`` is a ``NameResolutionError`` caused by the ``gaierror``)."""
+    pending: list[BaseException] = [err]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return True
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        pending.extend(e for e in (*linked, *current.args) if isinstance(e, BaseException))
+    return False
+
+
+def _unresolved_message(what: str, url: str) -> str:
+    """The one message for a host name that cannot be resolved."""
+    host = urlsplit(url).hostname or url
+    return (
+        f"{what} failed: the host name {host} cannot be resolved (DNS lookup failed; not "
+        "retried). Check the network connection and its name server, or put the file into "
+        "local_data to work offline."
+    )
+
+
+def _retrying(
+    action: Callable[[], _T],
+    what: str,
+    settings: DownloadSettings,
+    url: str,
+    redaction: Callable[[str], str] = NO_REDACTION,
+) -> _T:
+    """Run ``action()`` (a request of ``url``) with bounded retries on transient failures;
+    return its result.
+
+    ``what`` names the action in messages and must be safe to show; ``redaction`` cleans
+    the texts of requests' exceptions, which hold the full URL of the request. A host name
+    that cannot be resolved and any non-transient requests error fail at once as a
+    :class:`DownloadError` with a clean text.
+    """
     attempt = 0
     while True:
+        fatal = None
         try:
             return action()
+        except requests.ConnectionError as err:
+            if is_name_resolution_failure(err):
+                fatal = _unresolved_message(what, url)
+            else:
+                reason = _reason(err, redaction)
         except (
             _TransientError,
-            requests.ConnectionError,
             requests.Timeout,
             requests.exceptions.ChunkedEncodingError,
         ) as err:
-            reason = _reason(err)
+            reason = _reason(err, redaction)
+        except requests.RequestException as err:
+            fatal = f"{what} failed: {_reason(err, redaction)}"
+        # Raised here, outside the except clauses, so that no exception carries the
+        # original (unredacted) one as its context.
+        if fatal is not None:
+            raise DownloadError(fatal)
         attempt += 1
         if attempt > settings.retries:
             raise DownloadError(f"{what} failed after {attempt} attempts: {reason}")
@@ -166,9 +340,11 @@ def _retrying(action, what: str, settings: DownloadSettings):
         time.sleep(delay)
 
 
-def _reason(err: Exception) -> str:
-    """A short description of a failure (exception type and first line of its text)."""
-    text = str(err).splitlines()[0] if str(err) else ""
+def _reason(err: Exception, redaction: Callable[[str], str] = NO_REDACTION) -> str:
+    """A short description of a failure (exception type and first line of its text),
+    redacted before it is shortened so that no secret can be cut in half."""
+    text = redaction(str(err))
+    text = text.splitlines()[0] if text else ""
     return f"{type(err).__name__}: {text}"[:300]
 
 
@@ -186,6 +362,7 @@ def login(
     form = dict(spec.extra_fields)
     form[spec.email_field] = credentials.username
     form[spec.password_field] = credentials.password
+    redaction = Redaction(secrets=(credentials.username, credentials.password))
 
     def post() -> requests.Response:
         response = session.post(spec.url, data=form, timeout=settings.timeout)
@@ -193,7 +370,8 @@ def login(
             raise _TransientError(f"HTTP {response.status_code}")
         return response
 
-    response = _retrying(post, f"login at {spec.url}", settings)
+    with redacted_logs(redaction):
+        response = _retrying(post, f"login at {spec.url}", settings, spec.url, redaction)
     denied = response.status_code in DENIED_STATUSES or any(
         marker.lower() in response.text.lower() for marker in spec.failure_markers
     )
@@ -219,7 +397,7 @@ def checksum_listing(
             raise _TransientError(f"HTTP {response.status_code}")
         return response
 
-    response = _retrying(get, f"checksum listing {url}", settings)
+    response = _retrying(get, f"checksum listing {url}", settings, url)
     if not response.ok:
         raise DownloadError(f"checksum listing {url} answered HTTP {response.status_code}")
     try:
@@ -307,17 +485,28 @@ _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
 def _transfer(
-    session: requests.Session, url: str, partial: Path, name: str, settings: DownloadSettings
+    session: requests.Session,
+    url: str,
+    secret_query: Mapping[str, str] | None,
+    partial: Path,
+    name: str,
+    shown: str,
+    settings: DownloadSettings,
 ) -> bool:
-    """One attempt: append the missing bytes to ``partial``; True when the file is complete."""
+    """One attempt: append the missing bytes to ``partial``; True when the file is complete.
+
+    ``shown`` is the URL as messages may give it (secrets redacted).
+    """
     offset = partial.stat().st_size if partial.exists() else 0
     headers = {"Range": f"bytes={offset}-"} if offset else {}
-    with session.get(url, headers=headers, stream=True, timeout=settings.timeout) as response:
+    with session.get(
+        url, params=secret_query, headers=headers, stream=True, timeout=settings.timeout
+    ) as response:
         status = response.status_code
         if status in DENIED_STATUSES:
             raise CredentialsError(
-                f"{url} answered HTTP {status} (access denied): the account is missing, wrong "
-                "or has no access to this file."
+                f"{shown} answered HTTP {status} (access denied): the account is missing, "
+                "wrong or has no access to this file."
             )
         if status == 416 and offset:
             partial.unlink()
@@ -326,7 +515,7 @@ def _transfer(
             raise _TransientError(f"HTTP {status}")
         if status not in (200, 206):
             raise DownloadError(
-                f"{url} answered HTTP {status}; check the URL in the datasets table."
+                f"{shown} answered HTTP {status}; check the URL in the datasets table."
             )
         total: int | None
         if status == 206:
@@ -356,6 +545,12 @@ def _transfer(
         return True
 
 
+def is_web_page(path: Path) -> bool:
+    """True when the file at ``path`` starts (after white space) like an HTML or XML page."""
+    with open(path, "rb") as handle:
+        return handle.read(512).lstrip().startswith(b"<")
+
+
 def fetch(
     session: requests.Session,
     url: str,
@@ -365,32 +560,51 @@ def fetch(
     sha256: str | None = None,
     settings: DownloadSettings | None = None,
     expect_zip: bool = False,
+    secret_query: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Download ``url`` to ``target`` (resumable, retried, verified); return its digests.
 
     The bytes go to :func:`partial_path` first; ``target`` appears only after the non-None
     checksums (and, with ``expect_zip``, the zip signature) have been verified. A mismatch
-    deletes the partial file and raises :class:`ChecksumError`; a failed transfer keeps it so
-    that the next call resumes with a ``Range`` request.
+    deletes the partial file and raises :class:`ChecksumError`; a web page where a zip was
+    expected (a login page) deletes it and raises :class:`CredentialsError`; a failed
+    transfer keeps it so that the next call resumes with a ``Range`` request.
+
+    ``secret_query`` (an account, see :func:`account_query`) is added, URL-encoded, to the
+    query of every request for this file. Its values are redacted from every log record
+    (those of urllib3 and requests included), message and exception text: they show as
+    ``name=***`` (:func:`shown_url`). ``url`` itself must hold no secret.
     """
     settings = settings or DownloadSettings()
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(target)
-    log.info("downloading %s to %s", url, target)
-    _retrying(
-        lambda: _transfer(session, url, partial, target.name, settings),
-        f"download of {url}",
-        settings,
-    )
+    redaction = Redaction.of_query(secret_query or {})
+    shown = shown_url(url, secret_query)
+    with redacted_logs(redaction):
+        log.info("downloading %s to %s", shown, target)
+        _retrying(
+            lambda: _transfer(session, url, secret_query, partial, target.name, shown, settings),
+            f"download of {shown}",
+            settings,
+            url,
+            redaction,
+        )
     try:
-        digests = verify(partial, {"md5": md5, "sha256": sha256}, f"{target.name} from {url}")
         if expect_zip and not zipfile.is_zipfile(partial):
+            if is_web_page(partial):
+                raise CredentialsError(
+                    f"{shown} did not send a zip archive but a web page, usually the login "
+                    "page: the server did not accept the account for this file. Check the "
+                    "email and password and that the account may download this file, or the "
+                    "URL in the datasets table."
+                )
             raise ChecksumError(
-                f"{url} did not send a zip archive (the server may have answered with a login "
-                "or error page). Check the account and the URL in the datasets table."
+                f"{shown} did not send a zip archive (the server may have answered with an "
+                "error page). Check the account and the URL in the datasets table."
             )
-    except ChecksumError:
+        digests = verify(partial, {"md5": md5, "sha256": sha256}, f"{target.name} from {shown}")
+    except (ChecksumError, CredentialsError):
         partial.unlink(missing_ok=True)
         raise
     os.replace(partial, target)

@@ -3,7 +3,8 @@
 A file found at ``{local_data}/{source}/{name}`` is hard-linked (or copied, across file
 systems) into ``resources/raw/{source}/`` without any network access. Otherwise it is
 downloaded as the datasets table says (:mod:`bri_carbon.download`). Either way the result
-is recorded with its sha256; credentials never enter the record.
+is recorded with its sha256; credentials never enter the record (its URL is the table's,
+without the account's query fields).
 """
 
 from __future__ import annotations
@@ -92,18 +93,27 @@ def _download(
     environ: Mapping[str, str] | None,
     netrc_path: Path | None,
 ) -> dict[str, str | None]:
-    """Log in if needed, look up published checksums, fetch; return the verified checksums."""
+    """Log in if needed, look up published checksums, fetch; return the verified checksums.
+
+    With a login the account is checked first (a wrong one fails before any file request);
+    a file with ``credentials_in_query`` then gets the account in its URL's query as well.
+    """
     expected: dict[str, str | None] = {"md5": remote.md5, "sha256": remote.sha256}
+    secret_query: dict[str, str] | None = None
     with download.new_session() as session:
-        if dataset.login is not None:
+        if dataset.login is not None or remote.credentials_in_query is not None:
             if dataset.credentials is None:
                 raise WorkflowInputError(
-                    f"datasets table: {dataset.source} has a login but no credentials entry"
+                    f"datasets table: {dataset.source} needs an account but has no "
+                    "credentials entry"
                 )
             credentials = download.require_credentials(
                 dataset.credentials, dataset.source, environ, netrc_path
             )
-            download.login(session, dataset.login, credentials, settings)
+            if dataset.login is not None:
+                download.login(session, dataset.login, credentials, settings)
+            if remote.credentials_in_query is not None:
+                secret_query = download.account_query(remote.credentials_in_query, credentials)
         if dataset.checksum_listing:
             listed = download.checksum_listing(session, dataset.checksum_listing, settings)
             published = listed.get(remote.name)
@@ -123,6 +133,7 @@ def _download(
             sha256=expected["sha256"],
             settings=settings,
             expect_zip=remote.name.endswith(".zip"),
+            secret_query=secret_query,
         )
     return expected
 
@@ -139,8 +150,9 @@ def retrieve(
     """Obtain ``remote`` at ``target`` from ``local_data`` or by download; return the record.
 
     The record (JSON-ready) names the file, its size and sha256, where it came from (the
-    local path or the URL) and which published checksums were verified. A local file is
-    checked against the checksums of the datasets table too.
+    local path, or the URL of the datasets table, which never holds the account's query
+    fields) and which published checksums were verified. A local file is checked against
+    the checksums of the datasets table too.
     """
     target = Path(target)
     local = find_local(local_data, dataset.source, remote.name)
