@@ -30,8 +30,9 @@ this file with ``--worker``), alternating a, b, a, b, ...:
   :class:`pymrio.IOSystem` with one CO2 extension (F, F_Y), call ``calc_all()``, take
   ``D_pba_reg`` and ``D_cba_reg`` (which include F_Y).
 - (b) ``workflow``: what the ``accounts`` rule computes.
-  :func:`bri_carbon.account_inputs.open_account_inputs` of the harmonized netCDF written from
-  the same system (h5py; Z in row blocks), then :func:`bri_carbon.accounts.regional_accounts`
+  :func:`bri_carbon.harmonize.account_inputs.open_account_inputs` of the harmonized netCDF
+  written from the same system (h5py; Z in row blocks), then
+  :func:`bri_carbon.core.accounts.regional_accounts`
   with the workflow's default ``leontief_precision`` (float32 LU of I - A refined with float64
   residuals), which gives the accounts, the origin x destination flows and the identity
   checks as arrays. The rule then imports pandas to label and write three small files; that
@@ -39,7 +40,7 @@ this file with ``--worker``), alternating a, b, a, b, ...:
 
 Both workers, after their imports, limit the BLAS thread pools to ``--threads`` (default 2)
 with threadpoolctl and freeze the imported objects out of the garbage collector, as
-:func:`bri_carbon.logs.run_rule` does for a rule (at exit this spares (a) about 0.5 s of
+:func:`bri_carbon.runtime.logs.run_rule` does for a rule (at exit this spares (a) about 0.5 s of
 collections and (b) about 0.2 s). Wall time is measured by this parent process around each
 child (interpreter start and imports included); CPU time (user + system) and peak RSS are the
 child's own ``ru_utime + ru_stime`` and ``ru_maxrss`` returned by :func:`os.wait4`;
@@ -203,13 +204,14 @@ def generate(layout: Layout, seed: int, data: Path) -> None:
     """Write the inputs of both methods for one layout into ``data``.
 
     ``reference/{Z,Y,F,F_Y}.npy`` and ``labels.json`` for pymrio; ``harmonized.nc`` written by
-    :func:`bri_carbon.harmonized.harmonize` and :func:`bri_carbon.harmonized.write`.
+    :func:`bri_carbon.harmonize.harmonized.harmonize` and
+    :func:`bri_carbon.harmonize.harmonized.write`.
     """
     import numpy as np
     import pandas as pd
 
-    from bri_carbon import harmonized
-    from bri_carbon.parsed import ParsedSystem
+    from bri_carbon.harmonize import harmonized
+    from bri_carbon.sources.parsed import ParsedSystem
 
     system = synthetic_system(layout, seed)
     reference = data / "reference"
@@ -300,8 +302,8 @@ def run_workflow(data: Path, threads: int) -> dict[str, Any]:
     """(b): what the accounts rule computes: read the harmonized netCDF, regional accounts."""
     from threadpoolctl import threadpool_limits
 
-    from bri_carbon import accounts
-    from bri_carbon.account_inputs import open_account_inputs
+    from bri_carbon.core import accounts
+    from bri_carbon.harmonize.account_inputs import open_account_inputs
 
     gc.freeze()
     with threadpool_limits(limits=threads):

@@ -43,7 +43,7 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False):
     with n from :func:`system_size` of ``source`` (default: the job's source wildcard) and
     ``native``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
     and the small arrays. For accounts, copies = 1 on the native n covers the one n x n
-    matrix of bri_carbon.accounts.regional_accounts: float64 when leontief_precision is
+    matrix of bri_carbon.core.accounts.regional_accounts: float64 when leontief_precision is
     float64 or the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks
     of 16 MB and the n x regions arrays (final demand, solution, residual) fit in base_mb.
     """
@@ -179,10 +179,10 @@ def vintage_targets():
 
 # --- Raw upstream files per source (datasets table, local_data first) -----------------
 
-from bri_carbon import datasets as bri_datasets
-from bri_carbon import errors as bri_errors
-from bri_carbon import eora26_layout as bri_eora26_layout
-from bri_carbon import local_data as bri_local_data
+from bri_carbon.sources import datasets as bri_datasets
+from bri_carbon.runtime import errors as bri_errors
+from bri_carbon.sources import eora26_layout as bri_eora26_layout
+from bri_carbon.sources import retrieve as bri_retrieve
 
 
 def upstream_dataset(source):
@@ -210,7 +210,7 @@ def exiobase3_archive(year="{year}"):
 def local_copy(source, name):
     """Rule input ``local``: the file in {local_data}/{source}/ when it is there (so that a
     changed local file triggers a rerun); nothing otherwise (it will be downloaded)."""
-    found = bri_local_data.find_local(config["local_data"], source, name)
+    found = bri_retrieve.find_local(config["local_data"], source, name)
     return {"local": str(found)} if found else {}
 
 
@@ -223,10 +223,10 @@ def eora26_needs_indices(year):
     name = bri_eora26_layout.archive_name(int(year))
     for candidate in (
         f"resources/raw/eora26/{name}",
-        bri_local_data.find_local(config["local_data"], "eora26", name),
+        bri_retrieve.find_local(config["local_data"], "eora26", name),
     ):
         if candidate and os.path.isfile(candidate):
-            return not bri_local_data.zip_has_members(
+            return not bri_retrieve.zip_has_members(
                 candidate, bri_eora26_layout.LABEL_FILES
             )
     return True

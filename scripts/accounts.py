@@ -4,8 +4,10 @@ discrepancy entry per region."""
 import json
 from pathlib import Path
 
-from bri_carbon import accounts, atomic, grouping, intensities, logs, tables
-from bri_carbon.account_inputs import open_account_inputs
+from bri_carbon.core import accounts, grouping, intensities
+from bri_carbon.harmonize.account_inputs import open_account_inputs
+from bri_carbon.outputs import tables
+from bri_carbon.runtime import atomic, logs
 
 
 def main(smk) -> None:

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from bri_carbon import compare, logs, tables
+from bri_carbon.core import compare
+from bri_carbon.outputs import tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:

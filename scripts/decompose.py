@@ -3,7 +3,9 @@
 import json
 from pathlib import Path
 
-from bri_carbon import decompose, grouping, logs, tables
+from bri_carbon.core import findings, grouping
+from bri_carbon.outputs import tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:
@@ -12,12 +14,12 @@ def main(smk) -> None:
     group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
     flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
-    decompose.check_groups(smk.params.driver_groups, regions, "headline.driver_groups")
-    decompose.check_groups(smk.params.developed_groups, regions, "headline.developed_groups")
-    paper_values = decompose.read_paper_values(Path(smk.input.paper_values))
-    tables.write_csv(decompose.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
-    tables.write_csv(decompose.driven_by(flows, regions), smk.output.driven_by, index=False)
-    findings = decompose.headline(
+    findings.check_groups(smk.params.driver_groups, regions, "headline.driver_groups")
+    findings.check_groups(smk.params.developed_groups, regions, "headline.developed_groups")
+    paper_values = findings.read_paper_values(Path(smk.input.paper_values))
+    tables.write_csv(findings.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
+    tables.write_csv(findings.driven_by(flows, regions), smk.output.driven_by, index=False)
+    headline = findings.headline(
         region_accounts,
         group_accounts,
         flows,
@@ -29,10 +31,10 @@ def main(smk) -> None:
         smk.params.consumption_denominator,
     )
     meta = json.loads(Path(smk.input.diagnostics).read_text())
-    findings.insert(0, "synthetic", bool(meta["synthetic"]))
-    findings.insert(0, "year", int(smk.wildcards.year))
-    findings.insert(0, "source", smk.wildcards.source)
-    tables.write_csv(findings, smk.output.headline, index=False)
+    headline.insert(0, "synthetic", bool(meta["synthetic"]))
+    headline.insert(0, "year", int(smk.wildcards.year))
+    headline.insert(0, "source", smk.wildcards.source)
+    tables.write_csv(headline, smk.output.headline, index=False)
 
 
 logs.run_rule(main, snakemake)

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import figures, grouping, logs
+from bri_carbon.core import grouping
+from bri_carbon.outputs import figures
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:

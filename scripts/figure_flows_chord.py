@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from bri_carbon import figure_chord, figures, logs, tables
+from bri_carbon.outputs import chord, figures, tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:
@@ -11,7 +12,7 @@ def main(smk) -> None:
     flows = tables.read_flows(Path(smk.input.flows))
     order = list(group_accounts.index)
     meta = json.loads(Path(smk.input.diagnostics).read_text())
-    fig = figure_chord.flows_chord(
+    fig = chord.flows_chord(
         flows.loc[order, order],
         group_accounts["bri"],
         smk.wildcards.source,

@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from bri_carbon import figures, logs, tables
+from bri_carbon.outputs import figures, tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:

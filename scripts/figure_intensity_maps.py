@@ -1,19 +1,21 @@
-"""Rule figure_intensity_maps: production- and consumption-based intensity maps."""
+"""Rule figure_intensity_maps: production- and consumption-based intensity geography."""
 
 import json
 from pathlib import Path
 
-from bri_carbon import figure_maps, figures, grouping, logs, maps, tables
+from bri_carbon.core import grouping
+from bri_carbon.outputs import figures, geography, maps, tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    boundaries = maps.boundaries_for(
+    boundaries = geography.boundaries_for(
         Path(smk.input.boundaries), Path(smk.input.iso3_fixes), regions, "intensity maps"
     )
     accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
-    fig = figure_maps.intensity_maps(
+    fig = maps.intensity_maps(
         boundaries, accounts, smk.wildcards.source, int(smk.wildcards.year), meta["synthetic"]
     )
     figures.save(fig, smk.output.png, smk.output.pdf)

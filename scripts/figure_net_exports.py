@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import figures, logs, tables
+from bri_carbon.outputs import figures, tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:

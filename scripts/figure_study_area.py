@@ -3,17 +3,19 @@
 import json
 from pathlib import Path
 
-from bri_carbon import figure_maps, figures, grouping, logs, maps, tables
+from bri_carbon.core import grouping
+from bri_carbon.outputs import figures, geography, maps, tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:
     regions = grouping.read_regions(Path(smk.input.regions))
-    boundaries = maps.boundaries_for(
+    boundaries = geography.boundaries_for(
         Path(smk.input.boundaries), Path(smk.input.iso3_fixes), regions, "study area"
     )
     accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
-    fig = figure_maps.study_area(
+    fig = maps.study_area(
         boundaries,
         regions.loc[accounts.index],
         smk.wildcards.source,

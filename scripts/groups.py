@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from bri_carbon import grouping, intensities, logs, tables
+from bri_carbon.core import grouping, intensities
+from bri_carbon.outputs import tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:

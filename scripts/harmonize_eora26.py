@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import eora26, eora26_layout, harmonized, logs
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime import logs
+from bri_carbon.sources import eora26, eora26_layout
 
 
 def main(smk) -> None:

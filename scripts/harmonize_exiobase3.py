@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import eora26_layout, exiobase3, harmonized, logs
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime import logs
+from bri_carbon.sources import eora26_layout, exiobase3
 
 
 def main(smk) -> None:

@@ -4,8 +4,9 @@ import json
 import os
 from pathlib import Path
 
-from bri_carbon import atomic, logs, provenance
-from bri_carbon.account_inputs import read_attributes
+from bri_carbon.harmonize.account_inputs import read_attributes
+from bri_carbon.outputs import provenance
+from bri_carbon.runtime import atomic, logs
 
 
 def main(smk) -> None:

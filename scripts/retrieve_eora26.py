@@ -9,7 +9,8 @@ The record (sha256, origin, URL without the query) never holds credentials.
 
 from pathlib import Path
 
-from bri_carbon import datasets, local_data, logs
+from bri_carbon.runtime import logs
+from bri_carbon.sources import datasets, retrieve
 
 
 def main(smk) -> None:
@@ -17,14 +18,14 @@ def main(smk) -> None:
     year = getattr(smk.wildcards, "year", None)
     if year is not None:
         dataset.check_year(int(year))
-    record = local_data.retrieve(
+    record = retrieve.retrieve(
         dataset,
         dataset.file(smk.params.role, None if year is None else int(year)),
         Path(smk.output.archive),
         smk.config["local_data"],
-        local_data.download_settings(smk.config["download"]),
+        retrieve.download_settings(smk.config["download"]),
     )
-    local_data.write_record(record, Path(smk.output.record))
+    retrieve.write_record(record, Path(smk.output.record))
 
 
 logs.run_rule(main, snakemake)

@@ -7,7 +7,8 @@ listing) verified before it gets its final name.
 
 from pathlib import Path
 
-from bri_carbon import datasets, local_data, logs
+from bri_carbon.runtime import logs
+from bri_carbon.sources import datasets, retrieve
 
 
 def main(smk) -> None:
@@ -15,14 +16,14 @@ def main(smk) -> None:
     year, system = int(smk.wildcards.year), smk.wildcards.system
     dataset.check_year(year)
     dataset.check_system(system)
-    record = local_data.retrieve(
+    record = retrieve.retrieve(
         dataset,
         dataset.file("archive", year, system),
         Path(smk.output.archive),
         smk.config["local_data"],
-        local_data.download_settings(smk.config["download"]),
+        retrieve.download_settings(smk.config["download"]),
     )
-    local_data.write_record(record, Path(smk.output.record))
+    retrieve.write_record(record, Path(smk.output.record))
 
 
 logs.run_rule(main, snakemake)

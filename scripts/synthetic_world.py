@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon import logs, synthetic
+from bri_carbon.runtime import logs
+from bri_carbon.sources import synthetic
 
 
 def main(smk) -> None:

@@ -3,12 +3,14 @@
 import json
 from pathlib import Path
 
-from bri_carbon import decompose, logs, tables
+from bri_carbon.core import findings
+from bri_carbon.outputs import tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:
     group_accounts = tables.read_accounts(Path(smk.input.accounts), "group")
-    ratios = decompose.intensity_ratios(
+    ratios = findings.intensity_ratios(
         group_accounts, smk.params.production_denominator, smk.params.consumption_denominator
     )
     group_accounts[ratios.name] = ratios

@@ -3,7 +3,9 @@
 import json
 from pathlib import Path
 
-from bri_carbon import grouping, logs, tables
+from bri_carbon.core import grouping
+from bri_carbon.outputs import tables
+from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pymrio
 
-from bri_carbon import eora26_layout, synthetic
+from bri_carbon.sources import eora26_layout, synthetic
 
 from .workflow import REPO
 

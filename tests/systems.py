@@ -13,8 +13,9 @@ import pandas as pd
 import pymrio
 import xarray as xr
 
-from bri_carbon import accounts, harmonized
-from bri_carbon.account_inputs import AccountInputs, open_account_inputs
+from bri_carbon.core import accounts
+from bri_carbon.harmonize import harmonized
+from bri_carbon.harmonize.account_inputs import AccountInputs, open_account_inputs
 
 
 def random_system(
@@ -99,6 +100,6 @@ def written_inputs(
 def regional_accounts_of(
     dataset: xr.Dataset, excluded_categories: tuple[str, ...] = (), **options: Any
 ) -> accounts.RegionalAccounts:
-    """:func:`bri_carbon.accounts.regional_accounts` of ``dataset`` via its netCDF file."""
+    """:func:`bri_carbon.core.accounts.regional_accounts` of ``dataset`` via its netCDF file."""
     with written_inputs(dataset, excluded_categories) as inputs:
         return accounts.regional_accounts(inputs, **options)

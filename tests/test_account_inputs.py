@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bri_carbon import account_inputs, harmonized
-from bri_carbon.account_inputs import open_account_inputs
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.parsed import ParsedSystem
+from bri_carbon.harmonize import account_inputs, harmonized
+from bri_carbon.harmonize.account_inputs import open_account_inputs
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system
 

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from bri_carbon import atomic
+from bri_carbon.runtime import atomic
 
 
 def test_written_file_has_umask_permissions(tmp_path):

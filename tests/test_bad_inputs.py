@@ -17,9 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bri_carbon import archives, eora26, grouping, harmonized, synthetic
-from bri_carbon import eora26_layout as layout
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.core import grouping
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import archives, eora26, synthetic
+from bri_carbon.sources import eora26_layout as layout
 
 from .fixtures import rewrite_member
 from .workflow import copy_workflow, snakemake, write_config

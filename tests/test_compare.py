@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import compare, grouping, harmonized, intensities, tables
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.parsed import ParsedSystem
+from bri_carbon.core import compare, grouping, intensities
+from bri_carbon.harmonize import harmonized
+from bri_carbon.outputs import tables
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
 from .workflow import snakemake

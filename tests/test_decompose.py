@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bri_carbon import decompose, tables
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.core import findings
+from bri_carbon.outputs import tables
+from bri_carbon.runtime.errors import WorkflowInputError
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ["AAA", "BBB", "CCC", "DDD"]
@@ -44,8 +45,8 @@ def flows() -> pd.DataFrame:
 
 
 def test_bri_blocks_split_the_matrix(flows, regions):
-    blocks = decompose.bri_blocks(flows, regions["bri"])
-    assert list(blocks.index) == list(decompose.BLOCKS)
+    blocks = findings.bri_blocks(flows, regions["bri"])
+    assert list(blocks.index) == list(findings.BLOCKS)
     expected = {
         "BRI domestic": 14.0,
         "BRI to BRI across borders": 3.0,
@@ -60,7 +61,7 @@ def test_bri_blocks_split_the_matrix(flows, regions):
 
 
 def test_driven_by_gives_each_bri_row_by_destination_group(flows, regions):
-    driven = decompose.driven_by(flows, regions)
+    driven = findings.driven_by(flows, regions)
     assert list(driven.columns) == [
         "region",
         "name",
@@ -75,13 +76,13 @@ def test_driven_by_gives_each_bri_row_by_destination_group(flows, regions):
         {"Group one": 50.0, "Group two": 10.0, "Land C": 15.0, "Land D": 25.0}
     )
     assert driven.groupby("region")["share_pct"].sum().to_numpy() == pytest.approx([100, 100])
-    shares = decompose.driver_shares(driven, ["Land C", "Land D"])
+    shares = findings.driver_shares(driven, ["Land C", "Land D"])
     assert shares.to_dict() == pytest.approx({"AAA": 40.0, "BBB": 50.0})
 
 
 def test_driven_by_leaves_out_bri_regions_without_emissions(flows, regions, caplog):
     flows.loc["BBB"] = 0.0
-    driven = decompose.driven_by(flows, regions)
+    driven = findings.driven_by(flows, regions)
     assert set(driven["region"]) == {"AAA"}
     assert "BBB" in caplog.text
 
@@ -89,8 +90,8 @@ def test_driven_by_leaves_out_bri_regions_without_emissions(flows, regions, capl
 def test_positive_net_export_share():
     net = pd.Series({"AAA": 30.0, "BBB": 10.0, "CCC": -35.0, "DDD": 10.0})
     bri = pd.Series({"AAA": True, "BBB": True, "CCC": False, "DDD": False})
-    assert decompose.positive_net_export_share(net, bri) == pytest.approx(80.0)
-    assert math.isnan(decompose.positive_net_export_share(net * 0, bri))
+    assert findings.positive_net_export_share(net, bri) == pytest.approx(80.0)
+    assert math.isnan(findings.positive_net_export_share(net * 0, bri))
 
 
 def _accounts() -> pd.DataFrame:
@@ -110,17 +111,17 @@ def _accounts() -> pd.DataFrame:
 
 def test_combined_intensity_ratio_sums_before_dividing():
     accounts = _accounts()
-    assert decompose.combined_intensity_ratio(accounts, ["Group one"]) == pytest.approx(2.0)
-    assert decompose.combined_intensity_ratio(accounts, ["Group two"]) == pytest.approx(1.0)
+    assert findings.combined_intensity_ratio(accounts, ["Group one"]) == pytest.approx(2.0)
+    assert findings.combined_intensity_ratio(accounts, ["Group two"]) == pytest.approx(1.0)
     # (30 / 20) / (20 / 20), not the mean of 2 and 1
-    assert decompose.combined_intensity_ratio(
-        accounts, ["Group one", "Group two"]
-    ) == pytest.approx(1.5)
-    assert decompose.combined_intensity_ratio(accounts, ["Land C", "Land D"]) == pytest.approx(
+    assert findings.combined_intensity_ratio(accounts, ["Group one", "Group two"]) == pytest.approx(
+        1.5
+    )
+    assert findings.combined_intensity_ratio(accounts, ["Land C", "Land D"]) == pytest.approx(
         (38 / 38) / (48 / 38)
     )
-    assert math.isnan(decompose.combined_intensity_ratio(accounts, ["Nowhere"]))
-    ratios = decompose.intensity_ratios(accounts)
+    assert math.isnan(findings.combined_intensity_ratio(accounts, ["Nowhere"]))
+    ratios = findings.intensity_ratios(accounts)
     assert ratios["Group one"] == pytest.approx(2.0)
 
 
@@ -128,8 +129,8 @@ def test_headline_recomputes_the_three_findings(flows, regions):
     region_accounts = _accounts().set_axis(CODES)
     region_accounts["net_export_mt"] = [30.0, 10.0, -35.0, 10.0]
     group_accounts = _accounts()
-    paper = decompose.read_paper_values(REPO / "config" / "paper_values.csv")
-    headline = decompose.headline(
+    paper = findings.read_paper_values(REPO / "config" / "paper_values.csv")
+    headline = findings.headline(
         region_accounts,
         group_accounts,
         flows,
@@ -156,11 +157,11 @@ def test_headline_recomputes_the_three_findings(flows, regions):
 
 
 def test_configured_groups_must_exist(regions):
-    decompose.check_groups(["Land C"], regions, "headline.driver_groups")
+    findings.check_groups(["Land C"], regions, "headline.driver_groups")
     with pytest.raises(WorkflowInputError, match=r"headline\.driver_groups.*Atlantis"):
-        decompose.check_groups(["Atlantis"], regions, "headline.driver_groups")
+        findings.check_groups(["Atlantis"], regions, "headline.driver_groups")
     with pytest.raises(WorkflowInputError, match="empty"):
-        decompose.check_groups([], regions, "headline.developed_groups")
+        findings.check_groups([], regions, "headline.developed_groups")
 
 
 def test_read_accounts_keeps_namibia(tmp_path):
@@ -178,7 +179,7 @@ def test_read_accounts_keeps_namibia(tmp_path):
 
 
 def test_paper_values_cite_the_paper():
-    paper = decompose.read_paper_values(REPO / "config" / "paper_values.csv")
+    paper = findings.read_paper_values(REPO / "config" / "paper_values.csv")
     assert paper.loc["bri_share_of_positive_net_exports_regions", "paper_value"] == 95
     assert paper.loc["driven_share_median", "paper_value"] == 30
     assert paper["citation"].str.contains("Geogr").all()

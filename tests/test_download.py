@@ -13,9 +13,9 @@ from urllib.parse import quote, quote_plus, urlencode
 import pytest
 import yaml
 
-from bri_carbon import datasets, download, local_data
-from bri_carbon.datasets import CredentialSpec, Dataset, LoginSpec, QueryCredentials
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import datasets, download, retrieve
+from bri_carbon.sources.datasets import CredentialSpec, Dataset, LoginSpec, QueryCredentials
 
 from .fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
 from .workflow import REPO
@@ -197,7 +197,7 @@ def test_bad_credentials_fail_fast_without_prompt_or_leak(tmp_path, payload, cap
         dataset = _eora_like(upstream.url, tmp_path)
         started = time.monotonic()
         with pytest.raises(download.CredentialsError) as failure:
-            local_data.retrieve(
+            retrieve.retrieve(
                 dataset,
                 dataset.file("archive", 2015),
                 tmp_path / "raw" / "Eora26_2015_bp.zip",
@@ -234,7 +234,7 @@ def test_login_then_download_keeps_the_password_out_of_every_file(tmp_path, payl
     env = {"EORA_EMAIL": EMAIL, "EORA_PASSWORD": PASSWORD}
     with UpstreamServer(upstream):
         dataset = _eora_like(upstream.url, tmp_path)
-        record = local_data.retrieve(
+        record = retrieve.retrieve(
             dataset,
             dataset.file("archive", 2015),
             tmp_path / "raw" / "Eora26_2015_bp.zip",
@@ -317,7 +317,7 @@ def test_zenodo_md5_is_fetched_and_verified(tmp_path, payload):
         with download.new_session() as session:
             listing = download.checksum_listing(session, dataset.checksum_listing, FAST)
         assert listing["IOT_2015_ixi.zip"] == md5_of(payload)
-        record = local_data.retrieve(
+        record = retrieve.retrieve(
             dataset, dataset.file("archive", 2015, "ixi"), tmp_path / "IOT_2015_ixi.zip", None, FAST
         )
     assert record["verified_checksums"] == ["md5"]
@@ -331,7 +331,7 @@ def test_zenodo_md5_mismatch_rejects_the_file(tmp_path, payload):
     )
     with UpstreamServer(upstream), pytest.raises(download.ChecksumError):
         dataset = _zenodo_like(upstream.url)
-        local_data.retrieve(
+        retrieve.retrieve(
             dataset, dataset.file("archive", 2015, "ixi"), tmp_path / "IOT_2015_ixi.zip", None, FAST
         )
     assert list(tmp_path.iterdir()) == []
@@ -341,7 +341,7 @@ def test_table_and_zenodo_disagreeing_is_an_error(tmp_path, payload):
     upstream = FakeUpstream(records={"/api/records/5589597": _record(payload, md5_of(payload))})
     with UpstreamServer(upstream), pytest.raises(download.DownloadError, match="correct the"):
         dataset = _zenodo_like(upstream.url, md5="3" * 32)
-        local_data.retrieve(
+        retrieve.retrieve(
             dataset, dataset.file("archive", 2015, "ixi"), tmp_path / "IOT_2015_ixi.zip", None, FAST
         )
 
@@ -352,7 +352,7 @@ def test_unreachable_server_names_the_file_and_folder(tmp_path):
     dataset = _zenodo_like(url)
     once = download.DownloadSettings(retries=1, timeout=2, backoff=0.01)
     with pytest.raises(download.DownloadError) as failure:
-        local_data.retrieve(
+        retrieve.retrieve(
             dataset,
             dataset.file("archive", 2015, "ixi"),
             tmp_path / "IOT_2015_ixi.zip",
@@ -370,14 +370,14 @@ def test_local_file_is_used_without_network(tmp_path, payload):
     (folder / "IOT_2015_ixi.zip").write_bytes(payload)
     dataset = _zenodo_like("http://127.0.0.1:9", md5=md5_of(payload))
     target = tmp_path / "raw" / "IOT_2015_ixi.zip"
-    record = local_data.retrieve(
+    record = retrieve.retrieve(
         dataset, dataset.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
     )
     assert target.read_bytes() == payload
     assert record["origin"] == "local_data" and record["verified_checksums"] == ["md5"]
     bad = _zenodo_like("http://127.0.0.1:9", md5="4" * 32)
     with pytest.raises(download.ChecksumError):
-        local_data.retrieve(
+        retrieve.retrieve(
             bad, bad.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
         )
 
@@ -442,7 +442,7 @@ def _retrieve(dataset: Dataset, role: str, folder: Path, settings, email=EMAIL, 
     """Retrieve one file of ``dataset`` into ``folder`` (no local_data), write its record."""
     remote = dataset.file(role, 2015)
     target = folder / remote.name
-    record = local_data.retrieve(
+    record = retrieve.retrieve(
         dataset,
         remote,
         target,
@@ -451,7 +451,7 @@ def _retrieve(dataset: Dataset, role: str, folder: Path, settings, email=EMAIL, 
         environ={"EORA_EMAIL": email, "EORA_PASSWORD": password},
         netrc_path=folder / "no.netrc",
     )
-    local_data.write_record(record, target.with_name(target.name + ".json"))
+    retrieve.write_record(record, target.with_name(target.name + ".json"))
     return record
 
 

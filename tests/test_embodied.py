@@ -5,8 +5,8 @@ import pandas as pd
 import pymrio
 import pytest
 
-from bri_carbon import embodied
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.core import leontief
+from bri_carbon.runtime.errors import WorkflowInputError
 
 from .systems import random_system
 
@@ -17,26 +17,26 @@ MB_X = np.array([1000.0, 2000.0])
 MB_L = np.array([[1.2541, 0.3300], [0.2640, 1.1221]])  # as printed, 4 decimals
 
 
-@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+@pytest.mark.parametrize("precision", leontief.PRECISIONS)
 def test_miller_blair_output_and_leontief_inverse(precision):
-    x = embodied.gross_output(MB_Z, MB_Y)
+    x = leontief.gross_output(MB_Z, MB_Y)
     np.testing.assert_allclose(x, MB_X)
-    A = MB_Z * embodied.reciprocal_output(x)[None, :]
+    A = MB_Z * leontief.reciprocal_output(x)[None, :]
     np.testing.assert_allclose(A, [[0.15, 0.25], [0.2, 0.05]])
-    solution = embodied.leontief_activity(
-        embodied.array_row_blocks(MB_Z), MB_Y[:, 0], np.eye(2), ["1", "2"], precision
+    solution = leontief.leontief_activity(
+        leontief.array_row_blocks(MB_Z), MB_Y[:, 0], np.eye(2), ["1", "2"], precision
     )
     np.testing.assert_allclose(solution.activity, MB_L, atol=5e-5)
     np.testing.assert_allclose(solution.output, MB_X)
     np.testing.assert_allclose(solution.input_share, A.sum(axis=0))
 
 
-@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+@pytest.mark.parametrize("precision", leontief.PRECISIONS)
 def test_miller_blair_emissions_split_by_destination(precision):
     f = np.array([10.0, 40.0])  # emissions of each sector
     Y = np.array([[350.0, 0.0], [0.0, 1700.0]])  # two destinations, one sector each
-    result = embodied.embodied_emissions(
-        embodied.array_row_blocks(MB_Z), Y, f, ["1", "2"], precision
+    result = leontief.embodied_emissions(
+        leontief.array_row_blocks(MB_Z), Y, f, ["1", "2"], precision
     )
     L = np.linalg.inv(np.eye(2) - MB_Z / MB_X)
     expected = (f / MB_X)[:, None] * (L @ Y)
@@ -44,7 +44,7 @@ def test_miller_blair_emissions_split_by_destination(precision):
     np.testing.assert_allclose(result.by_destination.sum(axis=1), f, rtol=1e-12)
 
 
-@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+@pytest.mark.parametrize("precision", leontief.PRECISIONS)
 def test_matches_pymrio_calc_all_regional_accounts(precision):
     regions, sectors = ["AAA", "BBB", "CCC"], ["s1", "s2", "s3", "s4"]
     system = random_system(regions, sectors, seed=3)
@@ -54,8 +54,8 @@ def test_matches_pymrio_calc_all_regional_accounts(precision):
     f = system.co2.F.to_numpy().ravel()
     labels = [f"{r}/{s}" for r, s in system.Z.index]
     Z = system.Z.to_numpy()
-    result = embodied.embodied_emissions(
-        embodied.array_row_blocks(Z, rows=5), Y_reg.to_numpy(), f, labels, precision
+    result = leontief.embodied_emissions(
+        leontief.array_row_blocks(Z, rows=5), Y_reg.to_numpy(), f, labels, precision
     )
     assert result.solve.precision == precision and not result.solve.fell_back
     node = pd.DataFrame(result.by_destination, index=system.Z.index, columns=Y_reg.columns)
@@ -73,7 +73,7 @@ def test_coefficients_match_pymrio():
     system = random_system(["AAA", "BBB"], ["s1", "s2"], seed=5)
     x = pymrio.calc_x(system.Z, system.Y)
     A_ref = pymrio.calc_A(system.Z, x)
-    inverse = embodied.reciprocal_output(x["indout"].to_numpy())
+    inverse = leontief.reciprocal_output(x["indout"].to_numpy())
     A = system.Z.to_numpy() * inverse[None, :]
     np.testing.assert_allclose(A, A_ref.to_numpy(), rtol=1e-15)
 
@@ -82,7 +82,7 @@ def test_zero_output_sector_is_reported_not_divided():
     Z = np.array([[0.0, 10.0, 0.0], [5.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     Y = np.array([[50.0], [40.0], [0.0]])
     f = np.array([1.0, 2.0, 7.0])
-    result = embodied.embodied_emissions(embodied.array_row_blocks(Z), Y, f, ["a", "b", "c"])
+    result = leontief.embodied_emissions(leontief.array_row_blocks(Z), Y, f, ["a", "b", "c"])
     assert result.lost.tolist() == [False, False, True]
     assert np.isfinite(result.by_destination).all()
     np.testing.assert_allclose(result.by_destination.sum(axis=1), [1.0, 2.0, 0.0])
@@ -93,8 +93,8 @@ def test_negative_output_is_computed_as_pymrio_does():
     Z = np.array([[0.0, 1.0], [1.0, 0.0]])
     Y = np.array([[-5.0], [3.0]])
     f = np.array([1.0, 2.0])
-    result = embodied.embodied_emissions(
-        embodied.array_row_blocks(Z), Y, f, ["AAA / farming", "AAA / steel"], "float64"
+    result = leontief.embodied_emissions(
+        leontief.array_row_blocks(Z), Y, f, ["AAA / farming", "AAA / steel"], "float64"
     )
     x = Z.sum(axis=1) + Y.sum(axis=1)
     assert x[0] < 0
@@ -104,7 +104,7 @@ def test_negative_output_is_computed_as_pymrio_does():
     np.testing.assert_allclose(result.by_destination.sum(axis=1), f, rtol=1e-12)
 
 
-@pytest.mark.parametrize("precision", embodied.PRECISIONS)
+@pytest.mark.parametrize("precision", leontief.PRECISIONS)
 def test_inputs_worth_more_than_output_are_solved_not_refused(precision):
     """A column of A summing to 1.2 (negative value added): spectral radius below 1, so the
     system is well posed and matches the dense inverse."""
@@ -115,8 +115,8 @@ def test_inputs_worth_more_than_output_are_solved_not_refused(precision):
     assert (y > 0).all() and A.sum(axis=0)[1] > 1
     f = np.array([3.0, 1.0, 2.0])
     Y = np.column_stack([0.6 * y, 0.4 * y])
-    result = embodied.embodied_emissions(
-        embodied.array_row_blocks(Z), Y, f, ["a", "b", "c"], precision
+    result = leontief.embodied_emissions(
+        leontief.array_row_blocks(Z), Y, f, ["a", "b", "c"], precision
     )
     L = np.linalg.inv(np.eye(3) - A)
     np.testing.assert_allclose(result.by_destination, (f / x)[:, None] * (L @ Y), rtol=1e-12)
@@ -130,8 +130,8 @@ def test_a_singular_system_names_the_sectors_with_the_smallest_pivots():
     with pytest.raises(
         WorkflowInputError, match=r"singular.*zero or non-finite pivots.*smallest at"
     ):
-        embodied.embodied_emissions(
-            embodied.array_row_blocks(Z),
+        leontief.embodied_emissions(
+            leontief.array_row_blocks(Z),
             Y,
             np.ones(3),
             ["AAA / a", "AAA / b", "AAA / c"],
@@ -144,8 +144,8 @@ def test_a_solution_that_does_not_converge_names_the_least_certain_sectors():
     about 1e13, float64 refinement cannot settle the solution, and the error says where."""
     Z, Y = _two_sector_loop(1e-13)
     with pytest.raises(WorkflowInputError, match=r"does not converge.*least certain at \['AAA / a"):
-        embodied.embodied_emissions(
-            embodied.array_row_blocks(Z), Y, np.ones(2), ["AAA / a", "AAA / b"], "float64"
+        leontief.embodied_emissions(
+            leontief.array_row_blocks(Z), Y, np.ones(2), ["AAA / a", "AAA / b"], "float64"
         )
 
 
@@ -165,21 +165,21 @@ def test_mixed_precision_equals_float64_on_a_larger_system():
     f = system.co2.F.to_numpy().ravel()
     labels = [f"{r}/{s}" for r, s in system.Z.index]
     results = {
-        precision: embodied.embodied_emissions(
-            embodied.array_row_blocks(Z, rows=37), Y_reg, f, labels, precision
+        precision: leontief.embodied_emissions(
+            leontief.array_row_blocks(Z, rows=37), Y_reg, f, labels, precision
         )
-        for precision in embodied.PRECISIONS
+        for precision in leontief.PRECISIONS
     }
     mixed = results["mixed"].solve
     assert mixed.precision == "mixed" and mixed.steps >= 1 and not mixed.fell_back
-    assert mixed.estimated_relative_error <= embodied.REFINED_TOLERANCE
+    assert mixed.estimated_relative_error <= leontief.REFINED_TOLERANCE
     expected = results["float64"].by_destination
     scale = np.abs(expected).max(axis=0)
     worst = (np.abs(results["mixed"].by_destination - expected).max(axis=0) / scale).max()
     assert worst <= 1e-12
     # The passes over Z split between threads write the same matrix: the same result.
-    threaded = embodied.embodied_emissions(
-        embodied.array_row_blocks(Z, rows=37), Y_reg, f, labels, "mixed", threads=3
+    threaded = leontief.embodied_emissions(
+        leontief.array_row_blocks(Z, rows=37), Y_reg, f, labels, "mixed", threads=3
     )
     np.testing.assert_array_equal(threaded.by_destination, results["mixed"].by_destination)
 
@@ -194,12 +194,12 @@ def test_mixed_precision_equals_float64_on_a_larger_system():
 def test_mixed_precision_falls_back_to_float64_on_ill_conditioned_systems(gap, message, caplog):
     Z, Y = _two_sector_loop(gap)
     f = np.array([2.0, 3.0])
-    with caplog.at_level("WARNING", logger="bri_carbon.embodied"):
-        result = embodied.embodied_emissions(embodied.array_row_blocks(Z), Y, f, ["a", "b"])
+    with caplog.at_level("WARNING", logger="bri_carbon.core.leontief"):
+        result = leontief.embodied_emissions(leontief.array_row_blocks(Z), Y, f, ["a", "b"])
     assert message in caplog.text
     assert result.solve.precision == "float64" and result.solve.fell_back
-    reference = embodied.embodied_emissions(
-        embodied.array_row_blocks(Z), Y, f, ["a", "b"], "float64"
+    reference = leontief.embodied_emissions(
+        leontief.array_row_blocks(Z), Y, f, ["a", "b"], "float64"
     )
     np.testing.assert_array_equal(result.by_destination, reference.by_destination)
     # x = 1 and each sector's emissions are split between the two destinations.
@@ -210,10 +210,10 @@ def test_refinement_stops_when_corrections_do_not_shrink_by_half(caplog):
     """Factors of 3 (I - A) instead of I - A: the error shrinks by 2/3 per step."""
     A = np.array([[0.1, 0.2], [0.3, 0.1]])
     Z, rhs = A.copy(), np.array([[1.0], [2.0]])  # x = 1: Z = A
-    factors = embodied._factorize_(3.0 * (np.eye(2) - A))
+    factors = leontief._factorize_(3.0 * (np.eye(2) - A))
     solution = factors.solve(rhs)
-    with caplog.at_level("WARNING", logger="bri_carbon.embodied"):
-        refined = embodied._refine(embodied.array_row_blocks(Z), factors, np.ones(2), rhs, solution)
+    with caplog.at_level("WARNING", logger="bri_carbon.core.leontief"):
+        refined = leontief._refine(leontief.array_row_blocks(Z), factors, np.ones(2), rhs, solution)
     assert not refined.converged
     assert "refinement step 2" in caplog.text and "not converging" in caplog.text
 
@@ -226,4 +226,4 @@ def test_row_blocks_must_cover_every_row_in_order():
         yield slice(0, 1), Z[0:1]
 
     with pytest.raises(ValueError, match="out of order"):
-        embodied.embodied_emissions(reversed_blocks, Y, np.ones(2), ["a", "b"])
+        leontief.embodied_emissions(reversed_blocks, Y, np.ones(2), ["a", "b"])

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import eora26, eora26_layout, harmonized
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import eora26, eora26_layout
 
 from .fixtures import eora26_world, rewrite_member, write_eora26
 
@@ -157,7 +158,7 @@ def test_no_matching_label_lists_edgar_and_co2_totals_first_and_logs_all(
         archives["inside"], tmp_path / archives["inside"].name, "Total CO2 emissions (Gg) EDGAR v5"
     )
     with (
-        caplog.at_level(logging.INFO, logger="bri_carbon.eora26"),
+        caplog.at_level(logging.INFO, logger="bri_carbon.sources.eora26"),
         pytest.raises(WorkflowInputError) as raised,
     ):
         eora26.parse_co2_system(renamed, 2015)

@@ -10,8 +10,9 @@ import pandas as pd
 import pymrio
 import pytest
 
-from bri_carbon import eora26_layout, exiobase3, harmonized
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import eora26_layout, exiobase3
 
 from .fixtures import (
     EXIO_CO2_ROWS,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import figure_chord, figures
+from bri_carbon.outputs import chord, figures
 
 RESULT = "results/synthetic/2015"
 #: Figure name -> width in inches of its matplotlib figure (saved with a tight bounding box).
@@ -39,7 +39,7 @@ def _flows() -> pd.DataFrame:
 
 def test_chord_layout_is_proportional_to_flows():
     flows = _flows()
-    layout = figure_chord.chord_layout(flows, gap_degrees=2.0)
+    layout = chord.chord_layout(flows, gap_degrees=2.0)
     spans = {g: end - start for g, (start, end) in layout.arcs.items()}
     # off-diagonal exports + imports: North 15 + 25, South 20 + 25, East 20 + 5
     assert sum(spans.values()) == pytest.approx(360.0 - 3 * 2.0)
@@ -55,7 +55,7 @@ def test_chord_layout_is_proportional_to_flows():
 
 
 def test_ribbon_path_is_closed():
-    path = figure_chord.ribbon_path((10.0, 20.0), (200.0, 230.0))
+    path = chord.ribbon_path((10.0, 20.0), (200.0, 230.0))
     assert path.codes[0] == path.MOVETO and path.codes[-1] == path.CLOSEPOLY
     assert np.max(np.hypot(*path.vertices.T)) == pytest.approx(1.0)
 
@@ -68,7 +68,7 @@ def test_categorical_colours_are_distinct_for_many_groups():
 
 def test_chord_figure_labels_synthetic_data():
     flows = _flows()
-    fig = figure_chord.flows_chord(
+    fig = chord.flows_chord(
         flows, pd.Series([True, False, False], flows.index), "synthetic", 2015, synthetic=True
     )
     texts = [t.get_text() for t in fig.texts]

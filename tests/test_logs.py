@@ -1,4 +1,4 @@
-"""bri_carbon.logs.run_rule: the wrapper every rule script runs its ``main`` through."""
+"""bri_carbon.runtime.logs.run_rule: the wrapper every rule script runs its ``main`` through."""
 
 import gc
 import logging
@@ -9,7 +9,7 @@ import numpy  # noqa: F401  (loads OpenBLAS, whose thread pool run_rule must lim
 import pytest
 from threadpoolctl import threadpool_info
 
-from bri_carbon import logs
+from bri_carbon.runtime import logs
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_main_runs_with_the_rules_threads_and_imports_frozen(rule_context):
     def main(smk):
         seen["blas_threads"] = {pool["num_threads"] for pool in threadpool_info()}
         seen["frozen"] = gc.get_freeze_count()
-        logging.getLogger("bri_carbon.accounts").info("computing")
+        logging.getLogger("bri_carbon.core.accounts").info("computing")
 
     logs.run_rule(main, rule_context)
 
@@ -42,7 +42,7 @@ def test_main_runs_with_the_rules_threads_and_imports_frozen(rule_context):
     assert seen["frozen"] > 10_000
     text = Path(rule_context.log[0]).read_text()
     assert "rule accounts started, threads=1" in text
-    assert "bri_carbon.accounts: computing" in text
+    assert "bri_carbon.core.accounts: computing" in text
     assert "rule accounts finished" in text
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bri_carbon import grouping, maps
+from bri_carbon.core import grouping
+from bri_carbon.outputs import geography
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPEFILE = REPO / "data" / "naturalearth_lowres" / "naturalearth_lowres.shp"
@@ -22,9 +23,9 @@ EXPECTED_MISSING = {
 
 
 @pytest.fixture(scope="module")
-def boundaries() -> maps.Boundaries:
-    fixes = maps.read_iso3_fixes(REPO / "config" / "naturalearth_iso3_fixes.csv")
-    return maps.read_boundaries(SHAPEFILE, fixes)
+def boundaries() -> geography.Boundaries:
+    fixes = geography.read_iso3_fixes(REPO / "config" / "naturalearth_iso3_fixes.csv")
+    return geography.read_boundaries(SHAPEFILE, fixes)
 
 
 def _area(x: np.ndarray, y: np.ndarray) -> float:
@@ -32,7 +33,7 @@ def _area(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def test_equal_earth_known_points_and_equal_area():
-    x, y = maps.equal_earth(np.array([0.0, 180.0, 0.0]), np.array([0.0, 0.0, 90.0]))
+    x, y = geography.equal_earth(np.array([0.0, 180.0, 0.0]), np.array([0.0, 0.0, 90.0]))
     assert x[0] == pytest.approx(0.0) and y[0] == pytest.approx(0.0)
     assert x[1] == pytest.approx(2.70663, abs=1e-4)  # half width of the Equal Earth map
     assert y[2] == pytest.approx(1.31733, abs=1e-4)  # pole line
@@ -41,14 +42,14 @@ def test_equal_earth_known_points_and_equal_area():
     for lat in (0.0, 60.0):
         lon = np.array([10.0, 11.0, 11.0, 10.0])
         lats = np.array([lat, lat, lat + 1.0, lat + 1.0])
-        areas[lat] = _area(*maps.equal_earth(lon, lats))
+        areas[lat] = _area(*geography.equal_earth(lon, lats))
     expected = (np.sin(np.radians(61)) - np.sin(np.radians(60))) / np.sin(np.radians(1))
     assert areas[60.0] / areas[0.0] == pytest.approx(expected, rel=1e-3)
 
 
 def test_every_region_is_drawn_or_reported_missing(boundaries):
     regions = grouping.read_regions(REPO / "config" / "regions.csv")
-    drawn, missing = maps.join_regions(boundaries, regions)
+    drawn, missing = geography.join_regions(boundaries, regions)
     assert sorted(drawn + missing) == sorted(regions.index)
     assert set(missing) == EXPECTED_MISSING
     for code in ("CHN", "RUS", "USA", "FRA", "NOR", "IDN"):
@@ -67,8 +68,8 @@ def test_iso3_fixes_merge_records(boundaries):
 
 def test_missing_regions_are_logged(boundaries, caplog):
     regions = grouping.read_regions(REPO / "config" / "regions.csv")
-    _, missing = maps.join_regions(boundaries, regions)
+    _, missing = geography.join_regions(boundaries, regions)
     with caplog.at_level(logging.WARNING):
-        maps.log_missing(missing, regions, "test map")
+        geography.log_missing(missing, regions, "test map")
     assert "SGP (Singapore)" in caplog.text
     assert f"{len(EXPECTED_MISSING)} regions" in caplog.text

@@ -10,9 +10,11 @@ import pandas as pd
 import pymrio
 import pytest
 
-from bri_carbon import harmonized, intensities, tables
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.parsed import ParsedSystem
+from bri_carbon.core import intensities
+from bri_carbon.harmonize import harmonized
+from bri_carbon.outputs import tables
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources.parsed import ParsedSystem
 
 from .systems import identity_regions, pymrio_reference, random_system, regional_accounts_of
 
@@ -152,7 +154,7 @@ def test_regions_without_positive_final_demand_get_empty_intensities(caplog):
         },
         index=pd.Index(["AAA", "BBB"], name="region"),
     )
-    with caplog.at_level(logging.WARNING, logger="bri_carbon.intensities"):
+    with caplog.at_level(logging.WARNING, logger="bri_carbon.core.intensities"):
         result = intensities.with_intensities(accounts, "value_added", "final_demand")
     assert np.isnan(result.loc["BBB", "consumption_intensity_kg_per_usd"])
     assert result.loc["AAA", "consumption_intensity_kg_per_usd"] == pytest.approx(8 / 90 * 1e3)

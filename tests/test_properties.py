@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bri_carbon import harmonized, tables
-from bri_carbon.parsed import ParsedSystem
+from bri_carbon.harmonize import harmonized
+from bri_carbon.outputs import tables
+from bri_carbon.sources.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import yaml
 
-from bri_carbon import provenance
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.outputs import provenance
+from bri_carbon.runtime.errors import WorkflowInputError
 
 RESULT = "results/synthetic/2015/provenance.json"
 

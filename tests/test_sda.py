@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import decompose, harmonized, sda
-from bri_carbon.errors import AccountingIdentityError, WorkflowInputError
-from bri_carbon.parsed import ParsedSystem
+from bri_carbon.core import drivers, findings
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime.errors import AccountingIdentityError, WorkflowInputError
+from bri_carbon.sources.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
 
@@ -58,7 +59,7 @@ def test_shapley_weights_equal_the_average_over_all_orderings():
             choice[factor] = 1
             expected[factor] += evaluate(tuple(choice)) - before
     expected /= len(orderings)
-    effects = sda.shapley_effects(evaluate, 4)
+    effects = drivers.shapley_effects(evaluate, 4)
     np.testing.assert_allclose(effects, expected, rtol=1e-12)
     np.testing.assert_allclose(
         effects.sum(axis=0), evaluate((1, 1, 1, 1)) - evaluate((0, 0, 0, 0)), rtol=1e-12
@@ -67,7 +68,7 @@ def test_shapley_weights_equal_the_average_over_all_orderings():
 
 def test_two_factors_give_the_average_of_the_polar_decompositions():
     a0, a1, b0, b1 = 2.0, 3.0, 5.0, 4.0
-    effects = sda.shapley_effects(
+    effects = drivers.shapley_effects(
         lambda c: np.array((a1 if c[0] else a0) * (b1 if c[1] else b0)), 2
     )
     polar_a = ((a1 - a0) * b0 + (a1 - a0) * b1) / 2
@@ -77,18 +78,18 @@ def test_two_factors_give_the_average_of_the_polar_decompositions():
 
 def test_end_points_are_the_embodied_flows_and_effects_sum_exactly():
     base, target = _dataset(1), _dataset(2, year=2016)
-    result = sda.decompose_flows(base, target)
+    result = drivers.decompose_flows(base, target)
     for dataset, flows in ((base, result.base), (target, result.target)):
         expected = regional_accounts_of(dataset).flows
         np.testing.assert_allclose(flows, expected, rtol=1e-10)
     total = sum(result.effects.values())
     np.testing.assert_allclose(total, result.target - result.base, rtol=1e-9, atol=1e-12)
-    table = sda.effects_table(result, _grouping())
-    effect_columns = [f"{factor}_effect_mt" for factor in sda.FACTORS]
+    table = drivers.effects_table(result, _grouping())
+    effect_columns = [f"{factor}_effect_mt" for factor in drivers.FACTORS]
     gap = (table[effect_columns].sum(axis=1) - table["change_mt"]).abs()
     assert (gap <= 1e-9 * table[["base_mt", "target_mt"]].abs().max(axis=1)).all()
     blocks = table[table["kind"] == "block"]
-    assert list(blocks["quantity"]) == list(decompose.BLOCKS)
+    assert list(blocks["quantity"]) == list(findings.BLOCKS)
     assert blocks["target_mt"].sum() == pytest.approx(result.target.sum(), rel=1e-12)
     consumption = table[table["kind"] == "consumption"].set_index("quantity")
     np.testing.assert_allclose(
@@ -104,7 +105,7 @@ def test_a_change_in_intensity_only_is_all_intensity_effect():
     base = _dataset(1)
     target = base.copy(deep=True)
     target["F"] = base["F"] * 1.3
-    result = sda.decompose_flows(base, target)
+    result = drivers.decompose_flows(base, target)
     np.testing.assert_allclose(result.effects["intensity"], result.target - result.base, rtol=1e-12)
     for factor in ("leontief", "mix", "level"):
         np.testing.assert_allclose(result.effects[factor], 0.0, atol=1e-12)
@@ -117,7 +118,7 @@ def test_scaled_final_demand_is_all_level_effect():
     target["Z"] = base["Z"] * 2.0
     target["Y"] = base["Y"] * 2.0
     target["F"] = base["F"] * 2.0
-    result = sda.decompose_flows(base, target)
+    result = drivers.decompose_flows(base, target)
     np.testing.assert_allclose(result.target, 2 * result.base, rtol=1e-12)
     np.testing.assert_allclose(result.effects["level"], result.base, rtol=1e-10)
     for factor in ("intensity", "leontief", "mix"):
@@ -130,16 +131,16 @@ def test_deflating_pure_inflation_leaves_no_effect():
     # Every price 25% higher, same physical economy and emissions.
     target["Z"] = base["Z"] * 1.25
     target["Y"] = base["Y"] * 1.25
-    current = sda.decompose_flows(base, target)
+    current = drivers.decompose_flows(base, target)
     np.testing.assert_allclose(current.target, current.base, rtol=1e-12)
     assert (current.effects["level"] > 0).all() and (current.effects["intensity"] < 0).all()
-    ratios = sda.price_ratios(pd.Series({2015: 100.0, 2016: 125.0}), 2015, 2016)
+    ratios = drivers.price_ratios(pd.Series({2015: 100.0, 2016: 125.0}), 2015, 2016)
     assert ratios == (1.0, 1.25)
-    constant = sda.decompose_flows(base, target, *ratios)
-    for factor in sda.FACTORS:
+    constant = drivers.decompose_flows(base, target, *ratios)
+    for factor in drivers.FACTORS:
         np.testing.assert_allclose(constant.effects[factor], 0.0, atol=1e-12)
     with pytest.raises(WorkflowInputError, match="2017"):
-        sda.price_ratios(pd.Series({2015: 100.0}), 2015, 2017)
+        drivers.price_ratios(pd.Series({2015: 100.0}), 2015, 2017)
 
 
 def test_broken_additivity_is_an_error():
@@ -157,16 +158,16 @@ def test_broken_additivity_is_an_error():
         }
     )
     with pytest.raises(AccountingIdentityError, match="BRI domestic"):
-        sda.check_additivity(table, 1e-9)
+        drivers.check_additivity(table, 1e-9)
     table.loc[0, "level_effect_mt"] = 0.3
-    assert sda.check_additivity(table, 1e-9) <= 1e-15
+    assert drivers.check_additivity(table, 1e-9) <= 1e-15
 
 
 def test_final_demand_summing_to_zero_cannot_be_split():
     demand = np.array([[1.0, 2.0, 0.0], [-1.0, 1.0, 0.0]])
     with pytest.raises(WorkflowInputError, match="'A'"):
-        sda.split_final_demand(demand, ("A", "B", "C"))
-    level, mix = sda.split_final_demand(demand[:, 1:], ("B", "C"))
+        drivers.split_final_demand(demand, ("A", "B", "C"))
+    level, mix = drivers.split_final_demand(demand[:, 1:], ("B", "C"))
     np.testing.assert_allclose(level, [3.0, 0.0])
     np.testing.assert_allclose(mix[:, 0], [2 / 3, 1 / 3])
     np.testing.assert_allclose(mix[:, 1], 0.0)
@@ -176,4 +177,4 @@ def test_different_regions_are_rejected():
     base = _dataset(1)
     target = base.isel(region=slice(0, 3), purchaser_region=slice(0, 3))
     with pytest.raises(WorkflowInputError, match="region"):
-        sda.decompose_flows(base, target)
+        drivers.decompose_flows(base, target)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import tables
+from bri_carbon.outputs import tables
 
 RESULT = "results/synthetic/2015"
 TABLES = ("region_membership", "group_accounts", "group_flows", "headline")

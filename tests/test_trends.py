@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon import trends
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.core import trends
+from bri_carbon.runtime.errors import WorkflowInputError
 
 from .workflow import snakemake
 

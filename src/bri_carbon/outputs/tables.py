@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bri_carbon.accounts import DISCREPANCY_COLUMNS, RegionalAccounts
-from bri_carbon.atomic import atomic_path, write_text
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.core.accounts import DISCREPANCY_COLUMNS, RegionalAccounts
+from bri_carbon.runtime.atomic import atomic_path, write_text
+from bri_carbon.runtime.errors import WorkflowInputError
 
 FLOAT_FORMAT = "%.12g"
 

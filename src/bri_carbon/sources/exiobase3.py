@@ -7,7 +7,7 @@ Both release layouts are read by :func:`pymrio.parse_exiobase3`:
 - v3.9.x: one folder per account, CO2 in ``air_emissions/`` and value added in
   ``factor_inputs/``.
 
-The result has the same contract as :func:`bri_carbon.eora26.parse_co2_system`: ``Z`` and
+The result has the same contract as :func:`bri_carbon.sources.eora26.parse_co2_system`: ``Z`` and
 ``Y`` (million EUR, unit table from the file), an extension ``co2`` with one row, the sum of
 the configured CO2 stressor rows (unit from the file, kg), with ``F`` and ``F_Y``, and an
 extension ``value_added`` with the value-added rows (million EUR).
@@ -27,9 +27,9 @@ from typing import Final
 import pandas as pd
 import pymrio
 
-from bri_carbon import archives
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.parsed import ParsedSystem
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import archives
+from bri_carbon.sources.parsed import ParsedSystem
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 
 def unsafe_members(handle: zipfile.ZipFile) -> list[str]:

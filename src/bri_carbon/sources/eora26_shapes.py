@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from bri_carbon import eora26_layout as layout
+from bri_carbon.sources import eora26_layout as layout
 
 
 def _table_shape(handle: zipfile.ZipFile, member: str) -> tuple[int, set[int]]:

@@ -13,7 +13,7 @@ import logging
 
 import pandas as pd
 
-from bri_carbon.units import KG_PER_USD_PER_MT_PER_MUSD
+from bri_carbon.core.units import KG_PER_USD_PER_MT_PER_MUSD
 
 log = logging.getLogger(__name__)
 

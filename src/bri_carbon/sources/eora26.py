@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pymrio
 
-from bri_carbon import archives, checks
-from bri_carbon import eora26_layout as layout
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.parsed import Discrepancy, ParsedSystem
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import archives, eora26_shapes
+from bri_carbon.sources import eora26_layout as layout
+from bri_carbon.sources.parsed import Discrepancy, ParsedSystem
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +293,7 @@ def parse_co2_system(
         try:
             full = pymrio.parse_eora26(folder, year=year, price=price)
         except (ValueError, KeyError, IndexError) as err:
-            mismatch = checks.describe_shape_mismatch(archive, year, price)
+            mismatch = eora26_shapes.describe_shape_mismatch(archive, year, price)
             raise WorkflowInputError(
                 f"pymrio could not parse {archive}: {mismatch or err}. The tables do not "
                 "match the Eora26 layout (label files and matrix sizes must agree); fetch "

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bri_carbon.atomic import atomic_path
+from bri_carbon.runtime.atomic import atomic_path
 
 #: Okabe-Ito colour-blind-safe palette.
 PALETTE = {
@@ -174,8 +174,8 @@ def intensity_gap(
     BRI groups combined and ``developed_groups`` combined. x: kg CO2 per USD (log scale);
     the ratio production/consumption intensity is written at the right of each row.
     """
-    from bri_carbon.decompose import combined_intensity_ratio
-    from bri_carbon.units import KG_PER_USD_PER_MT_PER_MUSD
+    from bri_carbon.core.findings import combined_intensity_ratio
+    from bri_carbon.core.units import KG_PER_USD_PER_MT_PER_MUSD
 
     apply_style()
     denominators = (f"{production_denominator}_musd", f"{consumption_denominator}_musd")
@@ -291,7 +291,7 @@ def driven_by_shares(
 ) -> Figure:
     """Stacked bars: share (%) of each BRI region's industry emissions by destination group.
 
-    ``driven``: long frame of :func:`bri_carbon.decompose.driven_by`. Segments from the
+    ``driven``: long frame of :func:`bri_carbon.core.findings.driven_by`. Segments from the
     left: ``driver_groups``, the other non-BRI groups of ``group_order``, the other BRI
     groups, and the region's own group (which contains its domestic final demand). Regions
     are sorted by group, then by the driver share; the median driver share and

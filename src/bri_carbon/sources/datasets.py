@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Checksum algorithms the table may give per file, in the order they are verified.
 CHECKSUM_ALGORITHMS = ("md5", "sha256")

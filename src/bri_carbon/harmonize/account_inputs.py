@@ -1,10 +1,10 @@
 """The accounts stage's inputs, read from the harmonized netCDF with h5py alone.
 
 The accounts step needs Z (n x n, million USD) only as row blocks, one pass at a time
-(:data:`bri_carbon.embodied.RowBlocks`), and a few small arrays. Reading them with h5py
+(:data:`bri_carbon.core.leontief.RowBlocks`), and a few small arrays. Reading them with h5py
 instead of xarray keeps xarray and pandas out of the step (about 0.7 s of imports at every
 start) and never holds Z in memory as a whole. The file layout is the one
-:func:`bri_carbon.harmonized.write` writes (names in :mod:`bri_carbon.harmonized_layout`):
+:func:`bri_carbon.harmonize.harmonized.write` writes (names in :mod:`bri_carbon.harmonize.layout`):
 the source's own regions and sectors, n = regions x sectors.
 """
 
@@ -19,9 +19,9 @@ from typing import Any
 import h5py
 import numpy as np
 
-from bri_carbon.embodied import RowBlocks
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.harmonized_layout import DIMS, DISCREPANCY_DIMS, FORMAT_VERSION
+from bri_carbon.core.leontief import RowBlocks
+from bri_carbon.harmonize.layout import DIMS, DISCREPANCY_DIMS, FORMAT_VERSION
+from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Size of one row block of Z read from the file (whole regions, at least one region).
 BLOCK_BYTES = 16 * 2**20
@@ -180,7 +180,7 @@ def open_account_inputs(
     ``excluded_categories``: final-demand categories left out of the consumption-based
     accounts (config key ``final_demand.exclude``); each must be a category of the file.
     Raises :class:`WorkflowInputError` naming the file when it cannot be read or does not
-    have the layout of :mod:`bri_carbon.harmonized_layout`.
+    have the layout of :mod:`bri_carbon.harmonize.layout`.
     """
     try:
         file = h5py.File(path, "r")

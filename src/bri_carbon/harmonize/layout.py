@@ -1,7 +1,7 @@
 """Names in the harmonized netCDF file, shared by its writer and its two readers.
 
-:mod:`bri_carbon.harmonized` writes the file with xarray and reads it back for the stages
-that work with labelled arrays; :mod:`bri_carbon.account_inputs` reads it with h5py alone
+:mod:`bri_carbon.harmonize.harmonized` writes the file with xarray and reads it back for the stages
+that work with labelled arrays; :mod:`bri_carbon.harmonize.account_inputs` reads it with h5py alone
 for the accounts stage. Both take the variable names and dimensions from here.
 
 The file holds the source's own regions and sectors (never aggregated: the Leontief system is

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch, Wedge
 from matplotlib.path import Path as MplPath
 
-from bri_carbon import figures
+from bri_carbon.outputs import figures
 
 RING_INNER = 1.0
 RING_WIDTH = 0.06

@@ -36,8 +36,8 @@ from urllib.parse import quote, quote_plus, urlsplit
 import requests
 
 from bri_carbon import __version__
-from bri_carbon.datasets import CredentialSpec, LoginSpec, QueryCredentials
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources.datasets import CredentialSpec, LoginSpec, QueryCredentials
 
 log = logging.getLogger(__name__)
 

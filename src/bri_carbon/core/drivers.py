@@ -44,10 +44,12 @@ import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 
-from bri_carbon import embodied, figures, harmonized
-from bri_carbon.accounts import RegionSums
-from bri_carbon.decompose import block_masks
-from bri_carbon.errors import AccountingIdentityError, WorkflowInputError
+from bri_carbon.core import leontief
+from bri_carbon.core.accounts import RegionSums
+from bri_carbon.core.findings import block_masks
+from bri_carbon.harmonize import harmonized
+from bri_carbon.outputs import figures
+from bri_carbon.runtime.errors import AccountingIdentityError, WorkflowInputError
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +106,8 @@ def year_factors(dataset: xr.Dataset, price_ratio: float = 1.0) -> YearFactors:
     sectors = tuple(str(s) for s in dataset["sector"].to_numpy())
     Z = harmonized.node_matrix(dataset)
     final_demand = harmonized.final_demand_by_region(dataset)
-    x = embodied.gross_output(Z, final_demand)
-    intensity = dataset["F"].to_numpy().reshape(-1) * embodied.reciprocal_output(x)
+    x = leontief.gross_output(Z, final_demand)
+    intensity = dataset["F"].to_numpy().reshape(-1) * leontief.reciprocal_output(x)
     level, mix = split_final_demand(final_demand, regions)
     return YearFactors(
         intensity=intensity * price_ratio,
@@ -119,7 +121,7 @@ def year_factors(dataset: xr.Dataset, price_ratio: float = 1.0) -> YearFactors:
 def leontief_times(dataset: xr.Dataset, rhs: np.ndarray) -> np.ndarray:
     """L rhs = (I - A)^-1 rhs (n, m) for the dataset's A, by one LU factorization.
 
-    The solve of the accounts (:func:`bri_carbon.embodied.leontief_activity`, mixed
+    The solve of the accounts (:func:`bri_carbon.core.leontief.leontief_activity`, mixed
     precision with float64 refinement): solvability is judged by the solve, and L itself is
     never formed.
     """
@@ -128,7 +130,7 @@ def leontief_times(dataset: xr.Dataset, rhs: np.ndarray) -> np.ndarray:
     labels = [f"{r} / {s}" for r in regions for s in sectors]
     Z = harmonized.node_matrix(dataset)
     total = harmonized.final_demand_by_region(dataset).sum(axis=1)
-    solution = embodied.leontief_activity(embodied.array_row_blocks(Z), total, rhs, labels)
+    solution = leontief.leontief_activity(leontief.array_row_blocks(Z), total, rhs, labels)
     return solution.activity
 
 
@@ -240,7 +242,7 @@ def quantity_masks(
     ``order``: the region codes of the flow matrices. Keys are (kind, name): kind
     ``consumption`` (all flows into the group's regions: the industry part of its CBA), in
     the order of the grouping file, and ``block`` (the five blocks of
-    :data:`bri_carbon.decompose.BLOCKS`).
+    :data:`bri_carbon.core.findings.BLOCKS`).
     """
     table = regions.loc[list(order)]
     bri = table["bri"].to_numpy(dtype=bool)

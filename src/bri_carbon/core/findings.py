@@ -3,7 +3,7 @@
 Inputs are the region results of the accounts stage: the flow matrix E (origin x destination
 region, Mt CO2; E[o, d] = industry emissions in o driven by final demand of d) and the region
 accounts (Mt CO2, million USD). BRI flags and groups come only from ``config/regions.csv``
-(see :mod:`bri_carbon.grouping`).
+(see :mod:`bri_carbon.core.grouping`).
 
 Findings (Han, Yao, Liu & Dunford 2018):
 
@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.grouping import group_order
+from bri_carbon.core.grouping import group_order
+from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon.accounts import ACCOUNT_COLUMNS
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.core.accounts import ACCOUNT_COLUMNS
+from bri_carbon.runtime.errors import WorkflowInputError
 
 REGION_COLUMNS = ("iso3", "name", "bri", "group")
 _TRUE = {"true", "1", "yes"}

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
 

@@ -35,18 +35,18 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from bri_carbon import units
-from bri_carbon.atomic import atomic_path
-from bri_carbon.errors import WorkflowInputError
-from bri_carbon.harmonized_layout import (
+from bri_carbon.core import units
+from bri_carbon.harmonize.layout import (
     DIMS,
     DISCREPANCY_DIMS,
     DISCREPANCY_PREFIX,
     FORMAT_VERSION,
 )
+from bri_carbon.runtime.atomic import atomic_path
+from bri_carbon.runtime.errors import WorkflowInputError
 
 if TYPE_CHECKING:  # pymrio (and the matplotlib it imports) is not needed to read a dataset
-    from bri_carbon.parsed import Discrepancy, ParsedSystem
+    from bri_carbon.sources.parsed import Discrepancy, ParsedSystem
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def check_concordance(
     if unknown:
         raise WorkflowInputError(
             f"{path} maps to sectors that are not common sectors: {unknown}; use the "
-            "Eora26 sector names exactly as Eora spells them (bri_carbon.eora26_layout."
+            "Eora26 sector names exactly as Eora spells them (bri_carbon.sources.eora26_layout."
             "SECTORS, typos included: 'Finacial Intermediation and Business Activities')."
         )
 
@@ -452,7 +452,7 @@ def write(dataset: xr.Dataset, target: Path) -> None:
 
 def read(path: Path) -> xr.Dataset:
     """Load a harmonized dataset fully into memory (the accounts step reads the file with
-    :mod:`bri_carbon.account_inputs` instead, block by block)."""
+    :mod:`bri_carbon.harmonize.account_inputs` instead, block by block)."""
     try:
         return xr.load_dataset(path, engine="h5netcdf")
     except (OSError, ValueError) as err:

@@ -11,8 +11,8 @@ consumption-based accounts (config key ``final_demand.exclude``): the industry e
 drive are computed with the same solve and reported apart, so every identity still closes.
 
 Units: Mt CO2, million current USD. This module needs numpy only (plus scipy through
-:mod:`bri_carbon.embodied`); :func:`bri_carbon.tables.accounts_frame` and
-:func:`bri_carbon.tables.flows_frame` label the results for output.
+:mod:`bri_carbon.core.leontief`); :func:`bri_carbon.outputs.tables.accounts_frame` and
+:func:`bri_carbon.outputs.tables.flows_frame` label the results for output.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from bri_carbon import embodied
-from bri_carbon.account_inputs import AccountInputs
-from bri_carbon.errors import AccountingIdentityError
-from bri_carbon.harmonized_layout import DISCREPANCY_PREFIX
+from bri_carbon.core import leontief
+from bri_carbon.harmonize.account_inputs import AccountInputs
+from bri_carbon.harmonize.layout import DISCREPANCY_PREFIX
+from bri_carbon.runtime.errors import AccountingIdentityError
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class RegionSums:
 
 
 def _sector_warnings(
-    inputs: AccountInputs, solution: embodied.EmbodiedEmissions
+    inputs: AccountInputs, solution: leontief.EmbodiedEmissions
 ) -> dict[str, list[dict[str, Any]]]:
     """Sectors that real tables hold and the accounts compute anyway, listed as warnings:
     negative value added (as recorded), inputs worth at least the output (column sum of
@@ -196,7 +196,7 @@ def regional_accounts(
     for their final demand; the results are summed to output regions. Production-based
     emissions are the direct emissions of the data (F by region plus F_Y); the flow matrix
     (and the excluded part) must split them exactly, which is checked to ``rtol``.
-    ``precision`` of the Leontief solve: see :mod:`bri_carbon.embodied`; ``threads`` for its
+    ``precision`` of the Leontief solve: see :mod:`bri_carbon.core.leontief`; ``threads`` for its
     element-wise passes. Peak memory: one n x n float32 (``mixed``) or float64 array plus a
     few n x r arrays.
     """
@@ -207,7 +207,7 @@ def regional_accounts(
     rhs = inputs.final_demand_by_region
     if excluding:
         rhs = np.hstack([rhs, inputs.final_demand_excluded[:, None]])
-    result = embodied.embodied_emissions(inputs.intermediate, rhs, f, labels, precision, threads)
+    result = leontief.embodied_emissions(inputs.intermediate, rhs, f, labels, precision, threads)
     per_region = result.by_destination.reshape(r, s, -1).sum(axis=1)
     sums = RegionSums.of(inputs.output_regions)
     flows = sums.both(per_region[:, :r])

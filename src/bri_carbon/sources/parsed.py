@@ -1,9 +1,9 @@
 """What a source reader hands to harmonization: one year of one source, in source units.
 
-The readers (:mod:`bri_carbon.eora26`, :mod:`bri_carbon.exiobase3`) parse the raw tables with
-pymrio and keep the CO2 row and the value added; :mod:`bri_carbon.harmonized` turns the
-result into the native cache. Nothing here is aggregated: the system keeps the source's own
-regions and sectors.
+The readers (:mod:`bri_carbon.sources.eora26`, :mod:`bri_carbon.sources.exiobase3`) parse
+the raw tables with pymrio and keep the CO2 row and the value added;
+:mod:`bri_carbon.harmonize.harmonized` turns the result into the native cache. Nothing
+here is aggregated: the system keeps the source's own regions and sectors.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bri_carbon import figures
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.outputs import figures
+from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Definitions of the trend indicators: name -> (unit, definition).
 INDICATORS: dict[str, tuple[str, str]] = {

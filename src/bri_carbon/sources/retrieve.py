@@ -2,7 +2,7 @@
 
 A file found at ``{local_data}/{source}/{name}`` is hard-linked (or copied, across file
 systems) into ``resources/raw/{source}/`` without any network access. Otherwise it is
-downloaded as the datasets table says (:mod:`bri_carbon.download`). Either way the result
+downloaded as the datasets table says (:mod:`bri_carbon.sources.download`). Either way the result
 is recorded with its sha256; credentials never enter the record (its URL is the table's,
 without the account's query fields).
 """
@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bri_carbon import download
-from bri_carbon.atomic import atomic_path, write_text
-from bri_carbon.datasets import Dataset, RemoteFile
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.atomic import atomic_path, write_text
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import download
+from bri_carbon.sources.datasets import Dataset, RemoteFile
 
 log = logging.getLogger(__name__)
 

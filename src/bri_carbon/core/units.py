@@ -6,7 +6,7 @@ other units (Eora26: Gg CO2 and thousand USD; EXIOBASE 3: kg CO2 and million EUR
 
 from typing import Final
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Factor that turns a quantity in the given emission unit into Mt CO2.
 EMISSION_TO_MT: Final[dict[str, float]] = {

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
 

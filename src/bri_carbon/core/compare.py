@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Account columns compared by default (present in every source's groups/accounts.csv).
 COMPARED_COLUMNS = (

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def dataset_description(
         synthetic = config.get("synthetic", {})
         return {
             "version": f"synthetic world, seed {synthetic.get('seed')}",
-            "license": "generated locally by bri_carbon.synthetic; not real data. Economy "
+            "license": "generated locally by bri_carbon.sources.synthetic; not real data. Economy "
             "sizes from Natural Earth (public domain)",
             "countries": synthetic.get("countries"),
         }

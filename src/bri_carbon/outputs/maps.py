@@ -1,4 +1,4 @@
-"""Map figures: the study area (BRI groups) and production/consumption intensity maps."""
+"""Map figures: the study area (BRI groups) and production/consumption intensity geography."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bri_carbon import figures, maps
+from bri_carbon.outputs import figures, geography
 
 #: Colour of countries outside the study area or without data.
 NO_DATA = "#e6e6e6"
-#: Sequential, colour-blind-safe colour map of the intensity maps.
+#: Sequential, colour-blind-safe colour map of the intensity geography.
 INTENSITY_CMAP = "YlOrRd"
 
 
@@ -26,7 +26,7 @@ def _not_drawn_note(codes: list[str], regions: pd.DataFrame, what: str) -> str:
 
 
 def study_area(
-    boundaries: maps.Boundaries,
+    boundaries: geography.Boundaries,
     regions: pd.DataFrame,
     source: str,
     year: int,
@@ -44,7 +44,7 @@ def study_area(
     fills = {code: colours[group] for code, group in bri["group"].items()}
     fig, ax = plt.subplots(figsize=(7.5, 5.0))
     fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.25)
-    maps.draw_countries(ax, boundaries, fills, background=NO_DATA)
+    geography.draw_countries(ax, boundaries, fills, background=NO_DATA)
     counts = bri["group"].value_counts()
     handles = [Patch(color=colours[g], label=f"{g} ({counts[g]})") for g in bri_groups] + [
         Patch(color=NO_DATA, label="Not Belt and Road")
@@ -61,7 +61,7 @@ def study_area(
     ax.set_title(
         f"Study area: {len(bri)} Belt and Road regions in {len(bri_groups)} groups", loc="left"
     )
-    _, missing = maps.join_regions(boundaries, bri)
+    _, missing = geography.join_regions(boundaries, bri)
     note = _not_drawn_note(missing, regions, "BRI regions")
     if note:
         fig.text(0.01, 0.055, note, fontsize=6, color="#555555", wrap=True)
@@ -73,7 +73,7 @@ def study_area(
 
 
 def intensity_maps(
-    boundaries: maps.Boundaries,
+    boundaries: geography.Boundaries,
     accounts: pd.DataFrame,
     source: str,
     year: int,
@@ -103,7 +103,7 @@ def intensity_maps(
     for ax, (column, title) in zip(axes, columns.items(), strict=True):
         series = values[column].dropna()
         fills = {code: cmap(norm(value)) for code, value in series.items()}
-        maps.draw_countries(ax, boundaries, fills, background=NO_DATA)
+        geography.draw_countries(ax, boundaries, fills, background=NO_DATA)
         outlined = [boundaries.paths[c] for c in bri_codes if c in boundaries.paths]
         ax.add_collection(
             PathCollection(outlined, facecolors="none", edgecolors="black", linewidths=0.35)

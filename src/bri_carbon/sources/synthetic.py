@@ -22,9 +22,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from bri_carbon import eora26_layout as layout
-from bri_carbon.atomic import atomic_path
-from bri_carbon.errors import WorkflowInputError
+from bri_carbon.runtime.atomic import atomic_path
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import eora26_layout as layout
 
 #: Relative weight of each Eora26 sector in final demand (same order as layout.SECTORS).
 _FINAL_DEMAND_WEIGHT = np.array(
@@ -314,7 +314,7 @@ def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
 #: label file. No public code shows which label column holds them; they are written here as
 #: the first column with source "Total", without a unit in parentheses (pymrio then leaves
 #: their unit empty). The EDGAR total is the row the workflow uses
-#: (:data:`bri_carbon.eora26_layout.CO2_LABELS`); the I-GHG-CO2 and PRIMAP rows are CO2
+#: (:data:`bri_carbon.sources.eora26_layout.CO2_LABELS`); the I-GHG-CO2 and PRIMAP rows are CO2
 #: totals or parts of one too, so a parser that matched "CO2" loosely would count twice.
 _SATELLITE_ROWS: tuple[tuple[str, str, float], ...] = (
     ("Energy Usage (TJ)", "Natural Gas", 4.0),
