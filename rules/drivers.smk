@@ -33,7 +33,7 @@ rule drivers:
         "benchmarks/drivers/{source}_{base}_{target}.tsv"
     threads: 2
     resources:
-        mem_mb=mem_mb_for(4, native=True),
+        mem_mb=mem_mb_for(1, native=True),
         runtime=60,
     conda:
         "../envs/bri-carbon.yaml"

@@ -8,10 +8,11 @@ from bri_carbon.core import accounts, grouping, intensities
 from bri_carbon.harmonize.account_inputs import open_account_inputs
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import atomic, logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    regions = grouping.read_regions(Path(smk.input.regions))
+    regions = config_tables.read_regions(Path(smk.input.regions))
     with open_account_inputs(Path(smk.input.dataset), smk.params.excluded_categories) as inputs:
         grouping.check_coverage(regions, list(inputs.output_regions), Path(smk.input.regions))
         result = accounts.regional_accounts(

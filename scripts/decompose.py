@@ -6,17 +6,18 @@ from pathlib import Path
 from bri_carbon.core import findings, grouping
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    regions = grouping.read_regions(Path(smk.input.regions))
+    regions = config_tables.read_regions(Path(smk.input.regions))
     region_accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
     flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
     findings.check_groups(smk.params.driver_groups, regions, "headline.driver_groups")
     findings.check_groups(smk.params.developed_groups, regions, "headline.developed_groups")
-    paper_values = findings.read_paper_values(Path(smk.input.paper_values))
+    paper_values = config_tables.read_paper_values(Path(smk.input.paper_values))
     tables.write_csv(findings.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
     tables.write_csv(findings.driven_by(flows, regions), smk.output.driven_by, index=False)
     headline = findings.headline(

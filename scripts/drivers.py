@@ -3,30 +3,33 @@
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from bri_carbon.core import drivers, grouping
-from bri_carbon.harmonize import harmonized
-from bri_carbon.outputs import figures, tables
+from bri_carbon.harmonize.account_inputs import open_account_inputs
+from bri_carbon.outputs import figures, tables, vintage_figures
 from bri_carbon.runtime import atomic, logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
     base_year, target_year = int(smk.wildcards.base), int(smk.wildcards.target)
-    base = harmonized.read(Path(smk.input.base))
-    target = harmonized.read(Path(smk.input.target))
-    regions = grouping.read_regions(Path(smk.input.regions))
-    grouping.check_coverage(regions, list(base["region"].to_numpy()), Path(smk.input.regions))
-    price_index = None
-    if smk.input.get("deflator"):
-        deflator = pd.read_csv(smk.input.deflator)
-        price_index = deflator.set_index("year")["index"]
+    regions = config_tables.read_regions(Path(smk.input.regions))
+    price_index = (
+        config_tables.read_price_index(Path(smk.input.deflator))
+        if smk.input.get("deflator")
+        else None
+    )
     ratios = drivers.price_ratios(price_index, base_year, target_year)
-    decomposition = drivers.decompose_flows(base, target, *ratios)
+    with (
+        open_account_inputs(Path(smk.input.base)) as base,
+        open_account_inputs(Path(smk.input.target)) as target,
+    ):
+        grouping.check_coverage(regions, list(base.output_regions), Path(smk.input.regions))
+        decomposition = drivers.decompose_flows(base, target, *ratios)
     table = drivers.effects_table(decomposition, regions, rtol=float(smk.params.rtol))
     tables.write_csv(table, smk.output.effects, index=False)
-    synthetic = bool(base.attrs.get("synthetic", 0)) or bool(target.attrs.get("synthetic", 0))
-    fig = drivers.effects_figure(table, smk.wildcards.source, (base_year, target_year), synthetic)
+    fig = vintage_figures.effects_figure(
+        table, smk.wildcards.source, (base_year, target_year), smk.wildcards.source == "synthetic"
+    )
     figures.save(fig, smk.output.png, smk.output.pdf)
     prices = "constant prices of the base year" if price_index is not None else "current prices"
     meta = {"base": base_year, "target": target_year, "prices": prices, "factors": drivers.FACTORS}

@@ -8,10 +8,11 @@ import pandas as pd
 from bri_carbon.core import grouping
 from bri_carbon.outputs import figures
 from bri_carbon.runtime import logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    regions = grouping.read_regions(Path(smk.input.regions))
+    regions = config_tables.read_regions(Path(smk.input.regions))
     driven = pd.read_csv(smk.input.driven_by, keep_default_na=False, dtype={"region": str})
     headline = pd.read_csv(smk.input.headline, index_col="statistic")
     meta = json.loads(Path(smk.input.diagnostics).read_text())

@@ -3,13 +3,13 @@
 import json
 from pathlib import Path
 
-from bri_carbon.core import grouping
 from bri_carbon.outputs import figures, geography, maps, tables
 from bri_carbon.runtime import logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    regions = grouping.read_regions(Path(smk.input.regions))
+    regions = config_tables.read_regions(Path(smk.input.regions))
     boundaries = geography.boundaries_for(
         Path(smk.input.boundaries), Path(smk.input.iso3_fixes), regions, "intensity maps"
     )

@@ -5,10 +5,11 @@ from pathlib import Path
 from bri_carbon.core import grouping, intensities
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    regions = grouping.read_regions(Path(smk.input.regions))
+    regions = config_tables.read_regions(Path(smk.input.regions))
     region_accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))

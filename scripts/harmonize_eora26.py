@@ -7,11 +7,9 @@ discrepancy entry, which pymrio drops, is measured per sector and kept beside th
 
 from pathlib import Path
 
-import pandas as pd
-
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime import logs
-from bri_carbon.sources import eora26, eora26_layout
+from bri_carbon.sources import config_tables, eora26, eora26_layout
 
 
 def main(smk) -> None:
@@ -21,7 +19,7 @@ def main(smk) -> None:
         year,
         [(label["stressor"], label["source"]) for label in smk.params.stressors],
     )
-    region_codes = pd.read_csv(smk.input.region_codes, keep_default_na=False)
+    region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
     dataset = harmonized.harmonize(
         parsed,
         source=source,

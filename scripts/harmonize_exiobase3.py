@@ -8,11 +8,9 @@ data and kept beside it (it applies to sector-level results, never to the system
 
 from pathlib import Path
 
-import pandas as pd
-
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime import logs
-from bri_carbon.sources import eora26_layout, exiobase3
+from bri_carbon.sources import config_tables, eora26_layout, exiobase3
 
 
 def main(smk) -> None:
@@ -21,7 +19,7 @@ def main(smk) -> None:
         Path(smk.input.archive), year, smk.params.system, smk.params.stressors
     )
     concordance_path = Path(smk.input.concordance)
-    sector_map = harmonized.read_concordance(concordance_path)
+    sector_map = config_tables.read_concordance(concordance_path)
     harmonized.check_concordance(
         sector_map, list(parsed.system.get_sectors()), eora26_layout.SECTORS, concordance_path
     )
@@ -29,10 +27,10 @@ def main(smk) -> None:
     money, attrs = harmonized.money_to_million_usd(
         str(parsed.system.unit.iloc[0, 0]),
         year,
-        harmonized.read_exchange_rates(rates_path),
+        config_tables.read_exchange_rates(rates_path),
         rates_path,
     )
-    region_codes = pd.read_csv(smk.input.region_codes, keep_default_na=False)
+    region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
     dataset = harmonized.harmonize(
         parsed,
         source=source,

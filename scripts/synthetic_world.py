@@ -5,11 +5,11 @@ from pathlib import Path
 import pandas as pd
 
 from bri_carbon.runtime import logs
-from bri_carbon.sources import synthetic
+from bri_carbon.sources import config_tables, synthetic
 
 
 def main(smk) -> None:
-    region_codes = pd.read_csv(smk.input.region_codes, keep_default_na=False)
+    region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
     region_codes = region_codes[region_codes["source"] == "eora26"]
     iso3_fixes = pd.read_csv(smk.input.iso3_fixes, keep_default_na=False)
     natural_earth = synthetic.read_natural_earth_economies(

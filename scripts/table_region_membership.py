@@ -3,13 +3,13 @@
 import json
 from pathlib import Path
 
-from bri_carbon.core import grouping
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    regions = grouping.read_regions(Path(smk.input.regions))
+    regions = config_tables.read_regions(Path(smk.input.regions))
     accounts = tables.read_accounts(Path(smk.input.accounts), "region")
     meta = json.loads(Path(smk.input.diagnostics).read_text())
     caption = tables.table_caption(

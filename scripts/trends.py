@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from bri_carbon.core import trends
-from bri_carbon.outputs import figures, tables
+from bri_carbon.outputs import figures, tables, vintage_figures
 from bri_carbon.runtime import logs
 
 
@@ -27,7 +27,7 @@ def main(smk) -> None:
     headline = trends.headline_table(accounts, flows, destinations)
     tables.write_csv(headline, smk.output.headline, index=False)
     tables.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
-    fig = trends.shares_figure(headline, destinations, smk.wildcards.source, synthetic)
+    fig = vintage_figures.shares_figure(headline, destinations, smk.wildcards.source, synthetic)
     figures.save(fig, smk.output.png, smk.output.pdf)
 
 

@@ -20,7 +20,7 @@ import pytest
 from bri_carbon.core import grouping
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import archives, eora26, synthetic
+from bri_carbon.sources import archives, config_tables, eora26, synthetic
 from bri_carbon.sources import eora26_layout as layout
 
 from .fixtures import rewrite_member
@@ -161,7 +161,7 @@ def test_a_cell_that_is_not_a_number_is_named(archive):
 def test_region_missing_from_grouping(tmp_path):
     path = tmp_path / "regions.csv"
     path.write_text("iso3,name,bri,group\nCHN,China,true,East Asia\n")
-    regions = grouping.read_regions(path)
+    regions = config_tables.read_regions(path)
     with pytest.raises(WorkflowInputError, match=r"does not map these regions.*\['USA'\]"):
         grouping.check_coverage(regions, ["CHN", "USA"], path)
 
@@ -170,7 +170,7 @@ def test_duplicate_code_in_grouping(tmp_path):
     path = tmp_path / "regions.csv"
     path.write_text("iso3,name,bri,group\nCHN,China,true,A\nCHN,China,true,B\n")
     with pytest.raises(WorkflowInputError, match=r"more than once: \['CHN'\]"):
-        grouping.read_regions(path)
+        config_tables.read_regions(path)
 
 
 # 13. Zip slip and symbolic links.

@@ -11,6 +11,7 @@ import pytest
 from bri_carbon.core import findings
 from bri_carbon.outputs import tables
 from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import config_tables
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ["AAA", "BBB", "CCC", "DDD"]
@@ -129,7 +130,7 @@ def test_headline_recomputes_the_three_findings(flows, regions):
     region_accounts = _accounts().set_axis(CODES)
     region_accounts["net_export_mt"] = [30.0, 10.0, -35.0, 10.0]
     group_accounts = _accounts()
-    paper = findings.read_paper_values(REPO / "config" / "paper_values.csv")
+    paper = config_tables.read_paper_values(REPO / "config" / "paper_values.csv")
     headline = findings.headline(
         region_accounts,
         group_accounts,
@@ -179,7 +180,7 @@ def test_read_accounts_keeps_namibia(tmp_path):
 
 
 def test_paper_values_cite_the_paper():
-    paper = findings.read_paper_values(REPO / "config" / "paper_values.csv")
+    paper = config_tables.read_paper_values(REPO / "config" / "paper_values.csv")
     assert paper.loc["bri_share_of_positive_net_exports_regions", "paper_value"] == 95
     assert paper.loc["driven_share_median", "paper_value"] == 30
     assert paper["citation"].str.contains("Geogr").all()

@@ -12,7 +12,7 @@ import pytest
 
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import eora26_layout, exiobase3
+from bri_carbon.sources import config_tables, eora26_layout, exiobase3
 
 from .fixtures import (
     EXIO_CO2_ROWS,
@@ -107,7 +107,7 @@ def test_pxp_parses_with_200_products(tmp_path):
 @pytest.mark.parametrize("system", ["ixi", "pxp"])
 def test_concordance_maps_every_pymrio_sector_once(system):
     path = REPO / "config" / f"concordance_exio3_{system}.csv"
-    concordance = harmonized.read_concordance(path)
+    concordance = config_tables.read_concordance(path)
     harmonized.check_concordance(
         concordance, exiobase3_sectors(system), eora26_layout.SECTORS, path
     )
@@ -118,7 +118,7 @@ def test_concordance_of_the_other_system_is_refused():
     path = REPO / "config" / "concordance_exio3_pxp.csv"
     with pytest.raises(WorkflowInputError, match="configured system"):
         harmonized.check_concordance(
-            harmonized.read_concordance(path),
+            config_tables.read_concordance(path),
             exiobase3_sectors("ixi"),
             eora26_layout.SECTORS,
             path,
@@ -129,17 +129,17 @@ def test_broken_concordances_are_refused(tmp_path):
     twice = tmp_path / "twice.csv"
     twice.write_text("source_sector,isic,target_sector\nA,01,Agriculture\nA,01,Fishing\n")
     with pytest.raises(WorkflowInputError, match="more than once"):
-        harmonized.read_concordance(twice)
+        config_tables.read_concordance(twice)
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("source_sector,isic,target_sector\nA,01,Farming\n")
     with pytest.raises(WorkflowInputError, match="not common sectors"):
         harmonized.check_concordance(
-            harmonized.read_concordance(unknown), ["A"], eora26_layout.SECTORS, unknown
+            config_tables.read_concordance(unknown), ["A"], eora26_layout.SECTORS, unknown
         )
 
 
 def test_money_conversion_never_labels_eur_as_usd():
-    rates = harmonized.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
+    rates = config_tables.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
     factor, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
     assert factor == pytest.approx(1.1095) and attrs["usd_per_eur"] == pytest.approx(1.1095)
     assert "Eurostat" in attrs["exchange_rate_source"]
@@ -151,15 +151,15 @@ def test_money_conversion_never_labels_eur_as_usd():
 
 
 def test_exchange_rates_cover_every_exiobase_year():
-    rates = harmonized.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
+    rates = config_tables.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
     assert set(range(1995, 2023)) <= set(rates.index)
 
 
 def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layouts):
     parsed = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
     path = REPO / "config" / "concordance_exio3_ixi.csv"
-    concordance = harmonized.read_concordance(path)
-    rates = harmonized.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
+    concordance = config_tables.read_concordance(path)
+    rates = config_tables.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
     money, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
     codes = pd.read_csv(REPO / "config" / "region_codes.csv", keep_default_na=False)
     dataset = harmonized.harmonize(
@@ -204,7 +204,9 @@ def test_harmonize_refuses_eur_without_a_rate(layouts):
             year=2015,
             regions=harmonized.region_mapping(codes, "exiobase3"),
             common_sectors=eora26_layout.SECTORS,
-            sector_map=harmonized.read_concordance(REPO / "config" / "concordance_exio3_ixi.csv"),
+            sector_map=config_tables.read_concordance(
+                REPO / "config" / "concordance_exio3_ixi.csv"
+            ),
         )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bri_carbon.core import grouping
 from bri_carbon.outputs import geography
+from bri_carbon.sources import config_tables
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPEFILE = REPO / "data" / "naturalearth_lowres" / "naturalearth_lowres.shp"
@@ -48,7 +48,7 @@ def test_equal_earth_known_points_and_equal_area():
 
 
 def test_every_region_is_drawn_or_reported_missing(boundaries):
-    regions = grouping.read_regions(REPO / "config" / "regions.csv")
+    regions = config_tables.read_regions(REPO / "config" / "regions.csv")
     drawn, missing = geography.join_regions(boundaries, regions)
     assert sorted(drawn + missing) == sorted(regions.index)
     assert set(missing) == EXPECTED_MISSING
@@ -67,7 +67,7 @@ def test_iso3_fixes_merge_records(boundaries):
 
 
 def test_missing_regions_are_logged(boundaries, caplog):
-    regions = grouping.read_regions(REPO / "config" / "regions.csv")
+    regions = config_tables.read_regions(REPO / "config" / "regions.csv")
     _, missing = geography.join_regions(boundaries, regions)
     with caplog.at_level(logging.WARNING):
         geography.log_missing(missing, regions, "test map")

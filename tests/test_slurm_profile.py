@@ -58,7 +58,7 @@ def test_dry_run_of_27_years_requests_the_declared_resources(tmp_path, source):
         if job["rule"] == "all":
             continue
         assert (job["mem_mb"], job["runtime"]) == declared[job["rule"]], job
-    # The decomposition of the full world holds two datasets and an n x n working matrix.
-    assert declared["drivers"][0] >= 4 * NATIVE_SIZE**2 * 8 / 2**20
+    # The decomposition reads both years block by block and holds one n x n working matrix.
+    assert declared["drivers"][0] >= NATIVE_SIZE**2 * 8 / 2**20
     years = {int(y) for job in jobs for y in re.findall(r"year=(\d{4})", job["wildcards"])}
     assert years == set(YEARS)

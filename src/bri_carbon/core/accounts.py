@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from bri_carbon.core import leontief
-from bri_carbon.harmonize.account_inputs import AccountInputs
-from bri_carbon.harmonize.layout import DISCREPANCY_PREFIX
+from bri_carbon.core.leontief import RowBlocks
 from bri_carbon.runtime.errors import AccountingIdentityError
 
 log = logging.getLogger(__name__)
@@ -49,6 +48,63 @@ DISCREPANCY_COLUMNS = (
 )
 #: Sectors listed by name in the log for each warning (diagnostics.json lists them all).
 WARNED_SECTORS = 20
+
+
+@dataclass(frozen=True)
+class SourceDiscrepancy:
+    """The source's statistical-discrepancy entry (Eora's ``ROW``), million USD.
+
+    ``inputs`` (n,): each sector's purchases from it; ``sales`` (n,): each sector's sales to
+    it; ``final_demand`` (r,): each purchasing region's final demand bought from it;
+    ``value_added_of_entry`` and ``entry_to_entry``: its own value added and its sales to
+    itself (totals).
+    """
+
+    inputs: np.ndarray
+    sales: np.ndarray
+    final_demand: np.ndarray
+    value_added_of_entry: float
+    entry_to_entry: float
+
+
+@dataclass(frozen=True)
+class AccountInputs:
+    """What the accounts need of one harmonized source and year (n = regions x sectors, at
+    the source's own resolution; r source regions).
+
+    ``intermediate``: Z as row blocks, million USD, valid while the file is open; each
+    block is overwritten by the next one (copy a block to keep it).
+    ``final_demand_by_region`` (n, r): final demand of each purchasing region, the counted
+    categories summed, million USD. ``final_demand_excluded`` (n,): final demand of the
+    excluded categories, every purchaser summed (zeros when none is excluded); gross output
+    is made of both. ``emissions`` (n,): industry CO2, Mt.
+    ``household_emissions`` (r,): direct CO2 of final demand (F_Y summed over every
+    category), Mt. ``value_added`` (n,): million USD. ``output_regions`` (r,): the code each
+    source region is reported under; ``common_sectors`` (s,): the common sector of each
+    source sector. ``excluded_categories``: final-demand categories left out of
+    ``final_demand_by_region``. ``discrepancy``: the source's discrepancy entry, if it has
+    one. ``attrs``: the dataset's attributes (source, year, synthetic, ...).
+    """
+
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    output_regions: tuple[str, ...]
+    common_sectors: tuple[str, ...]
+    categories: tuple[str, ...]
+    excluded_categories: tuple[str, ...]
+    intermediate: RowBlocks
+    final_demand_by_region: np.ndarray
+    final_demand_excluded: np.ndarray
+    emissions: np.ndarray
+    household_emissions: np.ndarray
+    value_added: np.ndarray
+    discrepancy: SourceDiscrepancy | None
+    attrs: dict[str, Any]
+
+    @property
+    def labels(self) -> list[str]:
+        """``region / sector`` for each of the n rows, for messages."""
+        return [f"{region} / {sector}" for region in self.regions for sector in self.sectors]
 
 
 @dataclass(frozen=True)
@@ -251,11 +307,10 @@ def regional_accounts(
         },
     }
     discrepancy = _discrepancy_table(inputs, sums, gross_output)
-    if discrepancy is not None:
-        totals = {
-            key.removeprefix(DISCREPANCY_PREFIX): float(value)
-            for key, value in attrs.items()
-            if key.startswith(DISCREPANCY_PREFIX)
+    if discrepancy is not None and inputs.discrepancy is not None:
+        totals: dict[str, Any] = {
+            "value_added_of_entry_musd": inputs.discrepancy.value_added_of_entry,
+            "entry_to_entry_musd": inputs.discrepancy.entry_to_entry,
         }
         totals["purchases_from_discrepancy_musd"] = float(
             discrepancy["purchases_from_discrepancy_musd"].sum()

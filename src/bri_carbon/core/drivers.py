@@ -38,17 +38,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import xarray as xr
-from matplotlib.figure import Figure
 
 from bri_carbon.core import leontief
-from bri_carbon.core.accounts import RegionSums
+from bri_carbon.core.accounts import AccountInputs, RegionSums
 from bri_carbon.core.findings import block_masks
-from bri_carbon.harmonize import harmonized
-from bri_carbon.outputs import figures
 from bri_carbon.runtime.errors import AccountingIdentityError, WorkflowInputError
 
 log = logging.getLogger(__name__)
@@ -96,42 +91,37 @@ def split_final_demand(
     return level, mix
 
 
-def year_factors(dataset: xr.Dataset, price_ratio: float = 1.0) -> YearFactors:
-    """Intensity, final-demand level and mix of a harmonized dataset (source resolution).
+def year_factors(inputs: AccountInputs, price_ratio: float = 1.0) -> YearFactors:
+    """Intensity, final-demand level and mix of one year's system (source resolution).
 
     ``price_ratio`` p = price index of this year / price index of the base year (1 for
-    current prices): level is divided by p and intensity multiplied by p.
+    current prices): level is divided by p and intensity multiplied by p. One pass over Z
+    gives the gross output.
     """
-    regions = tuple(str(r) for r in dataset["region"].to_numpy())
-    sectors = tuple(str(s) for s in dataset["sector"].to_numpy())
-    Z = harmonized.node_matrix(dataset)
-    final_demand = harmonized.final_demand_by_region(dataset)
-    x = leontief.gross_output(Z, final_demand)
-    intensity = dataset["F"].to_numpy().reshape(-1) * leontief.reciprocal_output(x)
-    level, mix = split_final_demand(final_demand, regions)
+    row_sums = np.zeros(len(inputs.emissions))
+    for rows, block in inputs.intermediate():
+        row_sums[rows] = block.sum(axis=1)
+    x = row_sums + inputs.final_demand_by_region.sum(axis=1) + inputs.final_demand_excluded
+    intensity = inputs.emissions * leontief.reciprocal_output(x)
+    level, mix = split_final_demand(inputs.final_demand_by_region, inputs.regions)
     return YearFactors(
         intensity=intensity * price_ratio,
         level=level / price_ratio,
         mix=mix,
-        regions=regions,
-        sectors=sectors,
+        regions=inputs.regions,
+        sectors=inputs.sectors,
     )
 
 
-def leontief_times(dataset: xr.Dataset, rhs: np.ndarray) -> np.ndarray:
-    """L rhs = (I - A)^-1 rhs (n, m) for the dataset's A, by one LU factorization.
+def leontief_times(inputs: AccountInputs, rhs: np.ndarray) -> np.ndarray:
+    """L rhs = (I - A)^-1 rhs (n, m) for the year's A, by one LU factorization.
 
     The solve of the accounts (:func:`bri_carbon.core.leontief.leontief_activity`, mixed
     precision with float64 refinement): solvability is judged by the solve, and L itself is
     never formed.
     """
-    regions = [str(r) for r in dataset["region"].to_numpy()]
-    sectors = [str(s) for s in dataset["sector"].to_numpy()]
-    labels = [f"{r} / {s}" for r in regions for s in sectors]
-    Z = harmonized.node_matrix(dataset)
-    total = harmonized.final_demand_by_region(dataset).sum(axis=1)
-    solution = leontief.leontief_activity(leontief.array_row_blocks(Z), total, rhs, labels)
-    return solution.activity
+    total = inputs.final_demand_by_region.sum(axis=1) + inputs.final_demand_excluded
+    return leontief.leontief_activity(inputs.intermediate, total, rhs, inputs.labels).activity
 
 
 def flow_matrix(
@@ -181,8 +171,8 @@ class RegionDecomposition:
 
 
 def decompose_flows(
-    base: xr.Dataset,
-    target: xr.Dataset,
+    base: AccountInputs,
+    target: AccountInputs,
     base_price_ratio: float = 1.0,
     target_price_ratio: float = 1.0,
 ) -> RegionDecomposition:
@@ -192,12 +182,12 @@ def decompose_flows(
     the flows are then summed to output regions). Four Leontief solves (L_0 and L_1
     times mix_0 and mix_1, each n x r) feed the 16 evaluations of the Shapley formula.
     """
-    for coordinate in ("region", "sector", "output_region"):
-        if list(base[coordinate].to_numpy()) != list(target[coordinate].to_numpy()):
+    for labels in ("regions", "sectors", "output_regions"):
+        if getattr(base, labels) != getattr(target, labels):
             raise WorkflowInputError(
                 f"the two harmonized datasets of the drivers-of-change decomposition have "
-                f"different {coordinate} labels; both years must come from the same source "
-                "and region table."
+                f"different {labels}; both years must come from the same source and region "
+                "table."
             )
     years = (
         year_factors(base, base_price_ratio),
@@ -206,8 +196,8 @@ def decompose_flows(
     mixes = np.hstack([years[0].mix, years[1].mix])
     r = len(years[0].regions)
     activity = {}
-    for leontief_year, dataset in enumerate((base, target)):
-        solved = leontief_times(dataset, mixes)
+    for leontief_year, inputs in enumerate((base, target)):
+        solved = leontief_times(inputs, mixes)
         activity[leontief_year, 0] = solved[:, :r]
         activity[leontief_year, 1] = solved[:, r:]
     sectors = len(years[0].sectors)
@@ -221,7 +211,7 @@ def decompose_flows(
             sectors,
         )
 
-    sums = RegionSums.of(tuple(str(code) for code in base["output_region"].to_numpy()))
+    sums = RegionSums.of(base.output_regions)
     effects = shapley_effects(evaluate, len(FACTORS))
     return RegionDecomposition(
         base=sums.both(evaluate((0, 0, 0, 0))),
@@ -322,49 +312,3 @@ def price_ratios(
     if base <= 0 or target <= 0:
         raise WorkflowInputError("deflator price indices must be positive.")
     return 1.0, target / base
-
-
-#: Colours and legend labels of the effects in figures.
-EFFECT_STYLE = {
-    "intensity": ("#D55E00", "Emission intensity (s)"),
-    "leontief": ("#0072B2", "Production structure (Leontief L)"),
-    "mix": ("#009E73", "Final-demand mix by origin"),
-    "level": ("#E69F00", "Final-demand level"),
-}
-
-
-def effects_figure(
-    table: pd.DataFrame, source: str, years: tuple[int, int], synthetic: bool
-) -> Figure:
-    """Stacked horizontal bars of the four effects per quantity (Mt CO2), change as a dot.
-
-    Positive effects stack right of zero, negative ones left; the black dot is the
-    observed change, which the bars add up to.
-    """
-    figures.apply_style()
-    labels = [
-        f"{'Consumption' if kind == 'consumption' else 'Flow'}: {name}"
-        for kind, name in zip(table["kind"], table["quantity"], strict=True)
-    ]
-    positions = np.arange(len(table))[::-1]
-    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(table) + 1.8))
-    right = np.zeros(len(table))
-    left = np.zeros(len(table))
-    for factor in FACTORS:
-        colour, label = EFFECT_STYLE[factor]
-        values = table[f"{factor}_effect_mt"].to_numpy()
-        start = np.where(values >= 0, right, left)
-        ax.barh(positions, values, left=start, color=colour, label=label, height=0.7)
-        right += np.clip(values, 0, None)
-        left += np.clip(values, None, 0)
-    ax.scatter(
-        table["change_mt"], positions, color="black", zorder=3, s=14, label="Observed change"
-    )
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, labels)
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(f"Change in embodied CO2, {years[0]} to {years[1]} (Mt CO2)")
-    ax.set_title(f"Drivers of change in embodied CO2, {years[0]}-{years[1]}", loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.0 / len(table)), ncol=3)
-    figures.stamp(fig, source, f"{years[0]} and {years[1]}", synthetic)
-    return fig

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,8 +35,6 @@ BLOCKS = (
     "non-BRI to BRI",
     "non-BRI to non-BRI",
 )
-
-PAPER_VALUE_COLUMNS = ("finding", "statistic", "paper_value", "unit", "paper_statement", "citation")
 
 
 def check_groups(groups: Sequence[str], regions: pd.DataFrame, key: str) -> None:
@@ -194,23 +191,6 @@ def positive_net_export_share(net_exports: pd.Series, bri: pd.Series) -> float:
     if total <= 0:
         return float("nan")
     return float(positive[bri.loc[net_exports.index].to_numpy()].sum() / total * 100.0)
-
-
-def read_paper_values(path: Path) -> pd.DataFrame:
-    """Read the paper's reported values (``config/paper_values.csv``), indexed by statistic."""
-    try:
-        table = pd.read_csv(
-            path,
-            dtype={"paper_value": float},
-            keep_default_na=False,
-            na_values={"paper_value": [""]},
-        )
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read the paper's values {path}: {err}") from err
-    missing = [c for c in PAPER_VALUE_COLUMNS if c not in table.columns]
-    if missing:
-        raise WorkflowInputError(f"{path} lacks columns {missing}; needs {PAPER_VALUE_COLUMNS}.")
-    return table.set_index("statistic")
 
 
 def headline(

@@ -13,38 +13,6 @@ import pandas as pd
 from bri_carbon.core.accounts import ACCOUNT_COLUMNS
 from bri_carbon.runtime.errors import WorkflowInputError
 
-REGION_COLUMNS = ("iso3", "name", "bri", "group")
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
-
-
-def read_regions(path: Path) -> pd.DataFrame:
-    """Read and validate the grouping file; returns a frame indexed by ``iso3``.
-
-    Raises a clear error for missing columns, duplicate codes or unreadable ``bri`` values.
-    """
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read region grouping {path}: {err}") from err
-    missing = [column for column in REGION_COLUMNS if column not in table.columns]
-    if missing:
-        raise WorkflowInputError(
-            f"{path} lacks columns {missing}; it needs {list(REGION_COLUMNS)} (see README)."
-        )
-    duplicated = sorted(set(table["iso3"][table["iso3"].duplicated()]))
-    if duplicated:
-        raise WorkflowInputError(f"{path} lists these codes more than once: {duplicated}")
-    flags = table["bri"].str.strip().str.lower()
-    bad = table.loc[~flags.isin(_TRUE | _FALSE), "iso3"].tolist()
-    if bad:
-        raise WorkflowInputError(f"{path}: column bri must be true or false; bad rows: {bad}")
-    empty_group = table.loc[table["group"].str.strip() == "", "iso3"].tolist()
-    if empty_group:
-        raise WorkflowInputError(f"{path}: rows without a group: {empty_group}")
-    table["bri"] = flags.isin(_TRUE)
-    return table.set_index("iso3")
-
 
 def check_coverage(regions: pd.DataFrame, codes: list[str], path: Path) -> None:
     """Every region of the data must be in the grouping file; otherwise list the codes."""

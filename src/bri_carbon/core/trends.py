@@ -19,12 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from bri_carbon.outputs import figures
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Definitions of the trend indicators: name -> (unit, definition).
@@ -136,37 +132,3 @@ def group_series(accounts_by_year: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
         frame.insert(0, "year", year)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
-
-
-def shares_figure(
-    headline: pd.DataFrame, destinations: Sequence[str], source: str, synthetic: bool
-) -> Figure:
-    """Lines over the years: BRI share of the world's positive net embodied exports and the
-    destination groups' share of the BRI net embodied exports (both %)."""
-    figures.apply_style()
-    wide = headline.pivot(index="year", columns="finding", values="value").sort_index()
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    ax.plot(
-        wide.index,
-        wide["bri_share_of_positive_net_exports_pct"],
-        marker="o",
-        color=figures.PALETTE["bri"],
-        label="BRI share of world net embodied CO2 exports",
-    )
-    ax.plot(
-        wide.index,
-        wide["destination_share_of_bri_net_exports_pct"],
-        marker="s",
-        color=figures.PALETTE["non_bri"],
-        label=f"Share of BRI net exports driven by {' + '.join(destinations)}",
-    )
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Share (%)")
-    years = wide.index.to_numpy()
-    ax.set_xticks(years if len(years) <= 12 else np.unique(years[:: max(len(years) // 9, 1)]))
-    ax.set_title("Belt and Road net embodied CO2 exports over time", loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16))
-    fig.subplots_adjust(bottom=0.36)
-    span = f"{years.min()}-{years.max()}" if len(years) > 1 else str(years[0])
-    figures.stamp(fig, source, span, synthetic)
-    return fig

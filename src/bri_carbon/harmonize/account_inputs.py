@@ -12,72 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 
-from bri_carbon.core.leontief import RowBlocks
-from bri_carbon.harmonize.layout import DIMS, DISCREPANCY_DIMS, FORMAT_VERSION
+from bri_carbon.core.accounts import AccountInputs, SourceDiscrepancy
+from bri_carbon.harmonize.layout import DIMS, DISCREPANCY_DIMS, DISCREPANCY_PREFIX, FORMAT_VERSION
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Size of one row block of Z read from the file (whole regions, at least one region).
 BLOCK_BYTES = 16 * 2**20
-
-
-@dataclass(frozen=True)
-class SourceDiscrepancy:
-    """The source's statistical-discrepancy entry (Eora's ``ROW``), million USD.
-
-    ``inputs`` (n,): each sector's purchases from it; ``sales`` (n,): each sector's sales to
-    it; ``final_demand`` (r,): each purchasing region's final demand bought from it.
-    """
-
-    inputs: np.ndarray
-    sales: np.ndarray
-    final_demand: np.ndarray
-
-
-@dataclass(frozen=True)
-class AccountInputs:
-    """What the accounts need of one harmonized source and year (n = regions x sectors, at
-    the source's own resolution; r source regions).
-
-    ``intermediate``: Z as row blocks, million USD, valid while the file is open; each
-    block is overwritten by the next one (copy a block to keep it).
-    ``final_demand_by_region`` (n, r): final demand of each purchasing region, the counted
-    categories summed, million USD. ``final_demand_excluded`` (n,): final demand of the
-    excluded categories, every purchaser summed (zeros when none is excluded); gross output
-    is made of both. ``emissions`` (n,): industry CO2, Mt.
-    ``household_emissions`` (r,): direct CO2 of final demand (F_Y summed over every
-    category), Mt. ``value_added`` (n,): million USD. ``output_regions`` (r,): the code each
-    source region is reported under; ``common_sectors`` (s,): the common sector of each
-    source sector. ``excluded_categories``: final-demand categories left out of
-    ``final_demand_by_region``. ``discrepancy``: the source's discrepancy entry, if it has
-    one. ``attrs``: the dataset's attributes (source, year, synthetic, ...).
-    """
-
-    regions: tuple[str, ...]
-    sectors: tuple[str, ...]
-    output_regions: tuple[str, ...]
-    common_sectors: tuple[str, ...]
-    categories: tuple[str, ...]
-    excluded_categories: tuple[str, ...]
-    intermediate: RowBlocks
-    final_demand_by_region: np.ndarray
-    final_demand_excluded: np.ndarray
-    emissions: np.ndarray
-    household_emissions: np.ndarray
-    value_added: np.ndarray
-    discrepancy: SourceDiscrepancy | None
-    attrs: dict[str, Any]
-
-    @property
-    def labels(self) -> list[str]:
-        """``region / sector`` for each of the n rows, for messages."""
-        return [f"{region} / {sector}" for region in self.regions for sector in self.sectors]
 
 
 def _labels(file: h5py.File, name: str) -> tuple[str, ...]:
@@ -164,10 +110,15 @@ def _category_mask(categories: tuple[str, ...], excluded: Sequence[str], path: P
 def _discrepancy(file: h5py.File, n: int) -> SourceDiscrepancy | None:
     if not all(name in file for name in DISCREPANCY_DIMS):
         return None
+    attrs = file.attrs
     return SourceDiscrepancy(
         inputs=file["discrepancy_inputs"][...].astype(np.float64).reshape(n),
         sales=file["discrepancy_sales"][...].astype(np.float64).reshape(n),
         final_demand=file["discrepancy_final_demand"][...].astype(np.float64).sum(axis=1),
+        value_added_of_entry=float(
+            _attribute(attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"])
+        ),
+        entry_to_entry=float(_attribute(attrs[f"{DISCREPANCY_PREFIX}row_to_row_musd"])),
     )
 
 

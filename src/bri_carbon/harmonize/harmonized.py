@@ -52,33 +52,6 @@ log = logging.getLogger(__name__)
 
 CO2_EXTENSION = "co2"
 VALUE_ADDED_EXTENSION = "value_added"
-CONCORDANCE_COLUMNS = ("source_sector", "target_sector")
-EXCHANGE_RATE_COLUMNS = ("year", "usd_per_eur", "source")
-
-
-def read_concordance(path: Path) -> pd.Series:
-    """Read a sector concordance CSV (``source_sector``, ``target_sector``, ...).
-
-    Returns source sector -> target sector. Fails when a source sector is listed twice or
-    a row is incomplete, naming the rows.
-    """
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read sector concordance {path}: {err}") from err
-    missing = [column for column in CONCORDANCE_COLUMNS if column not in table.columns]
-    if missing:
-        raise WorkflowInputError(f"{path} lacks columns {missing}")
-    twice = sorted(set(table["source_sector"][table["source_sector"].duplicated()]))
-    if twice:
-        raise WorkflowInputError(f"{path} maps these source sectors more than once: {twice}")
-    empty = table.loc[
-        (table["source_sector"].str.strip() == "") | (table["target_sector"].str.strip() == ""),
-        "source_sector",
-    ].tolist()
-    if empty:
-        raise WorkflowInputError(f"{path} has rows without a source or target sector: {empty}")
-    return table.set_index("source_sector")["target_sector"]
 
 
 def check_concordance(
@@ -102,20 +75,6 @@ def check_concordance(
             "Eora26 sector names exactly as Eora spells them (bri_carbon.sources.eora26_layout."
             "SECTORS, typos included: 'Finacial Intermediation and Business Activities')."
         )
-
-
-def read_exchange_rates(path: Path) -> pd.DataFrame:
-    """The annual rate table (``year``, ``usd_per_eur``, ``source``), indexed by year."""
-    try:
-        table = pd.read_csv(path, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read exchange rates {path}: {err}") from err
-    missing = [column for column in EXCHANGE_RATE_COLUMNS if column not in table.columns]
-    if missing:
-        raise WorkflowInputError(f"{path} lacks columns {missing}")
-    if table["year"].duplicated().any():
-        raise WorkflowInputError(f"{path} lists a year more than once")
-    return table.set_index("year")
 
 
 def money_to_million_usd(
@@ -448,31 +407,3 @@ def write(dataset: xr.Dataset, target: Path) -> None:
     """Write the harmonized dataset as netCDF 4 (h5netcdf engine), atomically."""
     with atomic_path(target) as tmp:
         dataset.to_netcdf(tmp, engine="h5netcdf")
-
-
-def read(path: Path) -> xr.Dataset:
-    """Load a harmonized dataset fully into memory (the accounts step reads the file with
-    :mod:`bri_carbon.harmonize.account_inputs` instead, block by block)."""
-    try:
-        return xr.load_dataset(path, engine="h5netcdf")
-    except (OSError, ValueError) as err:
-        raise WorkflowInputError(
-            f"{path} is not a readable harmonized dataset ({err}); delete it and rerun."
-        ) from err
-
-
-def node_matrix(dataset: xr.Dataset) -> np.ndarray:
-    """``Z`` as an (n, n) float64 array, n = regions x sectors, region-major order."""
-    r, s = dataset.sizes["region"], dataset.sizes["sector"]
-    return dataset["Z"].to_numpy().reshape(r * s, r * s)
-
-
-def final_demand_by_region(dataset: xr.Dataset) -> np.ndarray:
-    """(n, r) final demand of each purchasing region, categories summed, million USD.
-
-    Summed without xarray's NaN skipping, which would first copy the whole array;
-    harmonized data has no NaN (checked at parsing).
-    """
-    y = dataset["Y"].sum("category", skipna=False)
-    r, s = dataset.sizes["region"], dataset.sizes["sector"]
-    return y.to_numpy().reshape(r * s, r)
