@@ -39,4 +39,4 @@ report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
 
 clean:
-	rm -rf results resources logs benchmarks/*/ .snakemake
+	rm -rf results resources logs .snakemake

@@ -40,7 +40,7 @@ for key in ("base", "target"):
         config["drivers"][key] = int(config["drivers"][key])
 
 
-validate(config, "config/schema.yaml")
+validate(config, "rules/schemas/config.schema.yaml")
 
 
 include: "rules/common.smk"
@@ -55,7 +55,7 @@ include: "rules/retrieve.smk"
 include: "rules/harmonize.smk"
 include: "rules/accounts.smk"
 include: "rules/groups.smk"
-include: "rules/decompose.smk"
+include: "rules/findings.smk"
 include: "rules/figures.smk"
 include: "rules/tables.smk"
 include: "rules/provenance.smk"
@@ -68,17 +68,9 @@ include: "rules/compare.smk"
 localrules:
     all,
     groups,
-    decompose,
-    figure_study_area,
-    figure_intensity_maps,
-    figure_intensity_gap,
-    figure_flows_chord,
-    figure_net_exports,
-    figure_driven_by,
-    table_region_membership,
-    table_group_accounts,
-    table_group_flows,
-    table_headline,
+    findings,
+    figure,
+    table,
     trends,
     compare_sources,
 

@@ -9,7 +9,7 @@ The workflow files are copied into a temporary folder (as the tests do, see
 ``tests/workflow.py``), then ``snakemake --cores N`` runs every rule from nothing (cold) and
 ``snakemake -n`` checks that nothing is left to do (no-op). Both are timed by this process
 (wall seconds, Snakemake start included). The per-rule benchmark files that Snakemake writes
-(``benchmarks/{rule}/...tsv``: seconds and peak RSS of each job) are printed as well; they
+(``logs/benchmarks/{rule}/...tsv``: seconds and peak RSS of each job) are printed as well; they
 are the measurements behind the ``mem_mb`` formula in ``rules/common.smk``.
 
 The last line is ``cold_s=X noop_s=Y``.
@@ -52,7 +52,7 @@ def run_snakemake(workdir: Path, *args: str) -> tuple[float, str]:
 def rule_benchmarks(workdir: Path) -> list[tuple[str, float, float]]:
     """(job, seconds, peak RSS MB) from every Snakemake benchmark file under ``workdir``."""
     rows = []
-    for path in sorted((workdir / "benchmarks").glob("*/*.tsv")):
+    for path in sorted((workdir / "logs" / "benchmarks").glob("*/*.tsv")):
         with path.open() as handle:
             record = next(csv.DictReader(handle, delimiter="\t"))
         job = f"{path.parent.name}/{path.stem}"

@@ -3,13 +3,13 @@
 
 rule accounts:
     input:
-        dataset="resources/harmonized/{source}/{year}.nc",
+        dataset=HARMONIZED,
         regions=config["regions"],
     output:
-        accounts="results/{source}/{year}/accounts.csv",
-        flows="results/{source}/{year}/flows.csv",
-        diagnostics="results/{source}/{year}/diagnostics.json",
-        discrepancy="results/{source}/{year}/source_discrepancy.csv",
+        accounts=f"{RESULT}/accounts.csv",
+        flows=f"{RESULT}/flows.csv",
+        diagnostics=f"{RESULT}/diagnostics.json",
+        discrepancy=f"{RESULT}/source_discrepancy.csv",
     params:
         excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
         rtol=config["identity_rtol"],
@@ -19,7 +19,7 @@ rule accounts:
     log:
         "logs/accounts/{source}_{year}.log",
     benchmark:
-        "benchmarks/accounts/{source}_{year}.tsv"
+        "logs/benchmarks/accounts/{source}_{year}.tsv"
     threads: 2
     resources:
         mem_mb=mem_mb_for(1.0, native=True),

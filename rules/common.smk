@@ -56,10 +56,11 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False):
     return estimate
 
 
-def result_dir(source=None, year=None):
-    """results/{source}/{year} for the given values (wildcard patterns when None)."""
-    return f"results/{source or '{source}'}/{year or '{year}'}"
-
+#: Every result of one source and year lives under this folder; rules write their output
+#: paths once, below it, and later rules take them from ``rules.<name>.output``.
+RESULT = "results/{source}/{year}"
+#: The harmonized (native) dataset of one source and year.
+HARMONIZED = "resources/harmonized/{source}/{year}.nc"
 
 #: The paper's six figures (results/{source}/{year}/figures/{name}.png|pdf).
 PAPER_FIGURES = (
@@ -74,38 +75,86 @@ PAPER_FIGURES = (
 PAPER_TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
 
 
+def run_context(wildcards):
+    """What every script needs to label its outputs, passed once as the param ``context``:
+    the source, the year (None for rules across years) and whether the data is synthetic."""
+    year = getattr(wildcards, "year", None)
+    return {
+        "source": wildcards.source,
+        "year": int(year) if year else None,
+        "synthetic": wildcards.source == "synthetic",
+    }
+
+
+#: The inputs each paper figure reads, by name (see result_inputs).
+FIGURE_INPUTS = {
+    "study_area": ("accounts", "regions", "boundaries", "iso3_fixes"),
+    "intensity_maps": ("accounts", "regions", "boundaries", "iso3_fixes"),
+    "intensity_gap": ("group_accounts",),
+    "flows_chord": ("group_accounts", "group_flows"),
+    "net_exports_by_group": ("group_accounts", "headline"),
+    "driven_by": ("driven_by", "headline", "regions"),
+}
+#: The inputs each paper table reads, by name (see result_inputs).
+TABLE_INPUTS = {
+    "region_membership": ("accounts", "regions"),
+    "group_accounts": ("group_accounts",),
+    "group_flows": ("group_accounts", "group_flows"),
+    "headline": ("headline",),
+}
+
+
+def result_inputs(wildcards, names):
+    """The named inputs of a figure or table of one source and year, from the outputs of the
+    rules that write them and the configured files."""
+    patterns = {
+        "accounts": rules.accounts.output.accounts,
+        "group_accounts": rules.groups.output.accounts,
+        "group_flows": rules.groups.output.flows,
+        "headline": rules.findings.output.headline,
+        "driven_by": rules.findings.output.driven_by,
+        "regions": config["regions"],
+        "boundaries": config["natural_earth"]["shapefile"],
+        "iso3_fixes": config["natural_earth"]["iso3_fixes"],
+    }
+    return {
+        name: patterns[name].format(source=wildcards.source, year=wildcards.year)
+        for name in names
+    }
+
+
+def figure_inputs(wildcards):
+    """Inputs of the figure rule: those of FIGURE_INPUTS for the wildcard figure."""
+    return result_inputs(wildcards, FIGURE_INPUTS[wildcards.figure])
+
+
+def table_inputs(wildcards):
+    """Inputs of the table rule: those of TABLE_INPUTS for the wildcard table."""
+    return result_inputs(wildcards, TABLE_INPUTS[wildcards.table])
+
+
 def all_targets():
-    """Every final output of the configured source and years."""
-    targets = []
-    for year in config_years():
-        base = result_dir(config["source"], year)
-        targets += [
-            f"{base}/accounts.csv",
-            f"{base}/flows.csv",
-            f"{base}/diagnostics.json",
-            f"{base}/source_discrepancy.csv",
-            f"{base}/groups/accounts.csv",
-            f"{base}/groups/flows.csv",
-            f"{base}/figures/net_exports_by_group.png",
-            f"{base}/figures/net_exports_by_group.pdf",
-            f"{base}/tables/group_accounts.csv",
-            f"{base}/tables/group_accounts.md",
-            f"{base}/tables/group_accounts.tex",
-        ]
-        targets += [
-            f"{base}/groups/{name}.csv" for name in ("bri_blocks", "driven_by", "headline")
-        ]
-        targets += [
-            f"{base}/figures/{name}.{ext}"
-            for name in PAPER_FIGURES
-            for ext in ("png", "pdf")
-        ]
-        targets += [
-            f"{base}/tables/{name}.{ext}"
-            for name in PAPER_TABLES
-            for ext in ("csv", "md", "tex")
-        ]
-    targets += vintage_targets()
+    """Every final output of the configured source and years, from the rules' own output
+    patterns (called by rule all, after every rule is defined)."""
+    per_year = dict(source=config["source"], year=config_years())
+    targets = expand(rules.accounts.output, **per_year)
+    targets += expand(rules.groups.output, **per_year)
+    targets += expand(rules.findings.output, **per_year)
+    targets += expand(rules.figure.output, figure=PAPER_FIGURES, **per_year)
+    targets += expand(rules.table.output, table=PAPER_TABLES, **per_year)
+    targets += expand(rules.provenance.output, **per_year)
+    if len(config_years()) > 1:
+        targets += expand(rules.trends.output, source=config["source"])
+    drivers = drivers_years()
+    if drivers:
+        targets += expand(
+            rules.drivers.output, source=config["source"], base=drivers[0], target=drivers[1]
+        )
+    if config["compare"]["sources"]:
+        first, second = config["compare"]["sources"]
+        targets += expand(
+            rules.compare_sources.output, year=config_years(), source_a=first, source_b=second
+        )
     return list(dict.fromkeys(targets))
 
 
@@ -144,37 +193,6 @@ def datasets_input(wildcards):
     if the file exists."""
     table = config.get("datasets")
     return {"datasets": table} if table and os.path.exists(table) else {}
-
-
-def vintage_targets():
-    """Provenance per year; trends (two or more years); drivers of change (drivers.base and
-    drivers.target set); source comparisons (compare.sources lists two sources)."""
-    source = config["source"]
-    targets = [f"{result_dir(source, year)}/provenance.json" for year in config_years()]
-    if len(config_years()) > 1:
-        targets += expand(
-            "results/{source}/trends/{name}",
-            source=source,
-            name=[
-                "headline.csv",
-                "groups.csv",
-                "bri_net_export_shares.png",
-                "bri_net_export_shares.pdf",
-            ],
-        )
-    drivers = drivers_years()
-    if drivers:
-        folder = f"results/{source}/drivers/{drivers[0]}_{drivers[1]}"
-        targets += [
-            f"{folder}/{name}"
-            for name in ("effects.csv", "effects.png", "effects.pdf", "decomposition.json")
-        ]
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
-        for year in config_years():
-            folder = f"results/compare/{year}/{first}_vs_{second}"
-            targets += [f"{folder}/group_accounts.{ext}" for ext in ("csv", "md", "tex")]
-    return targets
 
 
 # --- Raw upstream files per source (datasets table, local_data first) -----------------

@@ -1,26 +1,28 @@
 """Comparison stage: group accounts of one year from two sources side by side."""
 
+COMPARE = "results/compare/{year}/{source_a}_vs_{source_b}"
+
 
 rule compare_sources:
     input:
-        accounts_a="results/{source_a}/{year}/groups/accounts.csv",
-        accounts_b="results/{source_b}/{year}/groups/accounts.csv",
+        accounts_a=rules.groups.output.accounts.replace("{source}", "{source_a}"),
+        accounts_b=rules.groups.output.accounts.replace("{source}", "{source_b}"),
     output:
         csv=report(
-            "results/compare/{year}/{source_a}_vs_{source_b}/group_accounts.csv",
+            f"{COMPARE}/group_accounts.csv",
             caption="../report/compare_sources.rst",
             category="Source comparison",
             subcategory="{year}",
         ),
-        md="results/compare/{year}/{source_a}_vs_{source_b}/group_accounts.md",
-        tex="results/compare/{year}/{source_a}_vs_{source_b}/group_accounts.tex",
+        md=f"{COMPARE}/group_accounts.md",
+        tex=f"{COMPARE}/group_accounts.tex",
     wildcard_constraints:
         source_a="|".join(SOURCES),
         source_b="|".join(SOURCES),
     log:
         "logs/compare_sources/{year}_{source_a}_vs_{source_b}.log",
     benchmark:
-        "benchmarks/compare_sources/{year}_{source_a}_vs_{source_b}.tsv"
+        "logs/benchmarks/compare_sources/{year}_{source_a}_vs_{source_b}.tsv"
     threads: 1
     resources:
         mem_mb=500,

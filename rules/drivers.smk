@@ -1,28 +1,31 @@
 """Drivers-of-change stage: structural decomposition of embodied CO2 between two years."""
 
+DRIVERS = "results/{source}/drivers/{base}_{target}"
+
 
 rule drivers:
     input:
         unpack(deflator_input),
-        base="resources/harmonized/{source}/{base}.nc",
-        target="resources/harmonized/{source}/{target}.nc",
+        base=HARMONIZED.replace("{year}", "{base}"),
+        target=HARMONIZED.replace("{year}", "{target}"),
         regions=config["regions"],
     output:
         effects=report(
-            "results/{source}/drivers/{base}_{target}/effects.csv",
+            f"{DRIVERS}/effects.csv",
             caption="../report/drivers_effects.rst",
             category="Drivers of change",
             subcategory="{source} {base}-{target}",
         ),
         png=report(
-            "results/{source}/drivers/{base}_{target}/effects.png",
+            f"{DRIVERS}/effects.png",
             caption="../report/drivers_effects.rst",
             category="Drivers of change",
             subcategory="{source} {base}-{target}",
         ),
-        pdf="results/{source}/drivers/{base}_{target}/effects.pdf",
-        meta="results/{source}/drivers/{base}_{target}/decomposition.json",
+        pdf=f"{DRIVERS}/effects.pdf",
+        meta=f"{DRIVERS}/decomposition.json",
     params:
+        context=run_context,
         rtol=config["identity_rtol"],
     wildcard_constraints:
         base=r"\d{4}",
@@ -30,7 +33,7 @@ rule drivers:
     log:
         "logs/drivers/{source}_{base}_{target}.log",
     benchmark:
-        "benchmarks/drivers/{source}_{base}_{target}.tsv"
+        "logs/benchmarks/drivers/{source}_{base}_{target}.tsv"
     threads: 2
     resources:
         mem_mb=mem_mb_for(1, native=True),

@@ -3,19 +3,19 @@
 
 rule groups:
     input:
-        accounts="results/{source}/{year}/accounts.csv",
-        flows="results/{source}/{year}/flows.csv",
+        accounts=rules.accounts.output.accounts,
+        flows=rules.accounts.output.flows,
         regions=config["regions"],
     output:
-        accounts="results/{source}/{year}/groups/accounts.csv",
-        flows="results/{source}/{year}/groups/flows.csv",
+        accounts=f"{RESULT}/groups/accounts.csv",
+        flows=f"{RESULT}/groups/flows.csv",
     params:
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:
         "logs/groups/{source}_{year}.log",
     benchmark:
-        "benchmarks/groups/{source}_{year}.tsv"
+        "logs/benchmarks/groups/{source}_{year}.tsv"
     threads: 1
     resources:
         mem_mb=500,

@@ -1,7 +1,7 @@
 """Harmonize stage: pymrio reads the raw tables once; the native cache is written from them.
 
 One job per source and year reads the upstream archive with pymrio, keeps the CO2 row and
-the value added, relabels the source's regions (config/region_codes.csv) and sectors (the
+the value added, relabels the source's regions (data/region_codes.csv) and sectors (the
 concordance, kept beside the data), converts units and writes the netCDF file that the
 accounts read block by block. Regions and sectors stay as the source has them: the Leontief
 system is solved at that resolution, and results are aggregated afterwards.
@@ -13,7 +13,7 @@ rule harmonize_eora26:
         unpack(eora26_archive_inputs),
         region_codes=config["region_codes"],
     output:
-        dataset="resources/harmonized/{source}/{year}.nc",
+        dataset=HARMONIZED,
     params:
         stressors=eora26_stressors(),
     wildcard_constraints:
@@ -21,7 +21,7 @@ rule harmonize_eora26:
     log:
         "logs/harmonize/{source}_{year}.log",
     benchmark:
-        "benchmarks/harmonize/{source}_{year}.tsv"
+        "logs/benchmarks/harmonize/{source}_{year}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_for(5),
@@ -36,10 +36,10 @@ rule harmonize_exiobase3:
     input:
         archive=exiobase3_archive(),
         region_codes=config["region_codes"],
-        concordance=f"config/concordance_exio3_{config['exiobase3']['system']}.csv",
+        concordance=f"data/concordances/exio3_{config['exiobase3']['system']}.csv",
         exchange_rates=config["exchange_rates"],
     output:
-        dataset="resources/harmonized/{source}/{year}.nc",
+        dataset=HARMONIZED,
     params:
         system=config["exiobase3"]["system"],
         stressors=config["stressors"]["exiobase3"],
@@ -48,7 +48,7 @@ rule harmonize_exiobase3:
     log:
         "logs/harmonize/{source}_{year}.log",
     benchmark:
-        "benchmarks/harmonize/{source}_{year}.tsv"
+        "logs/benchmarks/harmonize/{source}_{year}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_for(13),

@@ -5,10 +5,10 @@ rule provenance:
     input:
         unpack(datasets_input),
         unpack(raw_inputs),
-        dataset="resources/harmonized/{source}/{year}.nc",
+        dataset=HARMONIZED,
     output:
         provenance=report(
-            "results/{source}/{year}/provenance.json",
+            f"{RESULT}/provenance.json",
             caption="../report/provenance.rst",
             category="Provenance",
             subcategory="{source} {year}",
@@ -19,7 +19,7 @@ rule provenance:
     log:
         "logs/provenance/{source}_{year}.log",
     benchmark:
-        "benchmarks/provenance/{source}_{year}.tsv"
+        "logs/benchmarks/provenance/{source}_{year}.tsv"
     threads: 1
     resources:
         mem_mb=500,

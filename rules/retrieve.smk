@@ -1,7 +1,7 @@
 """Retrieve stage: raw upstream files under resources/raw/{source}/.
 
 The synthetic world is made locally in the exact Eora26 release layout. Eora26 and
-EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as config/datasets.yaml
+EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as data/datasets.yaml
 says; each is recorded (sha256, origin) in a JSON file next to it.
 """
 
@@ -19,7 +19,7 @@ rule synthetic_world:
     log:
         "logs/synthetic_world/{year}.log",
     benchmark:
-        "benchmarks/synthetic_world/{year}.tsv"
+        "logs/benchmarks/synthetic_world/{year}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_for(4, source="synthetic"),
@@ -49,7 +49,7 @@ rule retrieve_eora26:
     log:
         "logs/retrieve_eora26/{year}.log",
     benchmark:
-        "benchmarks/retrieve_eora26/{year}.tsv"
+        "logs/benchmarks/retrieve_eora26/{year}.tsv"
     threads: 1
     resources:
         mem_mb=500,
@@ -71,7 +71,7 @@ rule retrieve_eora26_indices:
     log:
         "logs/retrieve_eora26_indices/indices.log",
     benchmark:
-        "benchmarks/retrieve_eora26_indices/indices.tsv"
+        "logs/benchmarks/retrieve_eora26_indices/indices.tsv"
     threads: 1
     resources:
         mem_mb=500,
@@ -97,7 +97,7 @@ rule retrieve_exiobase3:
     log:
         "logs/retrieve_exiobase3/{year}_{system}.log",
     benchmark:
-        "benchmarks/retrieve_exiobase3/{year}_{system}.tsv"
+        "logs/benchmarks/retrieve_exiobase3/{year}_{system}.tsv"
     threads: 1
     resources:
         mem_mb=500,

@@ -1,28 +1,30 @@
 """Trends stage: headline findings and group accounts across all configured years."""
 
+TRENDS = "results/{source}/trends"
+
 
 rule trends:
     input:
-        accounts=expand("results/{{source}}/{year}/groups/accounts.csv", year=config_years()),
-        flows=expand("results/{{source}}/{year}/groups/flows.csv", year=config_years()),
-        diagnostics=expand("results/{{source}}/{year}/diagnostics.json", year=config_years()),
+        accounts=expand(rules.groups.output.accounts, year=config_years(), allow_missing=True),
+        flows=expand(rules.groups.output.flows, year=config_years(), allow_missing=True),
     output:
-        headline="results/{source}/trends/headline.csv",
-        groups="results/{source}/trends/groups.csv",
+        headline=f"{TRENDS}/headline.csv",
+        groups=f"{TRENDS}/groups.csv",
         png=report(
-            "results/{source}/trends/bri_net_export_shares.png",
+            f"{TRENDS}/bri_net_export_shares.png",
             caption="../report/trends.rst",
             category="Trends",
             subcategory="{source}",
         ),
-        pdf="results/{source}/trends/bri_net_export_shares.pdf",
+        pdf=f"{TRENDS}/bri_net_export_shares.pdf",
     params:
+        context=run_context,
         years=config_years(),
-        destination_groups=config["headline"]["driver_groups"],
+        destination_groups=config["findings"]["driver_groups"],
     log:
         "logs/trends/{source}.log",
     benchmark:
-        "benchmarks/trends/{source}.tsv"
+        "logs/benchmarks/trends/{source}.tsv"
     threads: 1
     resources:
         mem_mb=1000,

@@ -7,6 +7,7 @@ from bri_carbon.core import drivers, grouping
 from bri_carbon.harmonize.account_inputs import open_account_inputs
 from bri_carbon.outputs import figures, tables, vintage_figures
 from bri_carbon.runtime import atomic, logs
+from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
 
 
@@ -27,8 +28,9 @@ def main(smk) -> None:
         decomposition = drivers.decompose_flows(base, target, *ratios)
     table = drivers.effects_table(decomposition, regions, rtol=float(smk.params.rtol))
     tables.write_csv(table, smk.output.effects, index=False)
+    context = RunContext.of(smk.params.context)
     fig = vintage_figures.effects_figure(
-        table, smk.wildcards.source, (base_year, target_year), smk.wildcards.source == "synthetic"
+        table, context.source, (base_year, target_year), context.synthetic
     )
     figures.save(fig, smk.output.png, smk.output.pdf)
     prices = "constant prices of the base year" if price_index is not None else "current prices"

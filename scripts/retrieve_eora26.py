@@ -3,7 +3,7 @@
 The local copy in {local_data}/eora26/ is linked without network access; otherwise the file
 is downloaded after a form login with the account from EORA_EMAIL/EORA_PASSWORD or
 ~/.netrc, the yearly zip with the account in its URL's query as the server wants it
-(config/datasets.yaml, credentials_in_query; redacted in every log line and message).
+(data/datasets.yaml, credentials_in_query; redacted in every log line and message).
 The record (sha256, origin, URL without the query) never holds credentials.
 """
 

@@ -1,6 +1,5 @@
 """Rule trends: headline findings and group accounts of every configured year."""
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -8,6 +7,7 @@ import pandas as pd
 from bri_carbon.core import trends
 from bri_carbon.outputs import figures, tables, vintage_figures
 from bri_carbon.runtime import logs
+from bri_carbon.runtime.context import RunContext
 
 
 def main(smk) -> None:
@@ -20,14 +20,12 @@ def main(smk) -> None:
         year: pd.read_csv(path, keep_default_na=False)
         for year, path in zip(years, smk.input.flows, strict=True)
     }
-    synthetic = any(
-        json.loads(Path(path).read_text())["synthetic"] for path in smk.input.diagnostics
-    )
+    context = RunContext.of(smk.params.context)
     destinations = list(smk.params.destination_groups)
     headline = trends.headline_table(accounts, flows, destinations)
     tables.write_csv(headline, smk.output.headline, index=False)
     tables.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
-    fig = vintage_figures.shares_figure(headline, destinations, smk.wildcards.source, synthetic)
+    fig = vintage_figures.shares_figure(headline, destinations, context.source, context.synthetic)
     figures.save(fig, smk.output.png, smk.output.pdf)
 
 

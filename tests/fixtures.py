@@ -46,7 +46,7 @@ def eora26_world(
     year: int = 2015, countries: tuple[str, ...] = EORA_COUNTRIES, seed: int = 7
 ) -> synthetic.SyntheticWorld:
     """A tiny synthetic world in the Eora26 layout (with its ``ROW`` row and column)."""
-    codes = pd.read_csv(REPO / "config" / "region_codes.csv", keep_default_na=False)
+    codes = pd.read_csv(REPO / "data" / "region_codes.csv", keep_default_na=False)
     rows = codes[codes["source"] == "eora26"].set_index("source_code").loc[list(countries)]
     economies = pd.DataFrame(
         {

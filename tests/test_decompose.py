@@ -130,7 +130,7 @@ def test_headline_recomputes_the_three_findings(flows, regions):
     region_accounts = _accounts().set_axis(CODES)
     region_accounts["net_export_mt"] = [30.0, 10.0, -35.0, 10.0]
     group_accounts = _accounts()
-    paper = config_tables.read_paper_values(REPO / "config" / "paper_values.csv")
+    paper = config_tables.read_paper_values(REPO / "data" / "paper_values.csv")
     headline = findings.headline(
         region_accounts,
         group_accounts,
@@ -158,11 +158,11 @@ def test_headline_recomputes_the_three_findings(flows, regions):
 
 
 def test_configured_groups_must_exist(regions):
-    findings.check_groups(["Land C"], regions, "headline.driver_groups")
-    with pytest.raises(WorkflowInputError, match=r"headline\.driver_groups.*Atlantis"):
-        findings.check_groups(["Atlantis"], regions, "headline.driver_groups")
+    findings.check_groups(["Land C"], regions, "findings.driver_groups")
+    with pytest.raises(WorkflowInputError, match=r"findings\.driver_groups.*Atlantis"):
+        findings.check_groups(["Atlantis"], regions, "findings.driver_groups")
     with pytest.raises(WorkflowInputError, match="empty"):
-        findings.check_groups([], regions, "headline.developed_groups")
+        findings.check_groups([], regions, "findings.developed_groups")
 
 
 def test_read_accounts_keeps_namibia(tmp_path):
@@ -180,7 +180,7 @@ def test_read_accounts_keeps_namibia(tmp_path):
 
 
 def test_paper_values_cite_the_paper():
-    paper = config_tables.read_paper_values(REPO / "config" / "paper_values.csv")
+    paper = config_tables.read_paper_values(REPO / "data" / "paper_values.csv")
     assert paper.loc["bri_share_of_positive_net_exports_regions", "paper_value"] == 95
     assert paper.loc["driven_share_median", "paper_value"] == 30
     assert paper["citation"].str.contains("Geogr").all()

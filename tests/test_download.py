@@ -628,13 +628,13 @@ def test_redact_hides_query_fields_and_secrets_in_any_form():
 
 
 def test_the_datasets_table_puts_the_account_in_the_archive_query_only():
-    eora = datasets.read_dataset(REPO / "config" / "datasets.yaml", "eora26")
+    eora = datasets.read_dataset(REPO / "data" / "datasets.yaml", "eora26")
     archive, indices = eora.file("archive", 2015), eora.file("indices")
     assert archive.credentials_in_query == QueryCredentials("email", "pass")
     assert indices.credentials_in_query is None
     assert "?" not in archive.url and "?" not in indices.url
     assert eora.login is not None and eora.login.password_field == "pass"
-    exio = datasets.read_dataset(REPO / "config" / "datasets.yaml", "exiobase3")
+    exio = datasets.read_dataset(REPO / "data" / "datasets.yaml", "exiobase3")
     assert exio.file("archive", 2015, "ixi").credentials_in_query is None
 
 
@@ -649,7 +649,7 @@ def test_the_datasets_table_puts_the_account_in_the_archive_query_only():
     ],
 )
 def test_a_malformed_credentials_in_query_names_the_table_and_key(tmp_path, value, message):
-    table = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    table = yaml.safe_load((REPO / "data" / "datasets.yaml").read_text())
     table["eora26"]["files"]["archive"]["credentials_in_query"] = value
     path = tmp_path / "datasets.yaml"
     path.write_text(yaml.safe_dump(table))
@@ -659,7 +659,7 @@ def test_a_malformed_credentials_in_query_names_the_table_and_key(tmp_path, valu
 
 
 def test_the_datasets_table_refuses_unknown_file_keys_and_accountless_queries(tmp_path):
-    table = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    table = yaml.safe_load((REPO / "data" / "datasets.yaml").read_text())
     archive = table["eora26"]["files"]["archive"]
     archive["credential_in_query"] = archive.pop("credentials_in_query")  # a typo
     path = tmp_path / "datasets.yaml"

@@ -106,7 +106,7 @@ def test_pxp_parses_with_200_products(tmp_path):
 
 @pytest.mark.parametrize("system", ["ixi", "pxp"])
 def test_concordance_maps_every_pymrio_sector_once(system):
-    path = REPO / "config" / f"concordance_exio3_{system}.csv"
+    path = REPO / "data" / "concordances" / f"exio3_{system}.csv"
     concordance = config_tables.read_concordance(path)
     harmonized.check_concordance(
         concordance, exiobase3_sectors(system), eora26_layout.SECTORS, path
@@ -115,7 +115,7 @@ def test_concordance_maps_every_pymrio_sector_once(system):
 
 
 def test_concordance_of_the_other_system_is_refused():
-    path = REPO / "config" / "concordance_exio3_pxp.csv"
+    path = REPO / "data" / "concordances" / "exio3_pxp.csv"
     with pytest.raises(WorkflowInputError, match="configured system"):
         harmonized.check_concordance(
             config_tables.read_concordance(path),
@@ -139,7 +139,7 @@ def test_broken_concordances_are_refused(tmp_path):
 
 
 def test_money_conversion_never_labels_eur_as_usd():
-    rates = config_tables.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
+    rates = config_tables.read_exchange_rates(REPO / "data" / "exchange_rates.csv")
     factor, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
     assert factor == pytest.approx(1.1095) and attrs["usd_per_eur"] == pytest.approx(1.1095)
     assert "Eurostat" in attrs["exchange_rate_source"]
@@ -151,17 +151,17 @@ def test_money_conversion_never_labels_eur_as_usd():
 
 
 def test_exchange_rates_cover_every_exiobase_year():
-    rates = config_tables.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
+    rates = config_tables.read_exchange_rates(REPO / "data" / "exchange_rates.csv")
     assert set(range(1995, 2023)) <= set(rates.index)
 
 
 def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layouts):
     parsed = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
-    path = REPO / "config" / "concordance_exio3_ixi.csv"
+    path = REPO / "data" / "concordances" / "exio3_ixi.csv"
     concordance = config_tables.read_concordance(path)
-    rates = config_tables.read_exchange_rates(REPO / "config" / "exchange_rates.csv")
+    rates = config_tables.read_exchange_rates(REPO / "data" / "exchange_rates.csv")
     money, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
-    codes = pd.read_csv(REPO / "config" / "region_codes.csv", keep_default_na=False)
+    codes = pd.read_csv(REPO / "data" / "region_codes.csv", keep_default_na=False)
     dataset = harmonized.harmonize(
         parsed,
         source="exiobase3",
@@ -196,7 +196,7 @@ def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layout
 
 def test_harmonize_refuses_eur_without_a_rate(layouts):
     parsed = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
-    codes = pd.read_csv(REPO / "config" / "region_codes.csv", keep_default_na=False)
+    codes = pd.read_csv(REPO / "data" / "region_codes.csv", keep_default_na=False)
     with pytest.raises(WorkflowInputError, match="USD per EUR"):
         harmonized.harmonize(
             parsed,
@@ -205,7 +205,7 @@ def test_harmonize_refuses_eur_without_a_rate(layouts):
             regions=harmonized.region_mapping(codes, "exiobase3"),
             common_sectors=eora26_layout.SECTORS,
             sector_map=config_tables.read_concordance(
-                REPO / "config" / "concordance_exio3_ixi.csv"
+                REPO / "data" / "concordances" / "exio3_ixi.csv"
             ),
         )
 

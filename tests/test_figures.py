@@ -95,5 +95,5 @@ def test_figure_rules_write_png_and_pdf(finished_run, name):
 
 def test_map_rules_log_regions_without_polygons(finished_run):
     for name in ("study_area", "intensity_maps"):
-        log = (finished_run / "logs" / "figures" / f"{name}_synthetic_2015.log").read_text()
+        log = (finished_run / "logs" / "figure" / f"{name}_synthetic_2015.log").read_text()
         assert "SGP (Singapore)" in log and "not drawn" in log

@@ -24,7 +24,7 @@ EXPECTED_MISSING = {
 
 @pytest.fixture(scope="module")
 def boundaries() -> geography.Boundaries:
-    fixes = geography.read_iso3_fixes(REPO / "config" / "naturalearth_iso3_fixes.csv")
+    fixes = geography.read_iso3_fixes(REPO / "data" / "naturalearth_iso3_fixes.csv")
     return geography.read_boundaries(SHAPEFILE, fixes)
 
 

@@ -78,6 +78,6 @@ def test_request_covers_the_measured_peak(finished_run, rule, benchmark):
     output = dry.stdout + dry.stderr
     job = output[output.index(f"rule {rule}:") :]
     requested = int(re.search(r"\bmem_mb=(\d+)", job).group(1))
-    with (finished_run / "benchmarks" / benchmark / "synthetic_2015.tsv").open() as handle:
+    with (finished_run / "logs" / "benchmarks" / benchmark / "synthetic_2015.tsv").open() as handle:
         measured = float(next(csv.DictReader(handle, delimiter="\t"))["max_rss"])
     assert 0 < measured <= requested

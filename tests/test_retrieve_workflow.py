@@ -155,7 +155,7 @@ def test_exiobase3_from_local_data_in_usd(workdir, exio_world):
 
 def _datasets_for(workdir: Path, url: str) -> str:
     """A copy of the datasets table whose URLs point at the fake upstream."""
-    table = yaml.safe_load((workdir / "config" / "datasets.yaml").read_text())
+    table = yaml.safe_load((workdir / "data" / "datasets.yaml").read_text())
     eora = table["eora26"]
     eora["login"]["url"] = f"{url}/login"
     eora["files"]["archive"]["url"] = url + "/Eora26_{year}_bp.zip"

@@ -56,15 +56,15 @@ class SourceDiscrepancy:
 
     ``inputs`` (n,): each sector's purchases from it; ``sales`` (n,): each sector's sales to
     it; ``final_demand`` (r,): each purchasing region's final demand bought from it;
-    ``value_added_of_entry`` and ``entry_to_entry``: its own value added and its sales to
+    ``value_added_of_row`` and ``row_to_row``: its own value added and its sales to
     itself (totals).
     """
 
     inputs: np.ndarray
     sales: np.ndarray
     final_demand: np.ndarray
-    value_added_of_entry: float
-    entry_to_entry: float
+    value_added_of_row: float
+    row_to_row: float
 
 
 @dataclass(frozen=True)
@@ -309,8 +309,8 @@ def regional_accounts(
     discrepancy = _discrepancy_table(inputs, sums, gross_output)
     if discrepancy is not None and inputs.discrepancy is not None:
         totals: dict[str, Any] = {
-            "value_added_of_entry_musd": inputs.discrepancy.value_added_of_entry,
-            "entry_to_entry_musd": inputs.discrepancy.entry_to_entry,
+            "value_added_of_row_musd": inputs.discrepancy.value_added_of_row,
+            "row_to_row_musd": inputs.discrepancy.row_to_row,
         }
         totals["purchases_from_discrepancy_musd"] = float(
             discrepancy["purchases_from_discrepancy_musd"].sum()

@@ -63,18 +63,18 @@ def headline_indicators(
 
     ``group_accounts``: indexed by group with a boolean ``bri`` and ``net_export_mt``,
     ``production_mt``; ``group_flows``: long form ``origin``, ``destination``, ``co2_mt``
-    between groups; ``destinations``: non-BRI group names (the headline.driver_groups key).
+    between groups; ``destinations``: non-BRI group names (the findings.driver_groups key).
     """
     unknown = sorted(set(destinations) - set(group_accounts.index))
     if unknown:
         raise WorkflowInputError(
-            f"headline.driver_groups names groups {unknown} that are not in the region "
+            f"findings.driver_groups names groups {unknown} that are not in the region "
             f"grouping (groups: {list(group_accounts.index)}); fix the config key."
         )
     bri = group_accounts["bri"].astype(bool)
     if bri[list(destinations)].any():
         raise WorkflowInputError(
-            "headline.driver_groups must list non-BRI groups only; "
+            "findings.driver_groups must list non-BRI groups only; "
             f"BRI groups given: {list(bri[list(destinations)][lambda b: b].index)}"
         )
     bri_groups = set(bri[bri].index)

@@ -115,10 +115,8 @@ def _discrepancy(file: h5py.File, n: int) -> SourceDiscrepancy | None:
         inputs=file["discrepancy_inputs"][...].astype(np.float64).reshape(n),
         sales=file["discrepancy_sales"][...].astype(np.float64).reshape(n),
         final_demand=file["discrepancy_final_demand"][...].astype(np.float64).sum(axis=1),
-        value_added_of_entry=float(
-            _attribute(attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"])
-        ),
-        entry_to_entry=float(_attribute(attrs[f"{DISCREPANCY_PREFIX}row_to_row_musd"])),
+        value_added_of_row=float(_attribute(attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"])),
+        row_to_row=float(_attribute(attrs[f"{DISCREPANCY_PREFIX}row_to_row_musd"])),
     )
 
 

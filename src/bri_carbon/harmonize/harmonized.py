@@ -8,7 +8,7 @@ One netCDF file per source and year (the native cache) holds an :class:`xarray.D
 - ``F_Y`` (purchaser_region, category): household direct CO2, Mt
 - ``VA`` (region, sector): value added (all categories summed), million USD
 - ``output_region`` (region): the code each source region is reported under (ISO3, or the
-  source's own code for aggregates), from ``config/region_codes.csv``
+  source's own code for aggregates), from ``data/region_codes.csv``
 - ``common_sector`` (sector): the common (Eora26) sector of each source sector, from the
   sector concordance (the identity for Eora26)
 - for Eora26-layout sources, the dropped ``ROW`` discrepancy entry per sector:
@@ -20,7 +20,7 @@ Regions and sectors are never aggregated here: the Leontief system is solved at 
 resolution, and regions and sectors are summed in the results only (aggregating the system
 first changes consumption-based accounts and flows by percents). Harmonization is relabelling
 and unit conversion: from the source (Eora26: thousand USD and Gg; EXIOBASE 3: million EUR,
-converted with the annual rates of ``config/exchange_rates.csv``, and kg) here and nowhere
+converted with the annual rates of ``data/exchange_rates.csv``, and kg) here and nowhere
 else.
 """
 
@@ -106,7 +106,7 @@ def money_to_million_usd(
 def region_mapping(region_codes: pd.DataFrame, source: str) -> pd.Series:
     """Map of one source's region codes to output region codes (ISO3 or aggregate code).
 
-    ``region_codes``: the table of ``config/region_codes.csv``. The synthetic world uses the
+    ``region_codes``: the table of ``data/region_codes.csv``. The synthetic world uses the
     Eora26 codes. Several source codes may map to one output code: the source regions stay
     apart in the solve and are summed in the results.
     """
@@ -305,7 +305,7 @@ def harmonize(
     unknown = sorted(set(source_regions) - set(regions.index))
     if unknown:
         raise WorkflowInputError(
-            f"{what}: region codes {unknown} are not in config/region_codes.csv; add a row "
+            f"{what}: region codes {unknown} are not in data/region_codes.csv; add a row "
             "per code (columns source, source_code, region, name, note)."
         )
     mapping = pd.Series(common_sectors, index=common_sectors) if sector_map is None else sector_map

@@ -1,7 +1,7 @@
 """World maps from the shipped Natural Earth 1:110m boundaries (pyshp + matplotlib).
 
 Country polygons are read with pyshp, their ISO3 codes fixed from
-``config/naturalearth_iso3_fixes.csv`` (``name,iso3``), merged by ISO3 (e.g. Northern Cyprus
+``data/naturalearth_iso3_fixes.csv`` (``name,iso3``), merged by ISO3 (e.g. Northern Cyprus
 into Cyprus) and projected with the Equal Earth projection (Savric, Patterson & Jenny 2018,
 closed-form, equal-area). Regions of ``config/regions.csv`` without a polygon are reported by
 :func:`join_regions`, so that callers can log them.

@@ -4,10 +4,10 @@ Each reader checks the columns and values it needs and names the file and the fi
 are wrong; the other layers receive plain frames and series.
 
 - ``config/regions.csv``: the grouping (``iso3``, ``name``, ``bri``, ``group``);
-- ``config/region_codes.csv``: source region codes to output codes;
-- ``config/concordance_exio3_{ixi,pxp}.csv``: EXIOBASE sectors to the common sectors;
-- ``config/exchange_rates.csv``: annual USD per EUR;
-- ``config/paper_values.csv``: the paper's reported values;
+- ``data/region_codes.csv``: source region codes to output codes;
+- ``data/concordances/exio3_{ixi,pxp}.csv``: EXIOBASE sectors to the common sectors;
+- ``data/exchange_rates.csv``: annual USD per EUR;
+- ``data/paper_values.csv``: the paper's reported values;
 - the deflator named by ``drivers.deflator``: a price index by year.
 """
 
@@ -98,7 +98,7 @@ def read_exchange_rates(path: Path) -> pd.DataFrame:
 
 
 def read_paper_values(path: Path) -> pd.DataFrame:
-    """Read the paper's reported values (``config/paper_values.csv``), indexed by statistic."""
+    """Read the paper's reported values (``data/paper_values.csv``), indexed by statistic."""
     table = _read(
         path,
         "the paper's values",

@@ -1,4 +1,4 @@
-"""The datasets table (``config/datasets.yaml``): upstream files, URLs, checksums, licences.
+"""The datasets table (``data/datasets.yaml``): upstream files, URLs, checksums, licences.
 
 One entry per real-data source (``eora26``, ``exiobase3``). The retrieve rules and scripts
 read everything they need from here: which file names exist for a year (and EXIOBASE

@@ -198,7 +198,7 @@ def economies_table(
 ) -> pd.DataFrame:
     """Economy sizes of the Eora26 countries from Natural Earth columns.
 
-    ``region_codes``: rows of ``config/region_codes.csv`` for source ``eora26`` (columns
+    ``region_codes``: rows of ``data/region_codes.csv`` for source ``eora26`` (columns
     ``source_code``, ``region``, ``name``), in Eora order. ``natural_earth``: columns
     ``iso3``, ``gdp_md_est`` (million USD) and ``pop_est``. ``countries``: Eora codes to
     keep (None keeps all). Returns a frame indexed by Eora code with ``name``,
@@ -212,7 +212,7 @@ def economies_table(
         if unknown:
             raise WorkflowInputError(
                 f"config key synthetic.countries lists codes that Eora26 does not have: "
-                f"{unknown}. Use Eora26 codes from config/region_codes.csv (source eora26)."
+                f"{unknown}. Use Eora26 codes from data/region_codes.csv (source eora26)."
             )
         table = table.loc[[code for code in table.index if code in set(countries)]]
     known = natural_earth.drop_duplicates("iso3").set_index("iso3")

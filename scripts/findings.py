@@ -1,11 +1,11 @@
-"""Rule decompose: BRI blocks, shares driven by each destination group, headline findings."""
+"""Rule findings: BRI blocks, shares driven by each destination group, headline findings."""
 
-import json
 from pathlib import Path
 
 from bri_carbon.core import findings, grouping
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import logs
+from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
 
 
@@ -15,8 +15,8 @@ def main(smk) -> None:
     group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
     flows = tables.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
-    findings.check_groups(smk.params.driver_groups, regions, "headline.driver_groups")
-    findings.check_groups(smk.params.developed_groups, regions, "headline.developed_groups")
+    findings.check_groups(smk.params.driver_groups, regions, "findings.driver_groups")
+    findings.check_groups(smk.params.developed_groups, regions, "findings.developed_groups")
     paper_values = config_tables.read_paper_values(Path(smk.input.paper_values))
     tables.write_csv(findings.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
     tables.write_csv(findings.driven_by(flows, regions), smk.output.driven_by, index=False)
@@ -31,10 +31,10 @@ def main(smk) -> None:
         smk.params.production_denominator,
         smk.params.consumption_denominator,
     )
-    meta = json.loads(Path(smk.input.diagnostics).read_text())
-    headline.insert(0, "synthetic", bool(meta["synthetic"]))
-    headline.insert(0, "year", int(smk.wildcards.year))
-    headline.insert(0, "source", smk.wildcards.source)
+    context = RunContext.of(smk.params.context)
+    headline.insert(0, "synthetic", context.synthetic)
+    headline.insert(0, "year", context.year)
+    headline.insert(0, "source", context.source)
     tables.write_csv(headline, smk.output.headline, index=False)
 
 

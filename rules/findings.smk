@@ -1,0 +1,43 @@
+"""Findings stage: the paper's three headline findings next to the paper's values, the BRI
+blocks of the flow matrix and the shares of each BRI region's emissions by destination group."""
+
+
+rule findings:
+    input:
+        accounts=rules.accounts.output.accounts,
+        flows=rules.accounts.output.flows,
+        group_accounts=rules.groups.output.accounts,
+        regions=config["regions"],
+        paper_values=config["findings"]["paper_values"],
+    output:
+        bri_blocks=report(
+            f"{RESULT}/groups/bri_blocks.csv",
+            caption="../report/bri_blocks.rst",
+            category="Findings",
+            subcategory="{source} {year}",
+        ),
+        driven_by=f"{RESULT}/groups/driven_by.csv",
+        headline=report(
+            f"{RESULT}/groups/headline.csv",
+            caption="../report/headline_csv.rst",
+            category="Findings",
+            subcategory="{source} {year}",
+        ),
+    params:
+        context=run_context,
+        driver_groups=config["findings"]["driver_groups"],
+        developed_groups=config["findings"]["developed_groups"],
+        production_denominator=config["intensity"]["production_denominator"],
+        consumption_denominator=config["intensity"]["consumption_denominator"],
+    log:
+        "logs/findings/{source}_{year}.log",
+    benchmark:
+        "logs/benchmarks/findings/{source}_{year}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/findings.py"
