@@ -10,6 +10,7 @@ rule accounts:
         flows=f"{RESULT}/flows.csv",
         diagnostics=f"{RESULT}/diagnostics.json",
         discrepancy=f"{RESULT}/source_discrepancy.csv",
+        sector_flows=f"{RESULT}/sector_flows.csv",
     params:
         excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
         rtol=config["identity_rtol"],

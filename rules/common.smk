@@ -62,17 +62,19 @@ RESULT = "results/{source}/{year}"
 #: The harmonized (native) dataset of one source and year.
 HARMONIZED = "resources/harmonized/{source}/{year}.nc"
 
-#: The paper's six figures (results/{source}/{year}/figures/{name}.png|pdf).
-PAPER_FIGURES = (
+#: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
+#: paper's six, and the sector hot spots of the BRI groups.
+FIGURES = (
     "study_area",
     "intensity_maps",
     "intensity_gap",
     "flows_chord",
     "net_exports_by_group",
     "driven_by",
+    "sector_hotspots",
 )
 #: The paper's four tables (results/{source}/{year}/tables/{name}.csv|md|tex).
-PAPER_TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
+TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
 
 
 def run_context(wildcards):
@@ -94,6 +96,7 @@ FIGURE_INPUTS = {
     "flows_chord": ("group_accounts", "group_flows"),
     "net_exports_by_group": ("group_accounts", "headline"),
     "driven_by": ("driven_by", "headline", "regions"),
+    "sector_hotspots": ("sector_hotspots", "regions"),
 }
 #: The inputs each paper table reads, by name (see result_inputs).
 TABLE_INPUTS = {
@@ -113,6 +116,7 @@ def result_inputs(wildcards, names):
         "group_flows": rules.groups.output.flows,
         "headline": rules.findings.output.headline,
         "driven_by": rules.findings.output.driven_by,
+        "sector_hotspots": rules.findings.output.sector_hotspots,
         "regions": config["regions"],
         "boundaries": config["natural_earth"]["shapefile"],
         "iso3_fixes": config["natural_earth"]["iso3_fixes"],
@@ -133,6 +137,11 @@ def table_inputs(wildcards):
     return result_inputs(wildcards, TABLE_INPUTS[wildcards.table])
 
 
+def of_source(pattern, letter):
+    """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
+    return pattern.replace("{source}", f"{{source_{letter}}}")
+
+
 def all_targets():
     """Every final output of the configured source and years, from the rules' own output
     patterns (called by rule all, after every rule is defined)."""
@@ -140,8 +149,8 @@ def all_targets():
     targets = expand(rules.accounts.output, **per_year)
     targets += expand(rules.groups.output, **per_year)
     targets += expand(rules.findings.output, **per_year)
-    targets += expand(rules.figure.output, figure=PAPER_FIGURES, **per_year)
-    targets += expand(rules.table.output, table=PAPER_TABLES, **per_year)
+    targets += expand(rules.figure.output, figure=FIGURES, **per_year)
+    targets += expand(rules.table.output, table=TABLES, **per_year)
     targets += expand(rules.provenance.output, **per_year)
     if len(config_years()) > 1:
         targets += expand(rules.trends.output, source=config["source"])

@@ -1,12 +1,17 @@
-"""Comparison stage: group accounts of one year from two sources side by side."""
+"""Comparison stage: the results of one year from two sources side by side."""
 
 COMPARE = "results/compare/{year}/{source_a}_vs_{source_b}"
 
 
 rule compare_sources:
     input:
-        accounts_a=rules.groups.output.accounts.replace("{source}", "{source_a}"),
-        accounts_b=rules.groups.output.accounts.replace("{source}", "{source_b}"),
+        accounts_a=of_source(rules.groups.output.accounts, "a"),
+        accounts_b=of_source(rules.groups.output.accounts, "b"),
+        headline_a=of_source(rules.findings.output.headline, "a"),
+        headline_b=of_source(rules.findings.output.headline, "b"),
+        flows_a=of_source(rules.accounts.output.flows, "a"),
+        flows_b=of_source(rules.accounts.output.flows, "b"),
+        regions=config["regions"],
     output:
         csv=report(
             f"{COMPARE}/group_accounts.csv",
@@ -16,6 +21,13 @@ rule compare_sources:
         ),
         md=f"{COMPARE}/group_accounts.md",
         tex=f"{COMPARE}/group_accounts.tex",
+        headline=report(
+            f"{COMPARE}/headline.csv",
+            caption="../report/compare_sources.rst",
+            category="Source comparison",
+            subcategory="{year}",
+        ),
+        group_flows=f"{COMPARE}/group_flows.csv",
     wildcard_constraints:
         source_a="|".join(SOURCES),
         source_b="|".join(SOURCES),

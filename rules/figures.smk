@@ -1,4 +1,4 @@
-"""Figures stage: the paper's six figures, PNG (300 dpi) and PDF, tagged for the report.
+"""Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF, tagged for the report.
 
 One rule draws every figure; the wildcard ``figure`` picks the inputs (FIGURE_INPUTS in
 rules/common.smk) and the drawing function of scripts/figure.py.
@@ -23,7 +23,7 @@ rule figure:
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     wildcard_constraints:
-        figure="|".join(PAPER_FIGURES),
+        figure="|".join(FIGURES),
     log:
         "logs/figure/{figure}_{source}_{year}.log",
     benchmark:

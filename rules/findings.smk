@@ -6,6 +6,7 @@ rule findings:
     input:
         accounts=rules.accounts.output.accounts,
         flows=rules.accounts.output.flows,
+        sector_flows=rules.accounts.output.sector_flows,
         group_accounts=rules.groups.output.accounts,
         regions=config["regions"],
         paper_values=config["findings"]["paper_values"],
@@ -17,6 +18,12 @@ rule findings:
             subcategory="{source} {year}",
         ),
         driven_by=f"{RESULT}/groups/driven_by.csv",
+        sector_hotspots=report(
+            f"{RESULT}/groups/sector_hotspots.csv",
+            caption="../report/sector_hotspots_csv.rst",
+            category="Findings",
+            subcategory="{source} {year}",
+        ),
         headline=report(
             f"{RESULT}/groups/headline.csv",
             caption="../report/headline_csv.rst",
@@ -27,6 +34,7 @@ rule findings:
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
+        without_regions=config["findings"]["without_regions"],
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:

@@ -22,7 +22,7 @@ rule table:
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     wildcard_constraints:
-        table="|".join(PAPER_TABLES),
+        table="|".join(TABLES),
     log:
         "logs/table/{table}_{source}_{year}.log",
     benchmark:

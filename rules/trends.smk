@@ -1,4 +1,4 @@
-"""Trends stage: headline findings and group accounts across all configured years."""
+"""Trends stage: every headline reading and the group accounts across the configured years."""
 
 TRENDS = "results/{source}/trends"
 
@@ -6,7 +6,9 @@ TRENDS = "results/{source}/trends"
 rule trends:
     input:
         accounts=expand(rules.groups.output.accounts, year=config_years(), allow_missing=True),
-        flows=expand(rules.groups.output.flows, year=config_years(), allow_missing=True),
+        headline=expand(
+            rules.findings.output.headline, year=config_years(), allow_missing=True
+        ),
     output:
         headline=f"{TRENDS}/headline.csv",
         groups=f"{TRENDS}/groups.csv",
@@ -20,7 +22,7 @@ rule trends:
     params:
         context=run_context,
         years=config_years(),
-        destination_groups=config["findings"]["driver_groups"],
+        driver_groups=config["findings"]["driver_groups"],
     log:
         "logs/trends/{source}.log",
     benchmark:

@@ -30,6 +30,13 @@ def main(smk) -> None:
     tables.write_csv(frame, smk.output.accounts)
     tables.write_csv(tables.flows_long(tables.flows_frame(result)), smk.output.flows, index=False)
     tables.write_csv(tables.discrepancy_frame(result), smk.output.discrepancy)
+    tables.write_csv(
+        grouping.sector_flows_by_group(
+            result.sector_flows, result.regions, result.sectors, regions
+        ),
+        smk.output.sector_flows,
+        index=False,
+    )
     atomic.write_text(
         smk.output.diagnostics, json.dumps(result.diagnostics, indent=2, sort_keys=True) + "\n"
     )

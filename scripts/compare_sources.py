@@ -1,10 +1,15 @@
-"""Rule compare_sources: group accounts of one year from two sources, side by side."""
+"""Rule compare_sources: the results of one year from two sources side by side.
+
+Group accounts (CSV, Markdown, LaTeX), every headline reading, and the group flow matrix on
+the regions both sources have.
+"""
 
 from pathlib import Path
 
 from bri_carbon.core import compare
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import logs
+from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
@@ -26,6 +31,19 @@ def main(smk) -> None:
         caption=caption,
         label=f"tab:compare-{names[0]}-{names[1]}-{smk.wildcards.year}",
     )
+    headline = compare.headline_differences(
+        tables.read_headline(Path(smk.input.headline_a)),
+        tables.read_headline(Path(smk.input.headline_b)),
+        names,
+    )
+    tables.write_csv(headline, smk.output.headline, index=False)
+    flows = compare.common_group_flows(
+        tables.read_flows(Path(smk.input.flows_a)),
+        tables.read_flows(Path(smk.input.flows_b)),
+        config_tables.read_regions(Path(smk.input.regions)),
+        names,
+    )
+    tables.write_csv(flows, smk.output.group_flows, index=False)
 
 
 logs.run_rule(main, snakemake)

@@ -1,4 +1,4 @@
-"""Rule figure: one of the paper's six figures (wildcard ``figure``), PNG and PDF.
+"""Rule figure: one figure (wildcard ``figure``) of one source and year, PNG and PDF.
 
 Each function reads the inputs its figure needs (rules/figures.smk, FIGURE_INPUTS) and
 returns the figure drawn by bri_carbon.outputs.
@@ -22,11 +22,6 @@ def _boundaries(smk, purpose: str):
         Path(smk.input.boundaries), Path(smk.input.iso3_fixes), regions, purpose
     )
     return regions, boundaries
-
-
-def _paper_value(headline: pd.DataFrame, statistic: str) -> float | None:
-    value = headline.loc[statistic, "paper_value"]
-    return None if pd.isna(value) else float(value)
 
 
 def study_area(smk, context: RunContext) -> Figure:
@@ -71,22 +66,22 @@ def flows_chord(smk, context: RunContext) -> Figure:
 
 
 def net_exports_by_group(smk, context: RunContext) -> Figure:
-    headline = pd.read_csv(smk.input.headline, index_col="statistic")
-    statistic = "bri_share_of_positive_net_exports_regions"
+    headline = tables.read_headline(Path(smk.input.headline))
+    share, paper = tables.headline_reading(headline, "positive_net_export_share", "region", "BRI")
     return figures.net_exports_by_group(
         tables.read_accounts(Path(smk.input.group_accounts), "group"),
         context.source,
         context.year,
         context.synthetic,
-        region_share=float(headline.loc[statistic, "value"]),
-        paper_share=_paper_value(headline, statistic),
+        region_share=share,
+        paper_share=paper,
     )
 
 
 def driven_by(smk, context: RunContext) -> Figure:
     regions = config_tables.read_regions(Path(smk.input.regions))
     driven = pd.read_csv(smk.input.driven_by, keep_default_na=False, dtype={"region": str})
-    headline = pd.read_csv(smk.input.headline, index_col="statistic")
+    headline = tables.read_headline(Path(smk.input.headline))
     order = grouping.group_order(regions)
     bri_groups = [g for g in order if regions.loc[regions["group"] == g, "bri"].all()]
     return figures.driven_by_shares(
@@ -97,7 +92,22 @@ def driven_by(smk, context: RunContext) -> Figure:
         context.source,
         context.year,
         context.synthetic,
-        _paper_value(headline, "driven_share_median"),
+        tables.headline_reading(headline, "driven_share", "region", "median")[1],
+    )
+
+
+def sector_hotspots(smk, context: RunContext) -> Figure:
+    regions = config_tables.read_regions(Path(smk.input.regions))
+    hotspots = pd.read_csv(smk.input.sector_hotspots, keep_default_na=False)
+    order = grouping.group_order(regions)
+    bri_groups = [g for g in order if regions.loc[regions["group"] == g, "bri"].all()]
+    return figures.sector_hotspots(
+        hotspots,
+        bri_groups,
+        list(smk.params.driver_groups),
+        context.source,
+        context.year,
+        context.synthetic,
     )
 
 
@@ -108,6 +118,7 @@ FIGURES = {
     "flows_chord": flows_chord,
     "net_exports_by_group": net_exports_by_group,
     "driven_by": driven_by,
+    "sector_hotspots": sector_hotspots,
 }
 
 

@@ -20,6 +20,11 @@ def main(smk) -> None:
     paper_values = config_tables.read_paper_values(Path(smk.input.paper_values))
     tables.write_csv(findings.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
     tables.write_csv(findings.driven_by(flows, regions), smk.output.driven_by, index=False)
+    tables.write_csv(
+        findings.sector_hotspots(tables.read_sector_flows(Path(smk.input.sector_flows)), regions),
+        smk.output.sector_hotspots,
+        index=False,
+    )
     headline = findings.headline(
         region_accounts,
         group_accounts,
@@ -30,6 +35,7 @@ def main(smk) -> None:
         paper_values,
         smk.params.production_denominator,
         smk.params.consumption_denominator,
+        smk.params.without_regions,
     )
     context = RunContext.of(smk.params.context)
     headline.insert(0, "synthetic", context.synthetic)

@@ -58,14 +58,11 @@ def group_flows(smk) -> TableParts:
 
 
 def headline(smk) -> TableParts:
-    values = pd.read_csv(
-        smk.input.headline, keep_default_na=False, na_values={"value": [""], "paper_value": [""]}
-    )
     return (
-        tables.headline_display(values),
-        "Headline findings recomputed and the paper's values",
-        "percent or dimensionless ratio (column unit)",
-        {"align": r"llrrlp{0.25\linewidth}p{0.3\linewidth}", "fit_width": True},
+        tables.headline_display(tables.read_headline(Path(smk.input.headline))),
+        "Headline findings: every reading recomputed, next to the paper's statement",
+        "units per row",
+        {"align": r"lp{0.3\linewidth}p{0.25\linewidth}lrlr", "fit_width": True},
     )
 
 

@@ -1,8 +1,6 @@
-"""Rule trends: headline findings and group accounts of every configured year."""
+"""Rule trends: every headline reading and the group accounts of every configured year."""
 
 from pathlib import Path
-
-import pandas as pd
 
 from bri_carbon.core import trends
 from bri_carbon.outputs import figures, tables, vintage_figures
@@ -16,16 +14,20 @@ def main(smk) -> None:
         year: tables.read_accounts(Path(path), "group")
         for year, path in zip(years, smk.input.accounts, strict=True)
     }
-    flows = {
-        year: pd.read_csv(path, keep_default_na=False)
-        for year, path in zip(years, smk.input.flows, strict=True)
+    headlines = {
+        year: tables.read_headline(Path(path))
+        for year, path in zip(years, smk.input.headline, strict=True)
     }
     context = RunContext.of(smk.params.context)
-    destinations = list(smk.params.destination_groups)
-    headline = trends.headline_table(accounts, flows, destinations)
-    tables.write_csv(headline, smk.output.headline, index=False)
+    series = trends.headline_series(headlines)
+    tables.write_csv(series, smk.output.headline, index=False)
     tables.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
-    fig = vintage_figures.shares_figure(headline, destinations, context.source, context.synthetic)
+    fig = vintage_figures.shares_figure(
+        trends.figure_series(series),
+        list(smk.params.driver_groups),
+        context.source,
+        context.synthetic,
+    )
     figures.save(fig, smk.output.png, smk.output.pdf)
 
 

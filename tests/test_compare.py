@@ -78,6 +78,14 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
     other = workdir / "results/eora26/2015/groups/accounts.csv"
     other.parent.mkdir(parents=True)
     groups.to_csv(other, index=False)
+    shutil.copy(
+        workdir / "results/synthetic/2015/groups/headline.csv",
+        workdir / "results/eora26/2015/groups/headline.csv",
+    )
+    flows = pd.read_csv(workdir / "results/synthetic/2015/flows.csv", keep_default_na=False)
+    flows.assign(co2_mt=flows["co2_mt"] * 2).to_csv(
+        workdir / "results/eora26/2015/flows.csv", index=False
+    )
     target = "results/compare/2015/synthetic_vs_eora26/group_accounts.csv"
     # Only the comparison runs: the eora26 file stands in for a real Eora26 result.
     snakemake(
@@ -95,3 +103,10 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
     np.testing.assert_allclose(groups_only["production_mt_rel_diff"], 0.1, rtol=1e-9)
     np.testing.assert_allclose(groups_only["consumption_mt_rel_diff"], 0.0, atol=1e-12)
     assert (workdir / target.replace(".csv", ".tex")).read_text().count(r"\toprule") == 1
+    readings = pd.read_csv(workdir / target.replace("group_accounts", "headline"))
+    assert set(readings.columns) >= {"value_synthetic", "value_eora26", "relative_difference"}
+    np.testing.assert_allclose(readings["difference"].dropna(), 0.0, atol=1e-12)
+    group_flows = pd.read_csv(workdir / target.replace("group_accounts", "group_flows"))
+    np.testing.assert_allclose(
+        group_flows["co2_mt_eora26"], 2 * group_flows["co2_mt_synthetic"], rtol=1e-9
+    )

@@ -63,18 +63,27 @@ def test_tables_are_written_in_three_formats(finished_run, name):
 
 def test_headline_matches_the_region_results(finished_run):
     base = finished_run / RESULT
-    headline = pd.read_csv(base / "groups" / "headline.csv").set_index("statistic")
+    headline = tables.read_headline(base / "groups" / "headline.csv").set_index(
+        ["statistic", "level", "subject"]
+    )
+    share = ("positive_net_export_share", "region", "BRI")
+    median = ("driven_share", "region", "median")
     accounts = pd.read_csv(base / "accounts.csv", keep_default_na=False, index_col="region")
     bri = accounts["bri"].astype(str).str.lower() == "true"
     positive = accounts["net_export_mt"].clip(lower=0)
     expected = positive[bri].sum() / positive.sum() * 100
-    assert headline.loc["bri_share_of_positive_net_exports_regions", "value"] == pytest.approx(
-        expected, rel=1e-9
-    )
-    assert headline.loc["bri_share_of_positive_net_exports_regions", "paper_value"] == 95
-    assert headline.loc["driven_share_median", "paper_value"] == 30
+    assert headline.loc[share, "value"] == pytest.approx(expected, rel=1e-9)
+    assert headline.loc[share, "paper_value"] == 95
+    assert headline.loc[median, "paper_value"] == 30
     assert headline["synthetic"].astype(str).str.lower().eq("true").all()
-    assert 0 <= headline.loc["driven_share_median", "value"] <= 100
+    assert 0 <= headline.loc[median, "value"] <= 100
+    # Every BRI group of the data has its driven share (finding c), next to "about 30%".
+    groups = pd.read_csv(base / "groups" / "accounts.csv", keep_default_na=False)
+    bri_groups = groups.loc[groups["bri"].astype(str).str.lower() == "true", "group"]
+    for group in bri_groups:
+        assert headline.loc[("driven_share", "group", group), "paper_value"] == 30
+    # The world's production and consumption are equal: its emission ratio is 1.
+    assert headline.loc[("emission_ratio", "block", "world"), "value"] == pytest.approx(1.0)
     driven = pd.read_csv(base / "groups" / "driven_by.csv", keep_default_na=False)
     assert set(driven["region"]) == set(accounts.index[bri])
     np.testing.assert_allclose(driven.groupby("region")["share_pct"].sum(), 100.0, rtol=1e-9)

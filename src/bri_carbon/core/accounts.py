@@ -112,13 +112,18 @@ class RegionalAccounts:
     """``accounts``: each of :data:`ACCOUNT_COLUMNS` as an (r,) array over ``regions``;
     ``flows`` (r, r): origin x destination region, Mt CO2; ``excluded_mt`` (r,): industry
     CO2 of each origin region driven by the excluded final-demand categories (zeros when
-    none is excluded); ``discrepancy``: each of :data:`DISCREPANCY_COLUMNS` as an (r,)
-    array, for sources with a discrepancy entry; ``diagnostics``: JSON-ready."""
+    none is excluded); ``sector_flows`` (r, c, r): the flows split by the common sector
+    (``sectors``, c of them) of the origin, solved at the source's resolution and summed to
+    common sectors afterwards, Mt CO2; ``discrepancy``: each of
+    :data:`DISCREPANCY_COLUMNS` as an (r,) array, for sources with a discrepancy entry;
+    ``diagnostics``: JSON-ready."""
 
     regions: tuple[str, ...]
     accounts: dict[str, np.ndarray]
     flows: np.ndarray
     excluded_mt: np.ndarray
+    sectors: tuple[str, ...] = ()
+    sector_flows: np.ndarray | None = None
     discrepancy: dict[str, np.ndarray] | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
@@ -134,8 +139,9 @@ def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
     """Assert global PBA = CBA (+ excluded) and flow-matrix sums = accounts, to ``rtol``.
 
     Row sums of the flow matrix plus the emissions driven by excluded categories equal
-    PBA - F_Y; column sums equal CBA - F_Y. Returns the relative gaps; raises
-    :class:`AccountingIdentityError` naming the identity that fails.
+    PBA - F_Y; column sums equal CBA - F_Y; the sector-level flows sum to the flows.
+    Returns the relative gaps; raises :class:`AccountingIdentityError` naming the identity
+    that fails.
     """
     acc, flows = result.accounts, result.flows
     household = acc["household_direct_mt"]
@@ -150,6 +156,8 @@ def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
             flows.sum(axis=0), acc["consumption_mt"] - household
         ),
     }
+    if result.sector_flows is not None:
+        gaps["sector_flows_vs_flows"] = relative_difference(result.sector_flows.sum(axis=1), flows)
     failed = {name: gap for name, gap in gaps.items() if not gap <= rtol}
     if failed:
         raise AccountingIdentityError(
@@ -160,35 +168,39 @@ def check_identities(result: RegionalAccounts, rtol: float) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class RegionSums:
-    """Sums over source regions into output regions: ``regions`` (sorted output codes) and
-    ``index`` (r_source,): the position of each source region's output code."""
+class LabelSums:
+    """Sums of source labels into result labels (source regions into output regions, source
+    sectors into common sectors): ``labels`` (the result labels) and ``index`` (one per
+    source label: the position of its result label)."""
 
-    regions: tuple[str, ...]
+    labels: tuple[str, ...]
     index: np.ndarray
 
     @classmethod
-    def of(cls, output_regions: tuple[str, ...]) -> RegionSums:
-        regions = tuple(sorted(set(output_regions)))
-        position = {code: i for i, code in enumerate(regions)}
-        return cls(regions, np.array([position[code] for code in output_regions], dtype=int))
+    def of(cls, targets: tuple[str, ...], sort: bool = True) -> LabelSums:
+        """Sums for source labels mapped to ``targets`` (one per source label); result
+        labels sorted, or in order of first appearance with ``sort=False``."""
+        labels = tuple(sorted(set(targets)) if sort else dict.fromkeys(targets))
+        position = {label: i for i, label in enumerate(labels)}
+        return cls(labels, np.array([position[label] for label in targets], dtype=int))
 
     @property
     def identity(self) -> bool:
-        """True when every source region is its own output region, in sorted order."""
-        return bool(np.array_equal(self.index, np.arange(len(self.regions))))
+        """True when every source label is its own result label, in the same order."""
+        return bool(np.array_equal(self.index, np.arange(len(self.labels))))
 
-    def rows(self, values: np.ndarray) -> np.ndarray:
-        """``values`` (r_source, ...) summed into (r_output, ...), in source order."""
+    def rows(self, values: np.ndarray, axis: int = 0) -> np.ndarray:
+        """``values`` summed along ``axis`` from source labels into result labels."""
         if self.identity:
             return values
-        result = np.zeros((len(self.regions), *values.shape[1:]))
-        np.add.at(result, self.index, values)
-        return result
+        moved = np.moveaxis(values, axis, 0)
+        result = np.zeros((len(self.labels), *moved.shape[1:]))
+        np.add.at(result, self.index, moved)
+        return np.moveaxis(result, 0, axis)
 
     def both(self, matrix: np.ndarray) -> np.ndarray:
         """An (r_source, r_source) matrix summed into (r_output, r_output)."""
-        return self.rows(self.rows(matrix).T).T
+        return self.rows(self.rows(matrix), axis=1)
 
 
 def _sector_warnings(
@@ -222,7 +234,7 @@ def _sector_warnings(
 
 
 def _discrepancy_table(
-    inputs: AccountInputs, sums: RegionSums, gross_output: np.ndarray
+    inputs: AccountInputs, sums: LabelSums, gross_output: np.ndarray
 ) -> dict[str, np.ndarray] | None:
     """Purchases from and sales to the source's discrepancy entry per output region."""
     if inputs.discrepancy is None:
@@ -265,9 +277,12 @@ def regional_accounts(
         rhs = np.hstack([rhs, inputs.final_demand_excluded[:, None]])
     result = leontief.embodied_emissions(inputs.intermediate, rhs, f, labels, precision, threads)
     per_region = result.by_destination.reshape(r, s, -1).sum(axis=1)
-    sums = RegionSums.of(inputs.output_regions)
+    sums = LabelSums.of(inputs.output_regions)
+    sector_sums = LabelSums.of(inputs.common_sectors, sort=False)
+    by_sector = sector_sums.rows(result.by_destination[:, :r].reshape(r, s, r), axis=1)
+    sector_flows = sums.rows(sums.rows(by_sector, axis=0), axis=2)
     flows = sums.both(per_region[:, :r])
-    excluded = sums.rows(per_region[:, r]) if excluding else np.zeros(len(sums.regions))
+    excluded = sums.rows(per_region[:, r]) if excluding else np.zeros(len(sums.labels))
     direct = sums.rows(np.where(result.lost, 0.0, f).reshape(r, s).sum(axis=1))
     household = sums.rows(inputs.household_emissions)
     production = direct + household
@@ -290,7 +305,7 @@ def regional_accounts(
         "source": attrs.get("source"),
         "year": int(attrs.get("year", 0)),
         "synthetic": bool(attrs.get("synthetic", 0)),
-        "regions": len(sums.regions),
+        "regions": len(sums.labels),
         "source_regions": r,
         "sectors": s,
         "n": r * s,
@@ -318,7 +333,7 @@ def regional_accounts(
         totals["sales_to_discrepancy_musd"] = float(discrepancy["sales_to_discrepancy_musd"].sum())
         totals["by_region"] = {
             region: {key: float(discrepancy[key][i]) for key in DISCREPANCY_COLUMNS}
-            for i, region in enumerate(sums.regions)
+            for i, region in enumerate(sums.labels)
         }
         diagnostics["source_discrepancy"] = totals
     if lost:
@@ -330,10 +345,12 @@ def regional_accounts(
             [item["sector"] for item in lost[:WARNED_SECTORS]],
         )
     accounts = RegionalAccounts(
-        regions=sums.regions,
+        regions=sums.labels,
         accounts=values,
         flows=flows,
         excluded_mt=excluded,
+        sectors=sector_sums.labels,
+        sector_flows=sector_flows,
         discrepancy=discrepancy,
         diagnostics=diagnostics,
     )

@@ -1,8 +1,12 @@
-"""Source comparison: the group accounts of one year from two MRIO sources side by side.
+"""Source comparison: the results of one year from two MRIO sources side by side.
 
-For each group and account column c the table holds c of source a, c of source b and the
-relative difference (b - a) / |a| (NaN where a is 0 or a group is missing in one source).
-Units are those of the group accounts: Mt CO2, million current USD, kg CO2 per USD.
+- the group accounts: for each group and account column c, c of source a, c of source b and
+  the relative difference (b - a) / |a| (NaN where a is 0 or a group is missing in one
+  source); units of the group accounts (Mt CO2, million current USD, kg CO2 per USD);
+- every headline reading of the findings, as each source computes it;
+- the group flow matrix on the regions both sources have (Mt CO2),
+
+so that a user with two sources sees how robust each finding is.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from bri_carbon.core import grouping
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: Account columns compared by default (present in every source's groups/accounts.csv).
@@ -72,3 +77,70 @@ def side_by_side(
             a[column].astype(float), b[column].astype(float)
         )
     return table
+
+
+def _differences(a: pd.Series, b: pd.Series, names: tuple[str, str], unit: str) -> pd.DataFrame:
+    """Columns ``{value}_{a}``, ``{value}_{b}``, ``difference`` (b - a) and
+    ``relative_difference`` ((b - a) / |a|) of two aligned series."""
+    name_a, name_b = names
+    return pd.DataFrame(
+        {
+            f"{unit}_{name_a}": a,
+            f"{unit}_{name_b}": b,
+            "difference": b - a,
+            "relative_difference": relative_differences(a, b),
+        }
+    )
+
+
+def headline_differences(
+    headline_a: pd.DataFrame, headline_b: pd.DataFrame, names: tuple[str, str]
+) -> pd.DataFrame:
+    """Every headline reading of two sources side by side (each computed on its own data).
+
+    ``headline_a``/``headline_b``: the findings' headline tables (finding, statistic,
+    level, subject, value, unit, paper_value). Readings present in one source only are kept
+    (the other value NaN). Returns finding, statistic, level, subject, unit, paper_value and
+    the columns of the differences, in a's order.
+    """
+    key = ["finding", "statistic", "level", "subject"]
+    merged = headline_a[[*key, "unit", "paper_value", "value"]].merge(
+        headline_b[[*key, "unit", "value"]],
+        on=key,
+        how="outer",
+        suffixes=("_a", "_b"),
+        sort=False,
+    )
+    unit = merged["unit_a"].combine_first(merged["unit_b"])
+    table = merged[key].assign(unit=unit, paper_value=merged["paper_value"])
+    values = _differences(merged["value_a"], merged["value_b"], names, "value")
+    return pd.concat([table, values], axis=1)
+
+
+def common_group_flows(
+    flows_a: pd.DataFrame,
+    flows_b: pd.DataFrame,
+    regions: pd.DataFrame,
+    names: tuple[str, str],
+) -> pd.DataFrame:
+    """The group flow matrices of two sources on their common regions, side by side.
+
+    ``flows_a``/``flows_b``: origin x destination region matrices (Mt CO2). Only flows
+    between regions both sources have are kept, then summed to groups, so that the two
+    matrices cover the same economies. Long form: origin, destination (groups, grouping-file
+    order) and the columns of the differences.
+    """
+    common = sorted(set(flows_a.index) & set(flows_b.index))
+    if not common:
+        raise WorkflowInputError(
+            f"{names[0]} and {names[1]} have no region code in common; their flows cannot be "
+            "compared. Check config/region_codes.csv."
+        )
+    matrices = [grouping.group_flows(f.loc[common, common], regions) for f in (flows_a, flows_b)]
+    index = matrices[0].index.union(matrices[1].index, sort=False)
+    a, b = (m.reindex(index=index, columns=index, fill_value=0.0) for m in matrices)
+    long_a = a.stack().rename("a")
+    long_b = b.stack().rename("b")
+    table = _differences(long_a, long_b, names, "co2_mt")
+    table.index.names = ["origin", "destination"]
+    return table.reset_index()

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from bri_carbon.core import leontief
-from bri_carbon.core.accounts import AccountInputs, RegionSums
+from bri_carbon.core.accounts import AccountInputs, LabelSums
 from bri_carbon.core.findings import block_masks
 from bri_carbon.runtime.errors import AccountingIdentityError, WorkflowInputError
 
@@ -211,7 +211,7 @@ def decompose_flows(
             sectors,
         )
 
-    sums = RegionSums.of(base.output_regions)
+    sums = LabelSums.of(base.output_regions)
     effects = shapley_effects(evaluate, len(FACTORS))
     return RegionDecomposition(
         base=sums.both(evaluate((0, 0, 0, 0))),
@@ -219,7 +219,7 @@ def decompose_flows(
         effects={
             factor: sums.both(effect) for factor, effect in zip(FACTORS, effects, strict=True)
         },
-        regions=sums.regions,
+        regions=sums.labels,
     )
 
 

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from bri_carbon.core.accounts import ACCOUNT_COLUMNS
@@ -62,3 +64,35 @@ def group_flows(flows: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     result.index.name = "origin"
     result.columns.name = "destination"
     return result
+
+
+def sector_flows_by_group(
+    sector_flows: np.ndarray,
+    region_codes: Sequence[str],
+    sectors: Sequence[str],
+    regions: pd.DataFrame,
+) -> pd.DataFrame:
+    """Sector-level flows with the destinations summed to groups, in long form.
+
+    ``sector_flows`` (r, c, r): Mt CO2 emitted in each origin region and common sector,
+    driven by final demand of each destination region (:attr:`RegionalAccounts.sector_flows`);
+    ``region_codes`` (r,) and ``sectors`` (c,) label it; ``regions``: the grouping. Columns
+    ``origin``, ``sector``, ``destination_group``, ``co2_mt``, sorted by origin code, sector
+    (in the given order) and destination group (grouping-file order).
+    """
+    destination = regions.loc[list(region_codes), "group"].to_numpy()
+    order = [g for g in group_order(regions) if g in set(destination)]
+    summed = np.stack(
+        [sector_flows[:, :, destination == group].sum(axis=2) for group in order], axis=2
+    )
+    index = pd.MultiIndex.from_product(
+        [list(region_codes), list(sectors), order], names=["origin", "sector", "destination_group"]
+    )
+    frame = pd.DataFrame({"co2_mt": summed.reshape(-1)}, index=index).reset_index()
+    rank = {code: i for i, code in enumerate(sorted(region_codes))}
+    return (
+        frame.assign(_rank=frame["origin"].map(rank))
+        .sort_values("_rank", kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )

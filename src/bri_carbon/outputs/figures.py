@@ -383,3 +383,52 @@ def driven_by_shares(
     )
     stamp(fig, source, year, synthetic)
     return fig
+
+
+def sector_hotspots(
+    hotspots: pd.DataFrame,
+    bri_groups: list[str],
+    driver_groups: list[str],
+    source: str,
+    year: int,
+    synthetic: bool,
+    top: int = 5,
+) -> Figure:
+    """Top ``top`` common sectors of each BRI group by embodied CO2 driven by the driver
+    groups' final demand (Mt CO2, horizontal bars, one panel per BRI group).
+
+    ``hotspots``: the table of :func:`bri_carbon.core.findings.sector_hotspots`.
+    """
+    apply_style()
+    to_drivers = hotspots[hotspots["destination_group"].isin(driver_groups)]
+    by_sector = to_drivers.groupby(["origin_group", "sector"], sort=False)["co2_mt"].sum()
+    panels = [g for g in bri_groups if g in by_sector.index.get_level_values(0)]
+    columns = 2
+    rows = max(1, -(-len(panels) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(7.0, 1.45 * rows + 0.9), squeeze=False)
+    for ax, group in zip(axes.ravel(), panels, strict=False):
+        values = by_sector.loc[group].sort_values(ascending=False).head(top)[::-1]
+        ax.barh(range(len(values)), values.to_numpy(), color=PALETTE["bri"], height=0.65)
+        ax.set_yticks(range(len(values)), [_short(s) for s in values.index], fontsize=7)
+        ax.set_title(group, loc="left", fontsize=8)
+        ax.grid(axis="y", visible=False)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in axes.ravel()[len(panels) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("Mt CO2", fontsize=7)
+    fig.suptitle(
+        f"Sectors of the BRI groups carrying embodied CO2 to {' + '.join(driver_groups)}",
+        x=0.01,
+        ha="left",
+        fontsize=9,
+    )
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    stamp(fig, source, year, synthetic)
+    return fig
+
+
+def _short(sector: str, width: int = 28) -> str:
+    """A sector name cut to ``width`` characters for axis labels."""
+    return sector if len(sector) <= width else sector[: width - 1] + "…"

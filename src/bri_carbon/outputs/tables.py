@@ -96,6 +96,19 @@ def read_flows(path: Path) -> pd.DataFrame:
     return wide.astype(float)
 
 
+def read_sector_flows(path: Path) -> pd.DataFrame:
+    """Read ``sector_flows.csv`` (``origin``, ``sector``, ``destination_group``, ``co2_mt``),
+    codes and names kept verbatim."""
+    try:
+        return pd.read_csv(
+            path,
+            dtype={"origin": str, "sector": str, "destination_group": str},
+            keep_default_na=False,
+        )
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read sector flows {path}: {err}") from err
+
+
 def _formatted(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     """Round floats to ``digits`` decimals for display tables; keep everything else."""
     result = _normalized(frame)
@@ -225,8 +238,74 @@ def flow_matrix_with_totals(flows: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def read_headline(path: Path) -> pd.DataFrame:
+    """Read ``groups/headline.csv`` (values and paper values numeric, texts verbatim)."""
+    try:
+        return pd.read_csv(
+            path, keep_default_na=False, na_values={"value": [""], "paper_value": [""]}
+        )
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read the headline findings {path}: {err}") from err
+
+
+def headline_reading(
+    headline: pd.DataFrame, statistic: str, level: str, subject: str
+) -> tuple[float, float | None]:
+    """(value, paper value or None) of one reading of the headline table."""
+    row = headline[
+        (headline["statistic"] == statistic)
+        & (headline["level"] == level)
+        & (headline["subject"] == subject)
+    ]
+    if len(row) != 1:
+        raise WorkflowInputError(
+            f"the headline findings hold {len(row)} rows for ({statistic}, {level}, "
+            f"{subject}), expected one; rerun the findings rule."
+        )
+    paper = row["paper_value"].iloc[0]
+    return float(row["value"].iloc[0]), None if pd.isna(paper) else float(paper)
+
+
+#: Human names of the headline statistics and levels in display tables.
+STATISTIC_NAMES = {
+    "intensity_ratio": "production / consumption intensity",
+    "emission_ratio": "production / consumption emissions",
+    "intensity_difference_kg_per_usd": "production - consumption intensity",
+    "intensity_ratio_gap": "intensity ratio, BRI / developed",
+    "positive_net_export_share": "share of positive net exports",
+    "net_embodied_exports_mt": "net embodied exports",
+    "driven_share": "emissions driven by the driver groups",
+    "bri_groups_within_25_35_pct": "BRI groups within 25-35%",
+    "export_share_to_drivers": "exports going to the driver groups",
+    "driver_consumption_from_bri": "driver consumption emitted in BRI",
+}
+LEVEL_NAMES = {
+    "region": "over regions",
+    "group": "per group",
+    "block": "combined",
+    "region_pair": "over region pairs",
+    "group_pair": "over group pairs",
+}
+
+
 def headline_display(headline: pd.DataFrame) -> pd.DataFrame:
-    """The headline findings for display: finding, statistic, value, paper value, unit,
-    paper statement and definition (indexed by ``finding``)."""
-    columns = ["statistic", "value", "paper_value", "unit", "paper_statement", "definition"]
-    return headline.set_index("finding")[columns]
+    """The headline readings for display, side by side with the paper's sentence: one row
+    per reading (finding, reading, subject, value, unit, paper value), the paper's statement
+    written once per finding and statement. Indexed by ``finding``."""
+    statement = headline["paper_statement"].fillna("")
+    shown = statement.where(~statement.duplicated(), "")
+    display = pd.DataFrame(
+        {
+            "finding": headline["finding"],
+            "paper says": shown,
+            "reading": [
+                f"{STATISTIC_NAMES.get(s, s)}, {LEVEL_NAMES.get(level, level)}"
+                for s, level in zip(headline["statistic"], headline["level"], strict=True)
+            ],
+            "subject": headline["subject"],
+            "value": headline["value"],
+            "unit": headline["unit"],
+            "paper": headline["paper_value"],
+        }
+    )
+    return display.set_index("finding")

@@ -12,34 +12,37 @@ from matplotlib.figure import Figure
 from bri_carbon.core.drivers import FACTORS
 from bri_carbon.outputs import figures
 
+#: Line styles and labels of the trend readings (statistic -> marker, label template).
+TREND_STYLE = {
+    "positive_net_export_share": ("o", "BRI share of the world's positive net embodied exports"),
+    "driven_share": ("s", "Share of BRI emissions driven by {drivers}"),
+    "export_share_to_drivers": ("^", "Share of BRI embodied exports going to {drivers}"),
+}
+
 
 def shares_figure(
-    headline: pd.DataFrame, destinations: Sequence[str], source: str, synthetic: bool
+    shares: pd.DataFrame, drivers: Sequence[str], source: str, synthetic: bool
 ) -> Figure:
-    """Lines over the years: BRI share of the world's positive net embodied exports and the
-    destination groups' share of the BRI net embodied exports (both %)."""
+    """Lines over the years of the trend readings (``shares``: year x statistic, percent;
+    see :data:`bri_carbon.core.trends.FIGURE_READINGS`), on an axis from 0 to 100 %."""
     figures.apply_style()
-    wide = headline.pivot(index="year", columns="finding", values="value").sort_index()
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    ax.plot(
-        wide.index,
-        wide["bri_share_of_positive_net_exports_pct"],
-        marker="o",
-        color=figures.PALETTE["bri"],
-        label="BRI share of world net embodied CO2 exports",
-    )
-    ax.plot(
-        wide.index,
-        wide["destination_share_of_bri_net_exports_pct"],
-        marker="s",
-        color=figures.PALETTE["non_bri"],
-        label=f"Share of BRI net exports driven by {' + '.join(destinations)}",
-    )
+    colours = [figures.PALETTE["bri"], figures.PALETTE["non_bri"], "#009E73"]
+    for (statistic, (marker, label)), colour in zip(TREND_STYLE.items(), colours, strict=True):
+        if statistic in shares.columns:
+            ax.plot(
+                shares.index,
+                shares[statistic],
+                marker=marker,
+                color=colour,
+                label=label.format(drivers=" + ".join(drivers)),
+            )
     ax.set_xlabel("Year")
     ax.set_ylabel("Share (%)")
-    years = wide.index.to_numpy()
+    ax.set_ylim(0, 100)
+    years = shares.index.to_numpy()
     ax.set_xticks(years if len(years) <= 12 else np.unique(years[:: max(len(years) // 9, 1)]))
-    ax.set_title("Belt and Road net embodied CO2 exports over time", loc="left")
+    ax.set_title("Belt and Road embodied CO2 over time", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16))
     fig.subplots_adjust(bottom=0.36)
     span = f"{years.min()}-{years.max()}" if len(years) > 1 else str(years[0])

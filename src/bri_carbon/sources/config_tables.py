@@ -23,7 +23,16 @@ REGION_COLUMNS = ("iso3", "name", "bri", "group")
 REGION_CODE_COLUMNS = ("source", "source_code", "region", "name")
 CONCORDANCE_COLUMNS = ("source_sector", "target_sector")
 EXCHANGE_RATE_COLUMNS = ("year", "usd_per_eur", "source")
-PAPER_VALUE_COLUMNS = ("finding", "statistic", "paper_value", "unit", "paper_statement", "citation")
+PAPER_VALUE_COLUMNS = (
+    "finding",
+    "statistic",
+    "level",
+    "subject",
+    "paper_value",
+    "unit",
+    "paper_statement",
+    "citation",
+)
 PRICE_INDEX_COLUMNS = ("year", "index")
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -98,16 +107,23 @@ def read_exchange_rates(path: Path) -> pd.DataFrame:
 
 
 def read_paper_values(path: Path) -> pd.DataFrame:
-    """Read the paper's reported values (``data/paper_values.csv``), indexed by statistic."""
+    """Read the paper's reported values (``data/paper_values.csv``): one row per statistic,
+    level and subject (``*``: every subject of that statistic and level); ``paper_value``
+    empty where the paper states the finding in words only."""
     table = _read(
         path,
         "the paper's values",
         PAPER_VALUE_COLUMNS,
-        dtype={"paper_value": float},
+        dtype={column: str for column in PAPER_VALUE_COLUMNS if column != "paper_value"}
+        | {"paper_value": float},
         keep_default_na=False,
         na_values={"paper_value": [""]},
     )
-    return table.set_index("statistic")
+    twice = table[table.duplicated(["statistic", "level", "subject"])]
+    if not twice.empty:
+        rows = twice[["statistic", "level", "subject"]].to_dict("records")
+        raise WorkflowInputError(f"{path} lists these readings more than once: {rows}")
+    return table
 
 
 def read_price_index(path: Path) -> pd.Series:
