@@ -12,6 +12,7 @@ rule accounts:
         discrepancy=f"{RESULT}/source_discrepancy.csv",
         sector_flows=f"{RESULT}/sector_flows.csv",
     params:
+        compute_threads=config["compute_threads"],
         excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
         rtol=config["identity_rtol"],
         precision=config["leontief_precision"],
@@ -21,7 +22,7 @@ rule accounts:
         "logs/accounts/{source}_{year}.log",
     benchmark:
         "logs/benchmarks/accounts/{source}_{year}.tsv"
-    threads: 2
+    threads: config["compute_threads"]
     resources:
         mem_mb=mem_mb_for(1.0, native=True),
         runtime=30,

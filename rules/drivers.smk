@@ -25,6 +25,7 @@ rule drivers:
         pdf=f"{DRIVERS}/effects.pdf",
         meta=f"{DRIVERS}/decomposition.json",
     params:
+        compute_threads=config["compute_threads"],
         context=run_context,
         rtol=config["identity_rtol"],
     wildcard_constraints:
@@ -34,7 +35,7 @@ rule drivers:
         "logs/drivers/{source}_{base}_{target}.log",
     benchmark:
         "logs/benchmarks/drivers/{source}_{base}_{target}.tsv"
-    threads: 2
+    threads: config["compute_threads"]
     resources:
         mem_mb=mem_mb_for(1, native=True),
         runtime=60,

@@ -19,7 +19,7 @@ def main(smk) -> None:
             inputs,
             rtol=float(smk.params.rtol),
             precision=smk.params.precision,
-            threads=int(smk.threads),
+            threads=int(smk.params.compute_threads),
         )
     frame = intensities.with_intensities(
         tables.accounts_frame(result),

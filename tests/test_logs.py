@@ -18,7 +18,9 @@ def rule_context(tmp_path):
     afterwards the root logger, warnings capture and the garbage collector are restored."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    smk = SimpleNamespace(rule="accounts", threads=1, log=[str(tmp_path / "rule.log")])
+    smk = SimpleNamespace(
+        rule="accounts", threads=1, params=SimpleNamespace(), log=[str(tmp_path / "rule.log")]
+    )
     yield smk
     for handler in root.handlers:
         handler.close()
@@ -44,6 +46,20 @@ def test_main_runs_with_the_rules_threads_and_imports_frozen(rule_context):
     assert "rule accounts started, threads=1" in text
     assert "bri_carbon.core.accounts: computing" in text
     assert "rule accounts finished" in text
+
+
+def test_the_compute_threads_param_fixes_the_blas_threads(rule_context):
+    """--cores 1 gives the job one thread; the solve still uses compute_threads, so that its
+    results do not depend on the cores of the run."""
+    rule_context.params = SimpleNamespace(compute_threads=2)
+    seen = {}
+
+    def main(smk):
+        seen["blas_threads"] = {pool["num_threads"] for pool in threadpool_info()}
+
+    logs.run_rule(main, rule_context)
+    assert seen["blas_threads"] == {2}
+    assert "threads=1 (compute: 2)" in Path(rule_context.log[0]).read_text()
 
 
 def test_an_error_is_logged_with_its_message_and_raised(rule_context):

@@ -233,35 +233,43 @@ def _assemble(
     """One pass over Z: (Z as a row-major (n, n) array of ``dtype``, row sums, column sums).
 
     The sums are taken in float64 from the float64 blocks, before any rounding to ``dtype``.
-    Each block is split between the ``threads`` threads of ``pool`` (numpy releases the
-    GIL), which also shares out the first touch of the new n x n array.
+    Each block is shared between the ``threads`` threads of ``pool`` (numpy releases the
+    GIL): thread p copies and sums the p-th part of the rows and sums the p-th part of the
+    columns over all rows of the block. Every row and every column is summed whole by one
+    thread, in storage order, and the blocks are added in order: the sums are the same for
+    any number of threads.
     """
     matrix = np.empty((n, n), dtype=dtype)
     row_sums = np.empty(n)
-    column_sums = np.zeros((threads, n))
+    column_sums = np.zeros(n)
     covered = 0
+    column_parts = _row_parts(n, threads)
 
-    def take(part: int, rows: slice, block: np.ndarray) -> None:
-        row_sums[rows] = block.sum(axis=1)
-        column_sums[part] += block.sum(axis=0)
-        matrix[rows] = block
+    def take(rows: slice, block: np.ndarray, part: int) -> None:
+        local = slice(rows.start - covered, rows.stop - covered)
+        row_sums[rows] = block[local].sum(axis=1)
+        matrix[rows] = block[local]
+        if part < len(column_parts):
+            columns = column_parts[part]
+            column_sums[columns] += block[:, columns].sum(axis=0)
 
     for rows, block in intermediate():
         if rows.start != covered:
             raise ValueError(f"row blocks of Z out of order: {rows} after row {covered}")
         parts = _row_parts(block.shape[0], threads)
+        parts += [slice(block.shape[0], block.shape[0])] * (len(column_parts) - len(parts))
         list(
             pool.map(
                 take,
-                range(len(parts)),
                 [slice(rows.start + p.start, rows.start + p.stop) for p in parts],
-                [block[p] for p in parts],
+                [block] * len(parts),
+                range(len(parts)),
             )
         )
         covered = rows.stop
     if covered != n:
         raise ValueError(f"row blocks of Z cover {covered} of {n} rows")
-    return matrix, row_sums, column_sums.sum(axis=0)
+    return matrix, row_sums, column_sums
 
 
 def _column_change(correction: np.ndarray, solution: np.ndarray) -> float:

@@ -30,7 +30,9 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     """Run a rule script's ``main(snakemake)`` with logging to the rule's log file.
 
     BLAS thread pools are limited to the rule's ``threads`` so that a cluster job never
-    uses more cores than it asked for. The objects of the script's imports (Snakemake's
+    uses more cores than it asked for; rules that solve the Leontief system pass the param
+    ``compute_threads`` instead, a fixed number, so that their results do not depend on how
+    many cores Snakemake gave the job (``--cores 1`` scales ``threads`` down). The objects of the script's imports (Snakemake's
     preamble, numpy, pandas, ...) are frozen out of the garbage collector first: they live
     until exit, and skipping them in the collections at interpreter exit takes about 0.3 s
     off the accounts job on 2 cores (README, Performance). An error is logged with its
@@ -41,10 +43,11 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
 
     configure(smk.log[0] if len(smk.log) else None)
     logger = logging.getLogger("bri_carbon.rule")
-    logger.info("rule %s started, threads=%s", smk.rule, smk.threads)
+    threads = int(getattr(smk.params, "compute_threads", None) or smk.threads)
+    logger.info("rule %s started, threads=%s (compute: %s)", smk.rule, smk.threads, threads)
     gc.freeze()
     try:
-        with threadpool_limits(limits=max(int(smk.threads), 1)):
+        with threadpool_limits(limits=max(threads, 1)):
             main(smk)
     except Exception as err:
         logger.error("rule %s failed: %s", smk.rule, err)
