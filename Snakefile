@@ -14,7 +14,7 @@ min_version("9.27")
 # Snakemake, its plugins and pandas are imported by now (about 135,000 objects that live
 # until exit). Frozen, the garbage collector skips them, in full collections and in those of
 # the interpreter's exit: that takes about 0.9 s off every `snakemake` call on a 2-core
-# machine, a no-op `snakemake -n` included (README, Performance).
+# machine, a no-op `snakemake -n` included (docs/performance.md).
 gc.freeze()
 
 
