@@ -2,8 +2,8 @@
 
 Everything here describes the upstream files exactly as Eora publishes them, typos
 included, so that the synthetic world and real downloads go through one parser and one set
-of labels. Evidence for each spelling is public code that reads the real release files
-(see ``../shared/reference/eora26/README.md`` in the team's notes, and the comments below).
+of labels. The evidence for each spelling, public code that reads the real release files,
+is named in the comment above it.
 """
 
 from typing import Final
