@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from .workflow import copy_workflow, snakemake, write_config
+from .workflow import TINY, copy_workflow, snakemake
 
 
 @pytest.fixture(scope="session")
 def finished_run(tmp_path_factory) -> Path:
-    """Working folder of the workflow run once to completion on ``config/tiny.yaml``.
+    """Working folder of the workflow run once to completion on ``config/test/tiny.yaml``.
 
     Tests may read its results and run further Snakemake commands there with
-    ``--configfile config/tiny.yaml``; they must not delete its outputs.
+    ``--configfile config/test/tiny.yaml``; they must not delete its outputs.
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
-    config = write_config(workdir)
-    snakemake(workdir, "--cores", "2", "--configfile", str(config))
+    snakemake(workdir, "--cores", "2", "--configfile", TINY)
     return workdir

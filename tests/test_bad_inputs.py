@@ -24,7 +24,7 @@ from bri_carbon.sources import archives, config_tables, eora26, synthetic
 from bri_carbon.sources import eora26_layout as layout
 
 from .fixtures import rewrite_member
-from .workflow import copy_workflow, snakemake, write_config
+from .workflow import TINY, copy_workflow, snakemake
 
 YEAR = 2015
 
@@ -200,9 +200,7 @@ def test_safe_archive_passes(archive):
 # 9. Config: unknown key, unknown source, empty years, year outside the schema.
 @pytest.fixture(scope="module")
 def workflow_copy(tmp_path_factory) -> Path:
-    workdir = copy_workflow(tmp_path_factory.mktemp("badconfig"))
-    write_config(workdir)
-    return workdir
+    return copy_workflow(tmp_path_factory.mktemp("badconfig"))
 
 
 @pytest.mark.parametrize(
@@ -217,9 +215,7 @@ def workflow_copy(tmp_path_factory) -> Path:
     ],
 )
 def test_bad_config_is_rejected_before_any_job(workflow_copy, override, named):
-    result = snakemake(
-        workflow_copy, "-n", "--configfile", "config/tiny.yaml", "--config", override, check=False
-    )
+    result = snakemake(workflow_copy, "-n", "--configfile", TINY, "--config", override, check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert named in output
@@ -233,7 +229,7 @@ def test_second_concurrent_run_is_refused(workflow_copy):
     # to hold the lock while the second starts, short enough for the suite.
     target = "results/synthetic/2015/accounts.csv"
     first = subprocess.Popen(
-        [str(executable), target, "--cores", "1", "--configfile", "config/tiny.yaml"],
+        [str(executable), target, "--cores", "1", "--configfile", TINY],
         cwd=workflow_copy,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -244,9 +240,7 @@ def test_second_concurrent_run_is_refused(workflow_copy):
         while not (locks.exists() and any(locks.iterdir())) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert first.poll() is None, "the first run ended before the second could start"
-        second = snakemake(
-            workflow_copy, target, "--cores", "1", "--configfile", "config/tiny.yaml", check=False
-        )
+        second = snakemake(workflow_copy, target, "--cores", "1", "--configfile", TINY, check=False)
         assert second.returncode != 0
         assert "cannot be locked" in second.stdout + second.stderr
     finally:
@@ -264,7 +258,7 @@ def test_failed_rule_leaves_no_partial_output_and_keeps_raw_files(workflow_copy)
         "--cores",
         "2",
         "--configfile",
-        "config/tiny.yaml",
+        TINY,
         "--config",
         "regions=config/regions_without_india.csv",
         check=False,

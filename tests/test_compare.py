@@ -15,7 +15,7 @@ from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
 from .systems import identity_regions, random_system, regional_accounts_of
-from .workflow import snakemake
+from .workflow import TINY, snakemake
 
 REGIONS = ["CHN", "IND", "USA", "DEU"]
 GROUPING = pd.DataFrame(
@@ -86,7 +86,7 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
         "--cores",
         "1",
         "--configfile",
-        "config/tiny.yaml",
+        TINY,
         "--allowed-rules",
         "compare_sources",
     )

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from .workflow import REPO, snakemake
+from .workflow import REPO, TINY, snakemake
 
 FORMULA_NAMES = {
     "EORA_SECTORS",
@@ -74,7 +74,7 @@ def test_accounts_request_follows_the_documented_formula(system, expected):
     ("rule", "benchmark"), [("accounts", "accounts"), ("harmonize_eora26", "harmonize")]
 )
 def test_request_covers_the_measured_peak(finished_run, rule, benchmark):
-    dry = snakemake(finished_run, "-n", "--configfile", "config/tiny.yaml", "--forcerun", rule)
+    dry = snakemake(finished_run, "-n", "--configfile", TINY, "--forcerun", rule)
     output = dry.stdout + dry.stderr
     job = output[output.index(f"rule {rule}:") :]
     requested = int(re.search(r"\bmem_mb=(\d+)", job).group(1))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .workflow import REPO, snakemake
+from .workflow import REPO, TINY, snakemake
 
 
 def test_report_builds(finished_run):
-    snakemake(finished_run, "--report", "results/report.html", "--configfile", "config/tiny.yaml")
+    snakemake(finished_run, "--report", "results/report.html", "--configfile", TINY)
     report = finished_run / "results" / "report.html"
     html = report.read_text(encoding="utf-8", errors="replace")
     assert report.stat().st_size > 100_000

@@ -11,7 +11,7 @@ import pytest
 from bri_carbon.core import trends
 from bri_carbon.runtime.errors import WorkflowInputError
 
-from .workflow import snakemake
+from .workflow import TWO_YEARS, snakemake
 
 GROUPS = ["East Asia", "South Asia", "United States", "Europe outside BRI", "Japan"]
 BRI = [True, True, False, False, False]
@@ -103,10 +103,7 @@ def test_two_year_run_writes_trends_and_exact_drivers(finished_run, tmp_path):
         "--cores",
         "2",
         "--configfile",
-        "config/tiny.yaml",
-        "--config",
-        "years=2014-2015",
-        "drivers={base: 2014, target: 2015}",
+        TWO_YEARS,
     )
     headline = pd.read_csv(workdir / targets[0])
     assert sorted(headline["year"].unique()) == [2014, 2015]

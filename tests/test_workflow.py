@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .workflow import TINY_COUNTRIES, snakemake
+from .workflow import TINY, TINY_COUNTRIES, snakemake
 
 RESULT = "results/synthetic/2015"
 
@@ -119,10 +119,10 @@ def test_figure_and_tables_are_written(finished_run):
 
 
 def test_rerun_is_byte_identical_and_nothing_left_to_do(finished_run, tmp_path):
-    dry = snakemake(finished_run, "-n", "--configfile", "config/tiny.yaml")
+    dry = snakemake(finished_run, "-n", "--configfile", TINY)
     assert "Nothing to be done" in dry.stdout + dry.stderr
     first = {p: p.read_bytes() for p in (finished_run / RESULT).rglob("*.csv")}
-    snakemake(finished_run, "--cores", "2", "--configfile", "config/tiny.yaml", "--forceall")
+    snakemake(finished_run, "--cores", "2", "--configfile", TINY, "--forceall")
     for path, content in first.items():
         assert path.read_bytes() == content, f"{path} changed on rerun"
 
@@ -132,14 +132,12 @@ def test_command_line_overrides_are_validated(finished_run):
         finished_run,
         "-n",
         "--configfile",
-        "config/tiny.yaml",
+        TINY,
         "--config",
         "colour=red",
         check=False,
     )
     assert bad.returncode != 0
     assert "colour" in bad.stdout + bad.stderr
-    other_year = snakemake(
-        finished_run, "-n", "--configfile", "config/tiny.yaml", "--config", "years=[2014]"
-    )
+    other_year = snakemake(finished_run, "-n", "--configfile", TINY, "--config", "years=[2014]")
     assert "results/synthetic/2014/accounts.csv" in other_year.stdout + other_year.stderr

@@ -13,8 +13,19 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 #: What a run needs from the repository (generated folders are left out).
 WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "config", "data", "report", "profiles", "envs")
-#: A tiny synthetic world: four BRI and four non-BRI countries plus the dissolved USSR.
-TINY_COUNTRIES = ["CHN", "IND", "RUS", "POL", "USA", "DEU", "JPN", "BRA", "USR"]
+#: Test scenarios (config files on top of config/config.yaml), relative to a workflow copy.
+#: The tiny synthetic world, 2015: four BRI and four non-BRI countries plus the dissolved USSR.
+TINY = "config/test/tiny.yaml"
+#: The tiny world in 2014 and 2015, with the 2014 -> 2015 driver decomposition.
+TWO_YEARS = "config/test/two_years.yaml"
+
+
+def scenario(name: str) -> dict:
+    """The settings of the test scenario file ``name`` (e.g. ``TINY``) of the repository."""
+    return yaml.safe_load((REPO / name).read_text())
+
+
+TINY_COUNTRIES: list[str] = scenario(TINY)["synthetic"]["countries"]
 
 
 def copy_workflow(target: Path) -> Path:
@@ -27,15 +38,6 @@ def copy_workflow(target: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, target / part)
     return target
-
-
-def write_config(workdir: Path, name: str = "tiny.yaml", **overrides) -> Path:
-    """Write a config file with the tiny synthetic world plus ``overrides``."""
-    config = {"synthetic": {"countries": TINY_COUNTRIES}, "years": [2015]}
-    config.update(overrides)
-    path = workdir / "config" / name
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
