@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .workflow import TINY, copy_workflow, snakemake
+from .support.workflow import TINY, copy_workflow, snakemake
 
 
 @pytest.fixture(scope="session")

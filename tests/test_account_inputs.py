@@ -13,7 +13,7 @@ from bri_carbon.harmonize.account_inputs import open_account_inputs
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
-from .systems import identity_regions, random_system
+from .support.systems import identity_regions, random_system
 
 REGIONS = ["AAA", "BBB", "CCC"]
 SECTORS = ("s1", "s2", "s3", "s4")

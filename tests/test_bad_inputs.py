@@ -23,8 +23,8 @@ from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import archives, config_tables, eora26, synthetic
 from bri_carbon.sources import eora26_layout as layout
 
-from .fixtures import rewrite_member
-from .workflow import TINY, copy_workflow, snakemake
+from .support.fixtures import rewrite_member
+from .support.workflow import TINY, copy_workflow, snakemake
 
 YEAR = 2015
 

@@ -13,7 +13,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from .workflow import REPO
+from .support.workflow import REPO
 
 LAST_LINE = re.compile(r"ratio_wall=(\d+\.\d{3}) ratio_rss=(\d+\.\d{3}) max_rel_diff=(\S+)")
 

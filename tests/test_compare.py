@@ -14,8 +14,8 @@ from bri_carbon.outputs import tables
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
-from .systems import identity_regions, random_system, regional_accounts_of
-from .workflow import TINY, snakemake
+from .support.systems import identity_regions, random_system, regional_accounts_of
+from .support.workflow import TINY, snakemake
 
 REGIONS = ["CHN", "IND", "USA", "DEU"]
 GROUPING = pd.DataFrame(

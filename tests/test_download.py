@@ -17,8 +17,8 @@ from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import datasets, download, retrieve
 from bri_carbon.sources.datasets import CredentialSpec, Dataset, LoginSpec, QueryCredentials
 
-from .fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
-from .workflow import REPO
+from .support.fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
+from .support.workflow import REPO
 
 PASSWORD = "s3cret-Test-Pa55word"
 EMAIL = "reviewer@example.org"

@@ -8,7 +8,7 @@ import pytest
 from bri_carbon.core import leontief
 from bri_carbon.runtime.errors import WorkflowInputError
 
-from .systems import random_system
+from .support.systems import random_system
 
 # Miller & Blair (2009), section 2.3: a two-sector economy.
 MB_Z = np.array([[150.0, 500.0], [200.0, 100.0]])

@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from .workflow import REPO
+from .support.workflow import REPO
 
 
 def _normalize(name: str) -> str:

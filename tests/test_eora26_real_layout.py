@@ -15,7 +15,7 @@ from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import eora26, eora26_layout
 
-from .fixtures import eora26_world, rewrite_member, write_eora26
+from .support.fixtures import eora26_world, rewrite_member, write_eora26
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,14 @@ from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import config_tables, eora26_layout, exiobase3
 
-from .fixtures import (
+from .support.fixtures import (
     EXIO_CO2_ROWS,
     EXIO_VALUE_ADDED,
     exiobase3_sectors,
     exiobase3_world,
     write_exiobase3,
 )
-from .workflow import REPO
+from .support.workflow import REPO
 
 REGIONS = ("CN", "WA")
 PRODUCT_TAXES = "Taxes less subsidies on products purchased: Total"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .workflow import REPO, snakemake
+from .support.workflow import REPO, snakemake
 
 
 def test_ruff_is_clean():

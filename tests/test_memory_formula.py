@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from .workflow import REPO, TINY, snakemake
+from .support.workflow import REPO, TINY, snakemake
 
 FORMULA_NAMES = {
     "EORA_SECTORS",

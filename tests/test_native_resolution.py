@@ -16,7 +16,7 @@ from bri_carbon.outputs import tables
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
-from .systems import identity_regions, pymrio_reference, random_system, regional_accounts_of
+from .support.systems import identity_regions, pymrio_reference, random_system, regional_accounts_of
 
 REGIONS = ["AAA", "BBB", "CCC"]
 SECTORS = ["s1", "s2", "s3", "s4", "s5"]

@@ -10,7 +10,7 @@ from bri_carbon.harmonize import harmonized
 from bri_carbon.outputs import tables
 from bri_carbon.sources.parsed import ParsedSystem
 
-from .systems import identity_regions, random_system, regional_accounts_of
+from .support.systems import identity_regions, random_system, regional_accounts_of
 
 
 @settings(max_examples=40, deadline=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .workflow import REPO, TINY, snakemake
+from .support.workflow import REPO, TINY, snakemake
 
 
 def test_report_builds(finished_run):

@@ -16,7 +16,7 @@ import yaml
 
 from bri_carbon.sources.download import file_digests
 
-from .fixtures import (
+from .support.fixtures import (
     EORA_COUNTRIES,
     EXIO_CO2_ROWS,
     FakeUpstream,
@@ -26,8 +26,8 @@ from .fixtures import (
     write_eora26,
     write_exiobase3,
 )
-from .systems import pymrio_reference
-from .workflow import copy_workflow, snakemake
+from .support.systems import pymrio_reference
+from .support.workflow import copy_workflow, snakemake
 
 YEAR = 2015
 PASSWORD = "wf-Pa55 word&never#written+"

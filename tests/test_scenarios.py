@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .workflow import TINY, TINY_COUNTRIES, TWO_YEARS, scenario
+from .support.workflow import TINY, TINY_COUNTRIES, TWO_YEARS, scenario
 
 
 def test_tiny_is_a_small_synthetic_world_of_one_year():

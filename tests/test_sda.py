@@ -13,7 +13,7 @@ from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import AccountingIdentityError, WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
-from .systems import identity_regions, random_system, regional_accounts_of, written_inputs
+from .support.systems import identity_regions, random_system, regional_accounts_of, written_inputs
 
 REGIONS = ["CHN", "IND", "USA", "DEU"]
 SECTORS = ["Agriculture", "Industry", "Services"]

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from .slurm.jobs import LIGHTWEIGHT_RULES, declared_resources, dry_run_jobs, local_rules
-from .workflow import REPO, copy_workflow, snakemake
+from .support.jobs import LIGHTWEIGHT_RULES, declared_resources, dry_run_jobs, local_rules
+from .support.workflow import REPO, copy_workflow, snakemake
 
 #: Full-size Eora26 layout: 189 countries x 26 sectors + ROW; native system without ROW.
 FULL_SIZE = 189 * 26 + 1

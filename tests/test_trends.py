@@ -11,7 +11,7 @@ import pytest
 from bri_carbon.core import trends
 from bri_carbon.runtime.errors import WorkflowInputError
 
-from .workflow import TWO_YEARS, snakemake
+from .support.workflow import TWO_YEARS, snakemake
 
 GROUPS = ["East Asia", "South Asia", "United States", "Europe outside BRI", "Japan"]
 BRI = [True, True, False, False, False]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .workflow import TINY, TINY_COUNTRIES, snakemake
+from .support.workflow import TINY, TINY_COUNTRIES, snakemake
 
 RESULT = "results/synthetic/2015"
 

@@ -13,8 +13,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from ..workflow import TWO_YEARS, copy_workflow, snakemake
-from .jobs import comment_of, dry_run_jobs, local_rules, memory_mb, minutes
+from ..support.jobs import comment_of, dry_run_jobs, local_rules, memory_mb, minutes
+from ..support.workflow import TWO_YEARS, copy_workflow, snakemake
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("BRI_CARBON_SLURM_CLUSTER"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 #: What a run needs from the repository (generated folders are left out).
 WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "config", "data", "report", "profiles", "envs")
 #: Test scenarios (config files on top of config/config.yaml), relative to a workflow copy.
