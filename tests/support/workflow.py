@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,13 @@ def copy_workflow(target: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, target / part)
     return target
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG file ``path``."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
