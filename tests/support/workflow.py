@@ -27,6 +27,9 @@ def scenario(name: str) -> dict:
 
 
 TINY_COUNTRIES: list[str] = scenario(TINY)["synthetic"]["countries"]
+#: Node id of the running test when it is not marked ``workflow`` (set by tests/conftest.py):
+#: such a test must not run Snakemake.
+unmarked_test: str | None = None
 
 
 def copy_workflow(target: Path) -> Path:
@@ -50,6 +53,10 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run ``snakemake`` of this environment in ``workdir``; output captured as text."""
+    if unmarked_test is not None:
+        raise AssertionError(
+            f"{unmarked_test} runs Snakemake but is not marked workflow: move it to tests/workflow/"
+        )
     executable = Path(sys.executable).with_name("snakemake")
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     result = subprocess.run(
