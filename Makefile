@@ -1,5 +1,6 @@
 # Two entry points: `make run` (default workflow on the embedded synthetic data) and
-# `make test` (the whole test suite). Both create .venv from requirements.lock if needed.
+# `make test` (the whole test suite; `make test-fast` leaves out the tests that run Snakemake).
+# Both create .venv from requirements.lock if needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 CORES ?= all
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-slurm lint report clean
+.PHONY: run test test-fast test-slurm lint report clean
 
 # uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
 # install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
@@ -25,6 +26,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Only the tests that run no Snakemake (tests/unit, tests/sources; marker `workflow` left out):
+# well under a minute, for the edit-test loop.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not workflow"
 
 # A real one-node SLURM cluster on this host (root, Debian-like: installs slurm-wlm and munge
 # if absent), the tiny workflow through profiles/slurm, then the daemons are stopped.

@@ -6,11 +6,11 @@ about a minute on 2 cores)::
     .venv/bin/python benchmarks/pipeline.py
 
 The workflow files are copied into a temporary folder (as the tests do, see
-``tests/workflow.py``), then ``snakemake --cores N`` runs every rule from nothing (cold) and
-``snakemake -n`` checks that nothing is left to do (no-op). Both are timed by this process
-(wall seconds, Snakemake start included). The per-rule benchmark files that Snakemake writes
-(``logs/benchmarks/{rule}/...tsv``: seconds and peak RSS of each job) are printed as well; they
-are the measurements behind the ``mem_mb`` formula in ``rules/common.smk``.
+``tests/support/workflow.py``), then ``snakemake --cores N`` runs every rule from nothing
+(cold) and ``snakemake -n`` checks that nothing is left to do (no-op). Both are timed by this
+process (wall seconds, Snakemake start included). The per-rule benchmark files that Snakemake
+writes (``logs/benchmarks/{rule}/...tsv``: seconds and peak RSS of each job) are printed as
+well; they are the measurements behind the ``mem_mb`` formula in ``rules/common.smk``.
 
 The last line is ``cold_s=X noop_s=Y``.
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.workflow import copy_workflow  # noqa: E402  (the repository root is needed first)
+from tests.support.workflow import copy_workflow  # noqa: E402  (needs the repository root first)
 
 log = logging.getLogger("benchmarks.pipeline")
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: one real run of the workflow on the tiny synthetic config per session."""
+"""The ``workflow`` marker by folder: every test under tests/workflow and tests/slurm runs
+Snakemake and is marked ``workflow`` (`make test-fast` runs ``-m "not workflow"``).
+
+Any other test that calls Snakemake through tests/support/workflow.py fails, so that the
+fast tests stay fast: move it to tests/workflow/.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from .workflow import copy_workflow, snakemake, write_config
+from .support import workflow
+
+TESTS = Path(__file__).resolve().parent
+#: Folders of tests/ whose tests run Snakemake.
+WORKFLOW_FOLDERS = ("workflow", "slurm")
 
 
-@pytest.fixture(scope="session")
-def finished_run(tmp_path_factory) -> Path:
-    """Working folder of the workflow run once to completion on ``config/tiny.yaml``.
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.resolve()
+        if path.is_relative_to(TESTS) and path.relative_to(TESTS).parts[0] in WORKFLOW_FOLDERS:
+            item.add_marker(pytest.mark.workflow)
 
-    Tests may read its results and run further Snakemake commands there with
-    ``--configfile config/tiny.yaml``; they must not delete its outputs.
-    """
-    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
-    config = write_config(workdir)
-    snakemake(workdir, "--cores", "2", "--configfile", str(config))
-    return workdir
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures are set up
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    workflow.unmarked_test = None if item.get_closest_marker("workflow") else item.nodeid

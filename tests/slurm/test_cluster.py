@@ -13,8 +13,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from ..workflow import copy_workflow, snakemake, write_config
-from .jobs import comment_of, dry_run_jobs, local_rules, memory_mb, minutes
+from ..support.jobs import comment_of, dry_run_jobs, local_rules, memory_mb, minutes
+from ..support.workflow import TWO_YEARS, copy_workflow, snakemake
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("BRI_CARBON_SLURM_CLUSTER"),
@@ -39,7 +39,6 @@ SLURM_OPTIONS = (
 def cluster_run(tmp_path_factory):
     """Dry-run jobs, the finished run's output and its workdir, two tiny synthetic years."""
     workdir = copy_workflow(tmp_path_factory.mktemp("slurm"))
-    config = write_config(workdir, years=[2014, 2015], drivers={"base": 2014, "target": 2015})
     # The stages this issue adds, and one localrule; every upstream rule runs as a SLURM job.
     targets = (
         "results/synthetic/2014/provenance.json",
@@ -47,7 +46,7 @@ def cluster_run(tmp_path_factory):
         "results/synthetic/trends/headline.csv",
         "results/synthetic/drivers/2014_2015/effects.csv",
     )
-    arguments = (*targets, *SLURM_OPTIONS, "--configfile", str(config))
+    arguments = (*targets, *SLURM_OPTIONS, "--configfile", TWO_YEARS)
     planned = dry_run_jobs(snakemake(workdir, "-n", *arguments).stdout)
     run = snakemake(workdir, *arguments)
     return planned, run.stdout + run.stderr, workdir

@@ -32,10 +32,11 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     BLAS thread pools are limited to the rule's ``threads`` so that a cluster job never
     uses more cores than it asked for; rules that solve the Leontief system pass the param
     ``compute_threads`` instead, a fixed number, so that their results do not depend on how
-    many cores Snakemake gave the job (``--cores 1`` scales ``threads`` down). The objects of the script's imports (Snakemake's
-    preamble, numpy, pandas, ...) are frozen out of the garbage collector first: they live
-    until exit, and skipping them in the collections at interpreter exit takes about 0.3 s
-    off the accounts job on 2 cores (docs/performance.md). An error is logged with its
+    many cores Snakemake gave the job (``--cores 1`` scales ``threads`` down). The objects
+    of the script's imports (Snakemake's preamble, numpy, pandas, ...) are frozen out of
+    the garbage collector first: they live until exit, and skipping them in the collections
+    at interpreter exit takes about 0.3 s off the accounts job on 2 cores
+    (docs/performance.md). An error is logged with its
     message (which names the file or key and the fix) before it propagates, so the log
     explains every failure.
     """

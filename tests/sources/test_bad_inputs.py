@@ -1,0 +1,194 @@
+"""Catalogue of bad inputs: each gets a clear error that names the file or key and the fix.
+
+Cases follow the reliability issue: broken archives, tables that disagree with their
+labels, non-finite numbers, negative or zero output, unmapped regions, unproductive
+systems. Bad config and concurrent runs go through Snakemake
+(tests/workflow/test_bad_inputs.py); download failures are covered in
+tests/sources/test_download.py.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bri_carbon.core import grouping
+from bri_carbon.harmonize import harmonized
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import archives, config_tables, eora26, synthetic
+from bri_carbon.sources import eora26_layout as layout
+
+from ..support.fixtures import rewrite_member
+
+YEAR = 2015
+
+
+def _world_archive(folder: Path) -> Path:
+    """A valid three-country Eora26 archive for ``YEAR`` in ``folder``."""
+    economies = pd.DataFrame(
+        {
+            "name": ["Alpha", "Beta", "Gamma"],
+            "gdp_musd": [2_000_000.0, 500_000.0, 90_000.0],
+            "population": [5e7, 2e7, 9e6],
+        },
+        index=["CHN", "USA", "DEU"],
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = folder / layout.archive_name(YEAR)
+    synthetic.write_eora26_zip(synthetic.make_world(economies, YEAR, seed=1), archive)
+    return archive
+
+
+def _parse(archive: Path):
+    return eora26.parse_co2_system(archive, YEAR).system
+
+
+def _harmonize(archive: Path):
+    """Parse and harmonize ``archive`` as the harmonize rule does (numbers are checked)."""
+    parsed = eora26.parse_co2_system(archive, YEAR)
+    codes = list(parsed.system.get_regions())
+    return harmonized.harmonize(
+        parsed,
+        source="eora26",
+        year=YEAR,
+        regions=pd.Series(codes, index=codes),
+        common_sectors=layout.SECTORS,
+    )
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    return _world_archive(tmp_path / "raw")
+
+
+def test_valid_archive_parses(archive):
+    assert _harmonize(archive)["Z"].shape == (3, 26, 3, 26)
+
+
+# 1. Truncated zip, a file that is not a zip, a zip missing a required member.
+def test_truncated_zip(archive):
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) // 2])
+    with pytest.raises(WorkflowInputError, match=r"Eora26_2015_bp.zip.*(not a readable|corrupt)"):
+        _parse(archive)
+
+
+def test_file_that_is_not_a_zip(archive):
+    archive.write_text("<html>Please log in</html>")
+    with pytest.raises(WorkflowInputError, match=r"not a readable zip archive.*fetch"):
+        _parse(archive)
+
+
+def test_zip_missing_a_member(archive):
+    rewrite_member(archive, "Eora26_2015_bp_Q.txt", lambda text: None)
+    with pytest.raises(WorkflowInputError, match=r"lacks \['Eora26_2015_bp_Q.txt'\]"):
+        _parse(archive)
+
+
+# 3. Labels that disagree with the matrix; non-square T; FD columns not matching labels_FD.
+def test_label_file_shorter_than_matrix(archive):
+    rewrite_member(archive, "labels_T.txt", lambda text: "".join(text.splitlines(True)[1:]))
+    with pytest.raises(WorkflowInputError, match=r"labels_T\.txt lists 78 entries"):
+        _parse(archive)
+
+
+def test_non_square_transactions(archive):
+    rewrite_member(
+        archive,
+        "Eora26_2015_bp_T.txt",
+        lambda text: "".join(line.rstrip("\n") + "\t0\n" for line in text.splitlines()),
+    )
+    with pytest.raises(WorkflowInputError, match="is not square: 79 rows x 80 columns"):
+        _parse(archive)
+
+
+def test_final_demand_columns_not_matching_labels(archive):
+    rewrite_member(
+        archive,
+        "Eora26_2015_bp_FD.txt",
+        lambda text: "".join(line.rsplit("\t", 1)[0] + "\n" for line in text.splitlines()),
+    )
+    with pytest.raises(WorkflowInputError, match=r"FD\.txt has \[23\] columns.*lists 24"):
+        _parse(archive)
+
+
+# 4. NaN or infinite values.
+@pytest.mark.parametrize("member", ["T", "FD", "Q"])
+def test_non_finite_values(archive, member):
+    name = layout.table_names(YEAR)[member]
+    # In Q, poison the CO2 row.
+    co2_label = (layout.CO2_RAW_LABEL, layout.CO2_LABELS[0][1])
+    target_row = synthetic.SATELLITE_LABELS.index(co2_label) if member == "Q" else 3
+
+    def poison(text: str) -> str:
+        lines = text.splitlines()
+        fields = lines[target_row].split("\t")
+        fields[1] = "inf" if member == "FD" else ""
+        lines[target_row] = "\t".join(fields)
+        return "\n".join(lines) + "\n"
+
+    rewrite_member(archive, name, poison)
+    with pytest.raises(WorkflowInputError, match=r"Eora26_2015_bp.zip.*(NaN|infinite).*first at"):
+        _harmonize(archive)
+
+
+def test_a_cell_that_is_not_a_number_is_named(archive):
+    """pymrio reads "1,5" as text; the message names the table and the cell."""
+
+    def comma(text: str) -> str:
+        lines = text.splitlines()
+        fields = lines[2].split("\t")
+        fields[4] = "1,5"
+        lines[2] = "\t".join(fields)
+        return "\n".join(lines) + "\n"
+
+    rewrite_member(archive, layout.table_names(YEAR)["T"], comma)
+    with pytest.raises(
+        WorkflowInputError,
+        match=r"Z \(intermediate flows\) has cells that are not numbers, first at "
+        r"\[\"row CHN / Mining and Quarrying, column CHN / Textiles and Wearing Apparel: '1,5'",
+    ):
+        _harmonize(archive)
+
+
+# 7. A region the grouping does not map; a duplicate code in the grouping.
+def test_region_missing_from_grouping(tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text("iso3,name,bri,group\nCHN,China,true,East Asia\n")
+    regions = config_tables.read_regions(path)
+    with pytest.raises(WorkflowInputError, match=r"does not map these regions.*\['USA'\]"):
+        grouping.check_coverage(regions, ["CHN", "USA"], path)
+
+
+def test_duplicate_code_in_grouping(tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text("iso3,name,bri,group\nCHN,China,true,A\nCHN,China,true,B\n")
+    with pytest.raises(WorkflowInputError, match=r"more than once: \['CHN'\]"):
+        config_tables.read_regions(path)
+
+
+# 13. Zip slip and symbolic links.
+@pytest.mark.parametrize("name", ["../evil.txt", "/etc/evil.txt", "labels/../../evil.txt"])
+def test_zip_member_escaping_the_folder_is_refused(tmp_path, name):
+    archive = tmp_path / "bad.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(name, "x")
+    with pytest.raises(WorkflowInputError, match=r"absolute paths, '\.\.' components or symbolic"):
+        archives.check_safe(archive)
+
+
+def test_zip_symlink_member_is_refused(tmp_path):
+    archive = tmp_path / "link.zip"
+    info = zipfile.ZipInfo("labels_T.txt")
+    info.external_attr = (0o120777) << 16
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(info, "/etc/passwd")
+    with pytest.raises(WorkflowInputError, match="symbolic"):
+        archives.check_safe(archive)
+
+
+def test_safe_archive_passes(archive):
+    archives.check_safe(archive)

@@ -1,0 +1,77 @@
+"""Provenance: raw-file hashes, dataset description, config without secrets, git commit
+(the record of the tiny run: tests/workflow/)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from bri_carbon.outputs import provenance
+from bri_carbon.runtime.errors import WorkflowInputError
+
+
+def test_raw_files_of_a_year_include_shared_files_and_skip_partial_ones(tmp_path):
+    raw = tmp_path / "resources" / "raw" / "eora26"
+    (raw / "labels").mkdir(parents=True)
+    for name in ("Eora26_2015_bp.zip", "Eora26_2014_bp.zip", "indices.zip", ".Eora26_2015.part"):
+        (raw / name).write_bytes(name.encode())
+    (raw / "labels" / "labels_T.txt").write_text("x")
+    names = [path.relative_to(raw).as_posix() for path in provenance.raw_files(raw, 2015)]
+    assert names == ["Eora26_2015_bp.zip", "indices.zip", "labels/labels_T.txt"]
+    manifest = provenance.file_manifest(provenance.raw_files(raw, 2015))
+    assert manifest[0]["sha256"] == hashlib.sha256(b"Eora26_2015_bp.zip").hexdigest()
+    assert manifest[0]["bytes"] == len("Eora26_2015_bp.zip")
+    with pytest.raises(WorkflowInputError, match="retrieve"):
+        provenance.raw_files(tmp_path / "missing", 2015)
+
+
+def test_credentials_never_enter_the_record():
+    config = {
+        "source": "eora26",
+        "eora26": {"username": "me", "password": "x", "api_key": "y", "mirror": "https://m"},
+        "tokens": [{"token": "z", "name": "a"}],
+    }
+    cleaned = provenance.without_secrets(config)
+    assert cleaned == {
+        "source": "eora26",
+        "eora26": {"username": "me", "mirror": "https://m"},
+    }
+
+
+def test_dataset_description_reads_datasets_yaml_defensively(tmp_path):
+    config = {"synthetic": {"seed": 7, "countries": None}}
+    synthetic = provenance.dataset_description("synthetic", None, config)
+    assert synthetic["version"] == "synthetic world, seed 7"
+    datasets = tmp_path / "datasets.yaml"
+    datasets.write_text(
+        yaml.safe_dump({"datasets": {"eora26": {"version": "199.82", "license": "Eora terms"}}})
+    )
+    assert provenance.dataset_description("eora26", datasets, config)["version"] == "199.82"
+    entry = {"version": "3.8.2", "doi": "10.5281/x", "credentials": {"password_variable": "P"}}
+    datasets.write_text(yaml.safe_dump({"exiobase3": entry}))
+    described = provenance.dataset_description("exiobase3", datasets, config)
+    assert described == {"version": "3.8.2", "doi": "10.5281/x", "license": "unknown"}
+    unknown = provenance.dataset_description("eora26", tmp_path / "absent.yaml", config)
+    assert unknown == {"version": "unknown", "license": "unknown"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_git_commit_inside_and_outside_a_repository(tmp_path):
+    assert provenance.git_commit(tmp_path) == {"commit": "unknown", "dirty": None}
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (repo / "file").write_text("a")
+    subprocess.run([*git, "add", "file"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert provenance.git_commit(repo) == {"commit": head, "dirty": False}
+    (repo / "file").write_text("b")
+    assert provenance.git_commit(repo)["dirty"] is True

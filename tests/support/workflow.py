@@ -1,0 +1,75 @@
+"""Run the real Snakemake workflow on a copy of the repository in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+#: What a run needs from the repository (generated folders are left out).
+WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "config", "data", "report", "profiles", "envs")
+#: Test scenarios (config files on top of config/config.yaml), relative to a workflow copy.
+#: The tiny synthetic world, 2015: four BRI and four non-BRI countries plus the dissolved USSR.
+TINY = "config/test/tiny.yaml"
+#: The tiny world in 2014 and 2015, with the 2014 -> 2015 driver decomposition.
+TWO_YEARS = "config/test/two_years.yaml"
+
+
+def scenario(name: str) -> dict:
+    """The settings of the test scenario file ``name`` (e.g. ``TINY``) of the repository."""
+    return yaml.safe_load((REPO / name).read_text())
+
+
+TINY_COUNTRIES: list[str] = scenario(TINY)["synthetic"]["countries"]
+#: Node id of the running test when it is not marked ``workflow`` (set by tests/conftest.py):
+#: such a test must not run Snakemake.
+unmarked_test: str | None = None
+
+
+def copy_workflow(target: Path) -> Path:
+    """Copy the workflow files into ``target`` and return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in WORKFLOW_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.exists():
+            shutil.copy2(source, target / part)
+    return target
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG file ``path``."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``snakemake`` of this environment in ``workdir``; output captured as text."""
+    if unmarked_test is not None:
+        raise AssertionError(
+            f"{unmarked_test} runs Snakemake but is not marked workflow: move it to tests/workflow/"
+        )
+    executable = Path(sys.executable).with_name("snakemake")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    result = subprocess.run(
+        [str(executable), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"snakemake {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-6000:]}"
+        )
+    return result

@@ -1,0 +1,72 @@
+"""Smoke tests of the compute benchmark script at a tiny size; nothing here is timed."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ..support.benchmarks import load_benchmark
+from ..support.workflow import REPO
+
+LAST_LINE = re.compile(r"ratio_wall=(\d+\.\d{3}) ratio_rss=(\d+\.\d{3}) max_rel_diff=(\S+)")
+
+
+def test_compute_benchmark_runs_both_methods_and_ends_with_the_summary(tmp_path: Path):
+    script = REPO / "benchmarks" / "compute.py"
+    options = ["--sizes", "4x5x2", "--runs", "1", "--threads", "1", "--workdir", str(tmp_path)]
+    result = subprocess.run(
+        [sys.executable, str(script), *options],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    lines = result.stdout.strip().splitlines()
+    match = LAST_LINE.fullmatch(lines[-1])
+    assert match, lines[-1]
+    assert float(match.group(1)) > 0 and float(match.group(2)) > 0
+    assert float(match.group(3)) <= 1e-9
+    table = "\n".join(lines)
+    assert "(a) pymrio calc_all" in table and "(b) workflow accounts" in table
+    assert "4x5x2" in table and "BLAS in workflow worker" in table
+    assert (tmp_path / "4x5x2" / "harmonized.nc").is_file()
+
+
+def test_synthetic_system_is_productive_and_seeded():
+    compute = load_benchmark("compute")
+    layout = compute.Layout.parse("3x4x2")
+    assert (layout.regions, layout.sectors, layout.categories, layout.n) == (3, 4, 2, 12)
+    system = compute.synthetic_system(layout, seed=7)
+    Z, Y = system.Z.to_numpy(), system.Y.to_numpy()
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    assert (x > 0).all() and (Y >= 0).all()
+    assert (Z.sum(axis=0) / x).max() < 0.6
+    assert system.co2.F.shape == (1, 12) and system.co2.F_Y.shape == (1, 6)
+    again = compute.synthetic_system(layout, seed=7)
+    np.testing.assert_array_equal(again.Z.to_numpy(), Z)
+
+
+def test_layout_rejects_malformed_sizes():
+    compute = load_benchmark("compute")
+    assert compute.Layout.parse("49x200").categories == 6
+    with pytest.raises(argparse.ArgumentTypeError, match="REGIONSxSECTORS"):
+        compute.Layout.parse("1x26")
+
+
+def test_relative_difference_is_per_region_and_matches_labels():
+    compute = load_benchmark("compute")
+    reference = {"regions": ["A", "B"], "production": [1.0, 4.0], "consumption": [2.0, 3.0]}
+    candidate = {"regions": ["B", "A"], "production": [4.0, 1.0], "consumption": [3.0, 2.0]}
+    assert compute.max_relative_difference(candidate, reference) == 0.0
+    candidate["consumption"] = [3.0, 2.0 * (1 + 1e-6)]
+    assert compute.max_relative_difference(candidate, reference) == pytest.approx(1e-6)
+    candidate["regions"] = ["B", "C"]
+    with pytest.raises(RuntimeError, match="different regions"):
+        compute.max_relative_difference(candidate, reference)

@@ -1,0 +1,66 @@
+"""Source comparison: side-by-side group accounts with relative differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bri_carbon.core import compare, grouping, intensities
+from bri_carbon.harmonize import harmonized
+from bri_carbon.outputs import tables
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources.parsed import ParsedSystem
+
+from ..support.systems import identity_regions, random_system, regional_accounts_of
+
+REGIONS = ["CHN", "IND", "USA", "DEU"]
+GROUPING = pd.DataFrame(
+    {"name": REGIONS, "bri": [True, True, False, False], "group": ["Asia", "Asia", "US", "EU"]},
+    index=pd.Index(REGIONS, name="iso3"),
+)
+
+
+def _group_accounts(seed: int) -> pd.DataFrame:
+    """Group accounts of a random world (two 'sources' differ by their seed)."""
+    system = random_system(REGIONS, ["Agriculture", "Industry"], seed=seed)
+    dataset = harmonized.harmonize(
+        ParsedSystem(system, ("CO2 / Total",)),
+        source="synthetic",
+        year=2015,
+        regions=identity_regions(REGIONS),
+        common_sectors=("Agriculture", "Industry"),
+    )
+    regional = intensities.with_intensities(
+        tables.accounts_frame(regional_accounts_of(dataset)), "value_added", "final_demand"
+    )
+    return intensities.with_intensities(
+        grouping.group_accounts(regional, GROUPING), "value_added", "final_demand"
+    )
+
+
+def test_side_by_side_values_and_relative_differences():
+    first, second = _group_accounts(1), _group_accounts(2)
+    table = compare.side_by_side(first, second, ("eora26", "exiobase3"))
+    assert list(table.index) == ["Asia", "US", "EU", "World"]
+    np.testing.assert_allclose(
+        table.loc["Asia", "production_mt_eora26"], first.loc["Asia", "production_mt"]
+    )
+    expected = (second["consumption_mt"] - first["consumption_mt"]) / first["consumption_mt"].abs()
+    np.testing.assert_allclose(table.loc[expected.index, "consumption_mt_rel_diff"], expected)
+    assert table.loc["World", "production_mt_eora26"] == pytest.approx(first["production_mt"].sum())
+    assert np.isnan(table.loc["World", "production_intensity_kg_per_usd_rel_diff"])
+    assert table.loc["Asia", "bri"] and not table.loc["US", "bri"]
+
+
+def test_groups_missing_in_one_source_are_kept_and_flagged():
+    first, second = _group_accounts(1), _group_accounts(2).drop(index="EU")
+    table = compare.side_by_side(first, second, ("eora26", "exiobase3"))
+    assert not table.loc["EU", "in_exiobase3"] and table.loc["EU", "in_eora26"]
+    assert np.isnan(table.loc["EU", "production_mt_rel_diff"])
+
+
+def test_same_source_twice_is_an_error():
+    first = _group_accounts(1)
+    with pytest.raises(WorkflowInputError, match="twice"):
+        compare.side_by_side(first, first, ("eora26", "eora26"))

@@ -1,0 +1,53 @@
+"""The compare_sources rule on the tiny run's group accounts."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+
+from ..support.workflow import TINY, snakemake
+
+
+def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
+    """The rule on the tiny run's 2015 groups and a copy of them labelled eora26, +10% PBA."""
+    workdir = tmp_path / "compare"
+    shutil.copytree(finished_run, workdir, symlinks=True)
+    groups = pd.read_csv(workdir / "results/synthetic/2015/groups/accounts.csv")
+    groups["production_mt"] *= 1.1
+    other = workdir / "results/eora26/2015/groups/accounts.csv"
+    other.parent.mkdir(parents=True)
+    groups.to_csv(other, index=False)
+    shutil.copy(
+        workdir / "results/synthetic/2015/groups/headline.csv",
+        workdir / "results/eora26/2015/groups/headline.csv",
+    )
+    flows = pd.read_csv(workdir / "results/synthetic/2015/flows.csv", keep_default_na=False)
+    flows.assign(co2_mt=flows["co2_mt"] * 2).to_csv(
+        workdir / "results/eora26/2015/flows.csv", index=False
+    )
+    target = "results/compare/2015/synthetic_vs_eora26/group_accounts.csv"
+    # Only the comparison runs: the eora26 file stands in for a real Eora26 result.
+    snakemake(
+        workdir,
+        target,
+        "--cores",
+        "1",
+        "--configfile",
+        TINY,
+        "--allowed-rules",
+        "compare_sources",
+    )
+    table = pd.read_csv(workdir / target, index_col="group")
+    groups_only = table.drop(index="World")
+    np.testing.assert_allclose(groups_only["production_mt_rel_diff"], 0.1, rtol=1e-9)
+    np.testing.assert_allclose(groups_only["consumption_mt_rel_diff"], 0.0, atol=1e-12)
+    assert (workdir / target.replace(".csv", ".tex")).read_text().count(r"\toprule") == 1
+    readings = pd.read_csv(workdir / target.replace("group_accounts", "headline"))
+    assert set(readings.columns) >= {"value_synthetic", "value_eora26", "relative_difference"}
+    np.testing.assert_allclose(readings["difference"].dropna(), 0.0, atol=1e-12)
+    group_flows = pd.read_csv(workdir / target.replace("group_accounts", "group_flows"))
+    np.testing.assert_allclose(
+        group_flows["co2_mt_eora26"], 2 * group_flows["co2_mt_synthetic"], rtol=1e-9
+    )

@@ -1,0 +1,61 @@
+"""Trends across years and the drivers between them in a two-year run of the tiny world."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ..support.workflow import TWO_YEARS, snakemake
+
+
+def test_two_year_run_writes_trends_and_exact_drivers(finished_run, tmp_path):
+    """The tiny run of 2015 plus 2014: trends of both years and the 2014-2015 decomposition."""
+    workdir = tmp_path / "two_years"
+    shutil.copytree(finished_run, workdir, symlinks=True)
+    targets = [
+        "results/synthetic/trends/headline.csv",
+        "results/synthetic/trends/groups.csv",
+        "results/synthetic/trends/bri_net_export_shares.png",
+        "results/synthetic/drivers/2014_2015/effects.csv",
+        "results/synthetic/drivers/2014_2015/effects.png",
+    ]
+    snakemake(
+        workdir,
+        *targets,
+        "--cores",
+        "2",
+        "--configfile",
+        TWO_YEARS,
+    )
+    headline = pd.read_csv(workdir / targets[0], keep_default_na=False)
+    assert sorted(headline["year"].unique()) == [2014, 2015]
+    # The trends carry each year's readings under the same names.
+    for year in (2014, 2015):
+        yearly = pd.read_csv(
+            workdir / f"results/synthetic/{year}/groups/headline.csv", keep_default_na=False
+        )
+        rows = headline[headline["year"] == year].reset_index(drop=True)
+        assert rows[["statistic", "level", "subject"]].equals(
+            yearly[["statistic", "level", "subject"]]
+        )
+        np.testing.assert_allclose(rows["value"], yearly["value"], rtol=1e-12)
+    groups = pd.read_csv(workdir / targets[1])
+    for year in (2014, 2015):
+        accounts = pd.read_csv(workdir / f"results/synthetic/{year}/groups/accounts.csv")
+        by_year = groups[groups["year"] == year].set_index("group")
+        np.testing.assert_allclose(
+            by_year.loc[accounts["group"], "production_mt"], accounts["production_mt"], rtol=1e-9
+        )
+        flows = pd.read_csv(workdir / f"results/synthetic/{year}/flows.csv")
+        effects = pd.read_csv(workdir / targets[3])
+        column = "base_mt" if year == 2014 else "target_mt"
+        # The block flows of the decomposition are the flows the accounts stage wrote.
+        blocks = effects[effects["kind"] == "block"]
+        assert blocks[column].sum() == pytest.approx(flows["co2_mt"].sum(), rel=1e-9)
+    effect_sum = effects.filter(like="_effect_mt").sum(axis=1)
+    scale = effects[["base_mt", "target_mt"]].abs().max(axis=1)
+    assert ((effect_sum - effects["change_mt"]).abs() <= 1e-9 * scale).all()
+    assert (workdir / targets[4]).read_bytes()[:4] == b"\x89PNG"
