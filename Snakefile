@@ -5,9 +5,12 @@ Run `make run` (or `snakemake --cores all --profile profiles/default`); see READ
 """
 
 import gc
-import re
+from pathlib import Path
 
+import yaml
 from snakemake.utils import min_version, validate
+
+from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_years
 
 min_version("9.27")
 
@@ -24,22 +27,14 @@ configfile: "config/config.yaml"
 report: "report/workflow.rst"
 
 
-# `years: "1990-2016"` (or `--config years=1990-2016`) is a range, both ends included;
-# `--config years=2015` is one year.
-if isinstance(config.get("years"), int):
-    config["years"] = [config["years"]]
-YEAR_RANGE = r"\s*\d{4}\s*-\s*\d{4}\s*"
-if isinstance(config.get("years"), str) and re.fullmatch(YEAR_RANGE, config["years"]):
-    first, last = (int(part) for part in config["years"].split("-"))
-    config["years"] = list(range(first, last + 1))
-# `--config 'years=[2015]'` arrives as strings; the schema then checks integers.
-if isinstance(config.get("years"), list):
-    config["years"] = [int(y) if str(y).isdigit() else y for y in config["years"]]
-for key in ("base", "target"):
-    if str(config.get("drivers", {}).get(key)).isdigit():
-        config["drivers"][key] = int(config["drivers"][key])
-
-
+# The configuration is checked before any job, in a few lines that name the key, the value
+# and what is allowed (Snakemake's own message would print the whole schema); text from
+# --config becomes the numbers the schema asks for, and `years: "1990-2016"` (or
+# `--config years=1990-2016`) becomes the list of years, both ends included.
+SCHEMA = yaml.safe_load((Path(workflow.basedir) / "rules/schemas/config.schema.yaml").read_text())
+config.update(coerce_numbers(dict(config), SCHEMA))
+config["years"] = expand_years(config.get("years", [2015]))
+check_config(config, SCHEMA)
 validate(config, "rules/schemas/config.schema.yaml")
 
 

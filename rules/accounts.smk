@@ -12,6 +12,7 @@ rule accounts:
         discrepancy=f"{RESULT}/source_discrepancy.csv",
         sector_flows=f"{RESULT}/sector_flows.csv",
     params:
+        content=content_of("regions"),
         compute_threads=config["compute_threads"],
         excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
         rtol=config["identity_rtol"],

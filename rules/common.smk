@@ -4,6 +4,7 @@ import math
 import os
 import shlex
 import sys
+from pathlib import Path
 
 SOURCES = ["synthetic", "eora26", "exiobase3"]
 EORA_SECTORS = 26
@@ -206,6 +207,7 @@ def datasets_input(wildcards):
 
 # --- Raw upstream files per source (datasets table, local_data first) -----------------
 
+from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.sources import datasets as bri_datasets
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.sources import eora26_layout as bri_eora26_layout
@@ -299,5 +301,36 @@ def check_local_data():
         )
 
 
+#: The config keys of the map files (boundaries and their ISO3 fixes).
+MAP_FILES = (
+    "natural_earth.shapefile",
+    "natural_earth.shapefile (.dbf)",
+    "natural_earth.shapefile (.shx)",
+    "natural_earth.iso3_fixes",
+)
+
+
+def exiobase3_concordance():
+    """The sector concordance of the configured EXIOBASE system (shipped under data/)."""
+    return f"data/concordances/exio3_{config['exiobase3']['system']}.csv"
+
+
+def content_of(*keys, paths=()):
+    """Param ``content`` of a rule: the sha256 of the files it reads that the configuration
+    names (``keys``, dotted config keys as in docs/configuration.md; unset optional keys
+    count for nothing) and of shipped reference ``paths``. A changed file reruns what depends
+    on it even when its modification time is older (a copy with cp -p, wget, rsync -a), and a
+    config key that names another file reruns it too. (A function of the wildcards only:
+    Snakemake tracks such params, not those computed from the inputs.)"""
+    files = bri_config_check.configured_files(config)
+    tracked = [files[key] for key in keys if key in files] + list(paths)
+
+    def digests(wildcards):
+        return ";".join(f"{path}={bri_config_check.file_digest(path)}" for path in tracked)
+
+    return digests
+
+
+bri_config_check.check_configured_files(config, Path.cwd())
 check_upstream_years()
 check_local_data()

@@ -31,6 +31,8 @@ rule compare_sources:
     wildcard_constraints:
         source_a="|".join(SOURCES),
         source_b="|".join(SOURCES),
+    params:
+        content=content_of("regions"),
     log:
         "logs/compare_sources/{year}_{source_a}_vs_{source_b}.log",
     benchmark:

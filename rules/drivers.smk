@@ -25,6 +25,7 @@ rule drivers:
         pdf=f"{DRIVERS}/effects.pdf",
         meta=f"{DRIVERS}/decomposition.json",
     params:
+        content=content_of("regions", "drivers.deflator"),
         compute_threads=config["compute_threads"],
         context=run_context,
         rtol=config["identity_rtol"],

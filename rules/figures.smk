@@ -17,6 +17,7 @@ rule figure:
         ),
         pdf=f"{RESULT}/figures/{{figure}}.pdf",
     params:
+        content=content_of("regions", *MAP_FILES),
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],

@@ -31,6 +31,7 @@ rule findings:
             subcategory="{source} {year}",
         ),
     params:
+        content=content_of("regions", "findings.paper_values"),
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],

@@ -10,6 +10,7 @@ rule groups:
         accounts=f"{RESULT}/groups/accounts.csv",
         flows=f"{RESULT}/groups/flows.csv",
     params:
+        content=content_of("regions"),
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:

@@ -15,6 +15,7 @@ rule harmonize_eora26:
     output:
         dataset=HARMONIZED,
     params:
+        content=content_of("region_codes"),
         stressors=eora26_stressors(),
     wildcard_constraints:
         source="synthetic|eora26",
@@ -36,11 +37,12 @@ rule harmonize_exiobase3:
     input:
         archive=exiobase3_archive(),
         region_codes=config["region_codes"],
-        concordance=f"data/concordances/exio3_{config['exiobase3']['system']}.csv",
+        concordance=exiobase3_concordance(),
         exchange_rates=config["exchange_rates"],
     output:
         dataset=HARMONIZED,
     params:
+        content=content_of("region_codes", "exchange_rates", paths=[exiobase3_concordance()]),
         system=config["exiobase3"]["system"],
         stressors=config["stressors"]["exiobase3"],
     wildcard_constraints:

@@ -14,6 +14,7 @@ rule provenance:
             subcategory="{source} {year}",
         ),
     params:
+        content=content_of(*bri_config_check.configured_files(config)),
         raw_dir="resources/raw/{source}",
         config=config,
     log:

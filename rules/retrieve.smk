@@ -14,6 +14,7 @@ rule synthetic_world:
     output:
         archive="resources/raw/synthetic/Eora26_{year}_bp.zip",
     params:
+        content=content_of("region_codes", "natural_earth.shapefile (.dbf)", "natural_earth.iso3_fixes"),
         countries=config["synthetic"]["countries"],
         seed=config["synthetic"]["seed"],
     log:

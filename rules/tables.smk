@@ -18,6 +18,7 @@ rule table:
         md=f"{RESULT}/tables/{{table}}.md",
         tex=f"{RESULT}/tables/{{table}}.tex",
     params:
+        content=content_of("regions"),
         context=run_context,
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],

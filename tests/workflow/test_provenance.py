@@ -29,3 +29,10 @@ def test_the_run_records_its_inputs_config_packages_and_command(finished_run):
     # The CO2 satellite row the harmonize step chose from the configured alternatives.
     assert record["co2_rows"] == ["Total CO2 emissions from EDGAR / Total"]
     assert record["config"]["stressors"]["eora26"][1]["stressor"] == "CO2 emissions from EDGAR"
+    # The content of every file the configuration names.
+    regions = finished_run / "config" / "regions.csv"
+    assert record["configured_files"]["regions"] == {
+        "path": "config/regions.csv",
+        "sha256": hashlib.sha256(regions.read_bytes()).hexdigest(),
+    }
+    assert "natural_earth.shapefile (.dbf)" in record["configured_files"]

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from bri_carbon.runtime.config_check import configured_files, file_digest
 from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
@@ -212,10 +213,21 @@ def provenance_record(
         "raw_inputs": file_manifest(files),
         "dataset": dataset_description(source, datasets_file, config),
         "config": without_secrets(config),
+        "configured_files": configured_file_manifest(config),
         "packages": package_versions(),
         "git": git_commit(repository),
         "command_line": command_line,
         **harmonization_record(harmonized_attrs or {}),
+    }
+
+
+def configured_file_manifest(config: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The files the configuration names, by config key: path and sha256 (the content the
+    results were computed from; a rerun follows the content, not the modification time)."""
+    return {
+        key: {"path": path, "sha256": file_digest(path)}
+        for key, path in sorted(configured_files(config).items())
+        if Path(path).is_file()
     }
 
 

@@ -3,8 +3,11 @@
 import gc
 import logging
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
+
+from bri_carbon.runtime.errors import WorkflowInputError
 
 
 def configure(log_path: str | os.PathLike[str] | None, level: int = logging.INFO) -> None:
@@ -38,7 +41,9 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     at interpreter exit takes about 0.3 s off the accounts job on 2 cores
     (docs/performance.md). An error is logged with its
     message (which names the file or key and the fix) before it propagates, so the log
-    explains every failure.
+    explains every failure. An input error (:class:`WorkflowInputError`) is written to
+    the terminal as its message alone and ends the script with exit status 1; any other
+    error is a bug and keeps its traceback.
     """
     from threadpoolctl import threadpool_limits
 
@@ -50,7 +55,13 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     try:
         with threadpool_limits(limits=max(threads, 1)):
             main(smk)
+    except WorkflowInputError as err:
+        # An input the user can fix: the message (one paragraph naming the file or key and
+        # the fix) goes to the terminal, the traceback to the log only.
+        logger.error("rule %s failed: %s", smk.rule, err, exc_info=True)
+        sys.stderr.write(f"\nError in rule {smk.rule}: {err}\n\n")
+        raise SystemExit(1) from None
     except Exception as err:
-        logger.error("rule %s failed: %s", smk.rule, err)
+        logger.error("rule %s failed: %s", smk.rule, err, exc_info=True)
         raise
     logger.info("rule %s finished", smk.rule)

@@ -39,14 +39,27 @@ _FALSE = {"false", "0", "no"}
 
 
 def _read(path: Path, what: str, columns: tuple[str, ...], **options) -> pd.DataFrame:
-    """Read a CSV table and check that it has ``columns``; errors name the file."""
+    """Read a CSV table (UTF-8) and check that it has ``columns``; every error is one
+    paragraph naming the file and the fix."""
     try:
-        table = pd.read_csv(path, **options)
+        table = pd.read_csv(path, encoding="utf-8", **options)
+    except UnicodeDecodeError as err:
+        raise WorkflowInputError(
+            f"{path} is not UTF-8 text (byte {err.start} cannot be decoded); {what} must be a "
+            "CSV file in UTF-8. Save it again as 'CSV UTF-8' (or convert it, e.g. with "
+            f"iconv -f latin1 -t utf-8)."
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise WorkflowInputError(
+            f"{path} is empty; {what} needs the header {','.join(columns)} and its rows."
+        ) from None
     except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read {what} {path}: {err}") from err
+        raise WorkflowInputError(f"cannot read {what} {path}: {err}") from None
     missing = [column for column in columns if column not in table.columns]
     if missing:
-        raise WorkflowInputError(f"{path} lacks columns {missing}; {what} needs {list(columns)}.")
+        raise WorkflowInputError(
+            f"{path} lacks columns {missing}; {what} needs the header {','.join(columns)}."
+        )
     return table
 
 

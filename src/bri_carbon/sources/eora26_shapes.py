@@ -36,20 +36,31 @@ def describe_shape_mismatch(archive: Path, year: int, price: str = "bp") -> str:
         if "labels_T.txt" not in members and (archive.parent / "indices.zip").exists():
             labels_source = zipfile.ZipFile(archive.parent / "indices.zip")
         label_counts = {name: _table_shape(labels_source, name)[0] for name in layout.LABEL_FILES}
-        t_rows, t_widths = _table_shape(handle, names["T"])
-        fd_rows, fd_widths = _table_shape(handle, names["FD"])
+        shapes = {key: _table_shape(handle, names[key]) for key in ("T", "FD", "Q", "QY", "VA")}
     n, fd = label_counts["labels_T.txt"], label_counts["labels_FD.txt"]
+    q, va = label_counts["labels_Q.txt"], label_counts["labels_VA.txt"]
+    t_rows, t_widths = shapes["T"]
     problems = []
     if len(t_widths) > 1:
         problems.append(f"{names['T']} has rows of different lengths {sorted(t_widths)}")
     elif t_widths and t_rows != next(iter(t_widths)):
         problems.append(f"{names['T']} is not square: {t_rows} rows x {t_widths.pop()} columns")
-    if t_rows != n:
-        problems.append(f"{names['T']} has {t_rows} rows but labels_T.txt lists {n} entries")
-    if fd_rows != n:
-        problems.append(f"{names['FD']} has {fd_rows} rows but labels_T.txt lists {n}")
-    if fd_widths and fd_widths != {fd}:
-        problems.append(
-            f"{names['FD']} has {sorted(fd_widths)} columns but labels_FD.txt lists {fd}"
-        )
+    expected = {
+        # table: (rows, the label file that counts them, columns, the label file for those)
+        "T": (n, "labels_T.txt", n, "labels_T.txt"),
+        "FD": (n, "labels_T.txt", fd, "labels_FD.txt"),
+        "Q": (q, "labels_Q.txt", n, "labels_T.txt"),
+        "QY": (q, "labels_Q.txt", fd, "labels_FD.txt"),
+        "VA": (va, "labels_VA.txt", n, "labels_T.txt"),
+    }
+    for key, (rows, row_labels, columns, column_labels) in expected.items():
+        found_rows, widths = shapes[key]
+        if found_rows != rows:
+            problems.append(
+                f"{names[key]} has {found_rows} rows but {row_labels} lists {rows} entries"
+            )
+        if widths and widths != {columns}:
+            problems.append(
+                f"{names[key]} has {sorted(widths)} columns but {column_labels} lists {columns}"
+            )
     return "; ".join(problems)
