@@ -181,3 +181,15 @@ def test_year_paths():
     assert later.sum() == pytest.approx(1.0)
     assert later[services].sum() > mix[services].sum()
     assert later[services][0] / later[~services][0] == pytest.approx(1.01**10)
+
+
+@pytest.mark.parametrize("steps", [50, 0])
+def test_reference_output_from_another_years_factors(economies, monkeypatch, steps):
+    """The calibration year's output, refined with the LU of 1980 (or solved directly when
+    the refinement has no steps), is the output of its own solve."""
+    monkeypatch.setattr(synthetic, "_REFINEMENT_STEPS", steps)
+    structure = synthetic._draw_structure(economies, SEED)
+    A, final = synthetic._economy(structure, synthetic.REFERENCE_YEAR)
+    direct = synthetic._gross_output(synthetic._leontief_factors(A), final.sum(axis=1))
+    other = synthetic._leontief_factors(synthetic._economy(structure, 1980)[0])
+    np.testing.assert_allclose(synthetic._reference_output(structure, other), direct, rtol=1e-10)

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import scipy.linalg
 
 from bri_carbon.runtime.atomic import atomic_path
 from bri_carbon.runtime.errors import WorkflowInputError
@@ -208,6 +209,10 @@ _SERVICES = layout.SECTORS[
 ]
 #: Fall per year of every sector's CO2 per unit of output (technology).
 _INTENSITY_DECLINE = 0.02
+#: Refinement of the reference year's output with another year's LU: steps and the
+#: tolerance of the residual relative to final demand (max norms).
+_REFINEMENT_STEPS = 50
+_REFINEMENT_TOLERANCE = 1e-13
 
 
 @dataclass(frozen=True)
@@ -339,16 +344,20 @@ def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
     ``economies``: as returned by :func:`economies_table` (GDP of the reference year). The
     structure is drawn from ``seed`` alone; ``year`` moves it along the paths of the module
     docstring. The system is balanced by construction: gross output solves x = A x + y, so
-    Z 1 + Y 1 = x. Industry CO2 is calibrated to ``_WORLD_INDUSTRY_MT`` in the reference year
-    (one more solve, of that year, when ``year`` is another one).
+    Z 1 + Y 1 = x. Industry CO2 is calibrated to ``_WORLD_INDUSTRY_MT`` in the reference year;
+    for another year the reference year's output is found with this year's LU factors.
     """
     structure = _draw_structure(economies, seed)
-    A, final, x = _economy(structure, year)
-    x_reference = x if year == REFERENCE_YEAR else _economy(structure, REFERENCE_YEAR)[2]
+    A, final = _economy(structure, year)
+    factors = _leontief_factors(A)
+    x = _gross_output(factors, final.sum(axis=1))
+    x_reference = x if year == REFERENCE_YEAR else _reference_output(structure, factors)
+    del factors
     n_reg, n_sec = len(structure.codes), len(layout.SECTORS)
     n = n_reg * n_sec
 
-    Z = A * x[None, :]
+    Z = A
+    Z *= x[None, :]  # in place: A is not needed any more
     Y = (final[:, :, None] * structure.categories[None, :, :]).reshape(n, n_reg * 6)
     value_added = x - Z.sum(axis=0)
     VA = _VALUE_ADDED_SHARE[:, None] * value_added[None, :]
@@ -430,9 +439,9 @@ def _draw_structure(economies: pd.DataFrame, seed: int) -> _Structure:
     )
 
 
-def _economy(structure: _Structure, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The world economy of ``year``: input coefficients A (n, n), final demand by
-    destination country (n, r) and gross output x (n,), money in thousand USD.
+def _economy(structure: _Structure, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The world economy of ``year``: input coefficients A (n, n) and final demand by
+    destination country (n, r), money in thousand USD.
 
     GDP, import shares, partner weights and the final-demand mix follow their paths; the
     input coefficients themselves do not change.
@@ -468,9 +477,48 @@ def _economy(structure: _Structure, year: int) -> tuple[np.ndarray, np.ndarray, 
         final[c * n_sec : (c + 1) * n_sec, :] = 0.0
     _subsidise_(A, structure.subsidised)
 
-    x = np.linalg.solve(np.eye(n) - A, final.sum(axis=1))
+    return A, final
+
+
+def _leontief_factors(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LU factors of I - A (scipy's ``lu_factor`` form); ``A`` is left unchanged."""
+    system = -A
+    system[np.diag_indices_from(system)] += 1.0
+    return scipy.linalg.lu_factor(system, overwrite_a=True, check_finite=False)
+
+
+def _gross_output(factors: tuple[np.ndarray, np.ndarray], final: np.ndarray) -> np.ndarray:
+    """Gross output x (thousand USD) solving (I - A) x = ``final`` from the LU factors
+    of I - A; values below 1e-9 (sectors without output) are set to zero."""
+    x = scipy.linalg.lu_solve(factors, final, check_finite=False)
     x[x < 1e-9] = 0.0
-    return A, final, x
+    return x
+
+
+def _reference_output(structure: _Structure, factors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Gross output of the reference year (thousand USD), from the LU factors of another
+    year's I - A_t by iterative refinement: x <- x + (I - A_t)^-1 (y - (I - A) x).
+
+    The two years' A split the same input coefficients differently over suppliers, so the
+    refinement converges in a few steps (a direct solve when it does not), which saves a
+    second factorization.
+    """
+    A, final = _economy(structure, REFERENCE_YEAR)
+    y = final.sum(axis=1)
+    x = scipy.linalg.lu_solve(factors, y, check_finite=False)
+    for step in range(_REFINEMENT_STEPS):
+        residual = y - x + A @ x
+        if np.abs(residual).max() <= _REFINEMENT_TOLERANCE * np.abs(y).max():
+            log.info("reference-year output refined in %d steps", step)
+            break
+        x += scipy.linalg.lu_solve(factors, residual, check_finite=False)
+    else:
+        log.info("reference-year output: refinement did not converge, solving directly")
+        A *= -1.0
+        A[np.diag_indices_from(A)] += 1.0
+        x = np.linalg.solve(A, y)
+    x[x < 1e-9] = 0.0
+    return x
 
 
 #: Satellite rows of the synthetic world, labels as the real labels_Q.txt writes them (label
