@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,26 +11,27 @@ import pytest
 
 from ..support.workflow import TWO_YEARS, snakemake
 
+TARGETS = (
+    "results/synthetic/trends/headline.csv",
+    "results/synthetic/trends/groups.csv",
+    "results/synthetic/trends/bri_net_export_shares.png",
+    "results/synthetic/drivers/2014_2015/effects.csv",
+    "results/synthetic/drivers/2014_2015/effects.png",
+)
 
-def test_two_year_run_writes_trends_and_exact_drivers(finished_run, tmp_path):
+
+@pytest.fixture(scope="module")
+def two_year_run(finished_run, tmp_path_factory) -> Path:
     """The tiny run of 2015 plus 2014: trends of both years and the 2014-2015 decomposition."""
-    workdir = tmp_path / "two_years"
+    workdir = tmp_path_factory.mktemp("trends") / "two_years"
     shutil.copytree(finished_run, workdir, symlinks=True)
-    targets = [
-        "results/synthetic/trends/headline.csv",
-        "results/synthetic/trends/groups.csv",
-        "results/synthetic/trends/bri_net_export_shares.png",
-        "results/synthetic/drivers/2014_2015/effects.csv",
-        "results/synthetic/drivers/2014_2015/effects.png",
-    ]
-    snakemake(
-        workdir,
-        *targets,
-        "--cores",
-        "2",
-        "--configfile",
-        TWO_YEARS,
-    )
+    snakemake(workdir, *TARGETS, "--cores", "2", "--configfile", TWO_YEARS)
+    return workdir
+
+
+def test_two_year_run_writes_trends_and_exact_drivers(two_year_run):
+    """Both years' readings in the trends, and drivers that sum exactly to the change."""
+    workdir, targets = two_year_run, TARGETS
     headline = pd.read_csv(workdir / targets[0], keep_default_na=False)
     assert sorted(headline["year"].unique()) == [2014, 2015]
     # The trends carry each year's readings under the same names.
@@ -59,3 +61,23 @@ def test_two_year_run_writes_trends_and_exact_drivers(finished_run, tmp_path):
     scale = effects[["base_mt", "target_mt"]].abs().max(axis=1)
     assert ((effect_sum - effects["change_mt"]).abs() <= 1e-9 * scale).all()
     assert (workdir / targets[4]).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_headline_readings_move_little_from_one_year_to_the_next(two_year_run):
+    """One synthetic world moved along smooth paths: the readings drift, they do not jump."""
+    headline = pd.read_csv(two_year_run / TARGETS[0], keep_default_na=False)
+    shares = headline[headline["unit"] == "%"].pivot_table(
+        index=["statistic", "level", "subject"], columns="year", values="value"
+    )
+    for reading in (
+        ("positive_net_export_share", "region", "BRI"),
+        ("driven_share", "block", "BRI"),
+        ("export_share_to_drivers", "block", "BRI"),
+    ):
+        assert abs(shares.loc[reading, 2015] - shares.loc[reading, 2014]) < 2.0, reading
+    # Every BRI share of the findings moves by less than 2 percentage points.
+    bri = shares[shares.index.get_level_values("subject").str.startswith("BRI")]
+    assert ((bri[2015] - bri[2014]).abs() < 2.0).all()
+    # World industry CO2 grows by about 1 % (GDP growth less the falling intensity).
+    groups = pd.read_csv(two_year_run / TARGETS[1]).groupby("year")["production_mt"].sum()
+    assert 0.0 < groups[2015] / groups[2014] - 1 < 0.03

@@ -7,12 +7,32 @@ from a seeded generator so that the numbers *look* like the real world (large ec
 less, poorer economies emit more CO2 per dollar, electricity and metals are carbon-heavy). The
 numbers are not real data, and every output made from them is labelled "synthetic".
 
-Monetary values are thousand current USD and emissions Gg, as in Eora26.
+**One world over the years.** Everything random (input coefficients, trade partners and
+their weights, carbon factors, final-demand categories, the countries with inventories drawn
+down, the subsidised sectors, satellite noise) is drawn once from the seed, independent of
+the year. The year t changes that world only through five smooth, documented paths, the same
+formulas before and after the reference year :data:`REFERENCE_YEAR` (valid for the
+configurable years 1970-2030):
+
+- real GDP of each economy grows at a constant rate that is higher for poorer economies
+  (:func:`growth_rates`, :func:`gdp_in`);
+- trade partners' weights follow their GDP (gravity), so fast-growing poorer exporters gain
+  share of world exports;
+- every economy's import shares rise slowly (:func:`import_shares_in`);
+- final demand shifts towards services (:func:`demand_mix_in`);
+- every sector's CO2 per unit of output falls at one rate (:func:`intensity_factor`).
+
+Prices are those of the reference year throughout (no inflation), so current and constant
+prices coincide. World industry CO2 is calibrated once, to 30,000 Mt in the reference year;
+other years follow from the paths (about +1 % a year).
+
+Monetary values are thousand USD and emissions Gg, as in Eora26.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +41,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import scipy.linalg
 
 from bri_carbon.runtime.atomic import atomic_path
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import eora26_layout as layout
+
+log = logging.getLogger(__name__)
 
 #: Relative weight of each Eora26 sector in final demand (same order as layout.SECTORS).
 _FINAL_DEMAND_WEIGHT = np.array(
@@ -162,13 +185,34 @@ _SUBSIDISED_SECTOR = "Agriculture"
 _SUBSIDISED_COUNTRIES = 3
 #: Economies that act as re-export hubs keep a non-zero "Re-export & Re-import" sector.
 _REEXPORT_HUBS = frozenset({"SGP", "HKG", "NLD", "BEL", "ARE", "MYS", "PAN"})
-#: Strongest suppliers kept per importing country.
+#: Strongest suppliers kept per importing country (chosen in the reference year, then kept).
 _PARTNERS = 30
-#: Strongest customers kept per exporting country.
+#: Strongest customers kept per exporting country (chosen in the reference year, then kept).
 _CUSTOMERS = 12
-#: World industry CO2 in the reference year, Mt; every synthetic year is calibrated to it.
+#: World industry CO2 in the reference year, Mt (the one calibration; other years follow the
+#: paths).
 _WORLD_INDUSTRY_MT = 30_000.0
-_REFERENCE_YEAR = 2015
+#: The year that the Natural Earth economy sizes and the CO2 calibration describe.
+REFERENCE_YEAR = 2015
+#: Real GDP growth per year: ``_GROWTH_AT_10K`` at 10,000 USD per person, changing by
+#: ``_GROWTH_PER_LOG_INCOME`` per unit of ln(income / 10,000 USD), within ``_GROWTH_BOUNDS``.
+_GROWTH_AT_10K = 0.035
+_GROWTH_PER_LOG_INCOME = -0.01
+_GROWTH_BOUNDS = (0.01, 0.06)
+#: Relative rise per year of every economy's import shares (globalisation).
+_IMPORT_SHARE_RISE = 0.01
+#: Relative rise per year of the weight of the service sectors (Maintenance and Repair to
+#: Others, as labels_T.txt spells them) in final demand.
+_SERVICES_SHIFT = 0.01
+_SERVICES = layout.SECTORS[
+    layout.SECTORS.index("Maintenance and Repair") : layout.SECTORS.index("Others") + 1
+]
+#: Fall per year of every sector's CO2 per unit of output (technology).
+_INTENSITY_DECLINE = 0.02
+#: Refinement of the reference year's output with another year's LU: steps and the
+#: tolerance of the residual relative to final demand (max norms).
+_REFINEMENT_STEPS = 50
+_REFINEMENT_TOLERANCE = 1e-13
 
 
 @dataclass(frozen=True)
@@ -228,80 +272,253 @@ def economies_table(
     )
 
 
-def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
-    """Draw a balanced synthetic MRIO system for ``year`` (deterministic in seed and year).
+def growth_rates(income: np.ndarray) -> np.ndarray:
+    """Real GDP growth per year (a fraction) of economies with ``income`` USD per person in
+    the reference year: 0.035 - 0.01 ln(income / 10,000 USD), within 1 % and 6 %.
 
-    ``economies``: as returned by :func:`economies_table`. The system is balanced by
-    construction: gross output solves x = A x + y, so Z 1 + Y 1 = x.
+    Poorer economies grow faster: 5.8 % at 1,000 USD per person, 3.5 % at 10,000, 1.7 % at
+    60,000. Zero or negative incomes (no economy) get the rate of 10,000 USD.
     """
-    rng = np.random.default_rng([seed, year])
+    known = np.where(income > 0, income, 10_000.0)
+    rate = _GROWTH_AT_10K + _GROWTH_PER_LOG_INCOME * np.log(known / 10_000.0)
+    return np.clip(rate, *_GROWTH_BOUNDS)
+
+
+def gdp_in(year: int, gdp: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """GDP in ``year`` at reference-year prices, in the unit of ``gdp`` (the reference
+    year's GDP): gdp (1 + growth)^(year - REFERENCE_YEAR), ``growth`` per year as a fraction."""
+    return gdp * (1.0 + growth) ** (year - REFERENCE_YEAR)
+
+
+def import_shares_in(year: int, shares: np.ndarray) -> np.ndarray:
+    """Import shares (fractions) in ``year`` from the reference year's ``shares``: each rises
+    by 1 % of itself a year, shares (1.01)^(year - REFERENCE_YEAR)."""
+    return shares * (1.0 + _IMPORT_SHARE_RISE) ** (year - REFERENCE_YEAR)
+
+
+def demand_mix_in(year: int, mix: np.ndarray) -> np.ndarray:
+    """Final-demand mix over the 26 sectors (last axis, fractions summing to 1) in ``year``
+    from the reference year's ``mix``: the service sectors' weights (Maintenance and Repair
+    to Others) times (1.01)^(year - REFERENCE_YEAR), then rescaled to sum to 1."""
+    services = np.isin(layout.SECTORS, _SERVICES)
+    factor = np.where(services, (1.0 + _SERVICES_SHIFT) ** (year - REFERENCE_YEAR), 1.0)
+    shifted = mix * factor
+    totals = shifted.sum(axis=-1, keepdims=True)
+    return np.divide(shifted, totals, out=np.zeros_like(shifted), where=totals > 0)
+
+
+def intensity_factor(year: int) -> float:
+    """CO2 per unit of output of every sector in ``year`` relative to the reference year
+    (dimensionless): (1 - 0.02)^(year - REFERENCE_YEAR), a technology trend."""
+    return float((1.0 - _INTENSITY_DECLINE) ** (year - REFERENCE_YEAR))
+
+
+@dataclass(frozen=True)
+class _Structure:
+    """The year-independent part of a synthetic world, drawn once from the seed.
+
+    r countries, 26 sectors, n = 26 r, q satellite rows. Money in thousand USD at
+    reference-year prices; ``carbon`` is relative (calibrated in :func:`make_world`).
+    """
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    gdp: np.ndarray  # (r,) GDP in the reference year, thousand USD
+    growth: np.ndarray  # (r,) real GDP growth per year, fraction
+    import_share: np.ndarray  # (r,) share of tradable purchases imported, reference year
+    trade_pull: np.ndarray  # (r, r) importer x exporter pull without the exporter's GDP
+    inputs: np.ndarray  # (r, 26, 26) input coefficients (input, purchaser) per country
+    demand_mix: np.ndarray  # (r, 26) final demand over sectors, reference year, sums to 1
+    subsidised: tuple[tuple[int, float], ...]  # (country, column sum of A) with VA < 0
+    categories: np.ndarray  # (r, 6) final demand over Eora's six categories
+    carbon: np.ndarray  # (n,) relative CO2 per unit of output, reference year
+    household_share: np.ndarray  # (r,) household direct CO2 per unit of industry CO2
+    satellite_noise: np.ndarray  # (q, n) noise of the satellite rows of Q
+    household_noise: np.ndarray  # (q, 6 r) noise of the satellite rows of QY
+    discrepancy_noise: np.ndarray  # (2, n) sizes of the ROW row and column, 0-1
+
+
+def make_world(economies: pd.DataFrame, year: int, seed: int) -> SyntheticWorld:
+    """The balanced synthetic MRIO system of ``year`` (deterministic in seed and year).
+
+    ``economies``: as returned by :func:`economies_table` (GDP of the reference year). The
+    structure is drawn from ``seed`` alone; ``year`` moves it along the paths of the module
+    docstring. The system is balanced by construction: gross output solves x = A x + y, so
+    Z 1 + Y 1 = x. Industry CO2 is calibrated to ``_WORLD_INDUSTRY_MT`` in the reference year;
+    for another year the reference year's output is found with this year's LU factors.
+    """
+    structure = _draw_structure(economies, seed)
+    A, final = _economy(structure, year)
+    factors = _leontief_factors(A)
+    x = _gross_output(factors, final.sum(axis=1))
+    x_reference = x if year == REFERENCE_YEAR else _reference_output(structure, factors)
+    del factors
+    n_reg, n_sec = len(structure.codes), len(layout.SECTORS)
+    n = n_reg * n_sec
+
+    Z = A
+    Z *= x[None, :]  # in place: A is not needed any more
+    Y = (final[:, :, None] * structure.categories[None, :, :]).reshape(n, n_reg * 6)
+    value_added = x - Z.sum(axis=0)
+    VA = _VALUE_ADDED_SHARE[:, None] * value_added[None, :]
+
+    reference_total = float(structure.carbon @ x_reference)
+    scale = _WORLD_INDUSTRY_MT * 1e3 / reference_total if reference_total > 0 else 0.0
+    co2 = structure.carbon * x * (scale * intensity_factor(year))  # Gg
+    household_co2 = np.zeros(n_reg * 6)
+    household_co2[0::6] = co2.reshape(n_reg, n_sec).sum(axis=1) * structure.household_share
+    log.info(
+        "synthetic world %d (reference %d): GDP %.0f billion USD, industry CO2 %.0f Mt, "
+        "output %.0f billion USD",
+        year,
+        REFERENCE_YEAR,
+        final.sum() / 1e6,
+        co2.sum() / 1e3,
+        x.sum() / 1e6,
+    )
+    return _with_discrepancy(
+        SyntheticWorld(
+            year=year,
+            codes=structure.codes,
+            names=structure.names,
+            T=np.round(Z, 3),
+            FD=np.round(Y, 3),
+            VA=np.round(VA, 3),
+            Q=np.vstack(_satellite_rows(co2, structure.satellite_noise)),
+            QY=np.vstack(_satellite_rows(household_co2, structure.household_noise)),
+            q_labels=SATELLITE_LABELS,
+        ),
+        structure.discrepancy_noise,
+    )
+
+
+def _draw_structure(economies: pd.DataFrame, seed: int) -> _Structure:
+    """Draw every random part of the world from ``seed``, in a fixed order, for the
+    economies of ``economies`` (:func:`economies_table`); nothing here depends on the year."""
+    rng = np.random.default_rng(seed)
     codes = tuple(economies.index)
     n_reg, n_sec = len(codes), len(layout.SECTORS)
-    n = n_reg * n_sec
-    growth = 1.03 ** (year - _REFERENCE_YEAR)
-    gdp = economies["gdp_musd"].to_numpy(float) * 1e3 * growth  # thousand USD
+    gdp = economies["gdp_musd"].to_numpy(float) * 1e3  # thousand USD
     active = gdp > 0
-    gdp_per_capita = gdp * 1e3 / economies["population"].to_numpy(float)
+    income = gdp * 1e3 / economies["population"].to_numpy(float)  # USD per person
 
-    partners = _partner_weights(gdp, gdp_per_capita, rng)
+    trade_pull = _trade_pull(gdp, income, rng)
     import_share = _import_shares(gdp, rng)
+    inputs = np.stack([_input_coefficients(rng) for _ in range(n_reg)])
+    demand_mix = rng.dirichlet(_FINAL_DEMAND_WEIGHT * 40 + 1e-3, size=n_reg)
+    reexport = layout.SECTORS.index("Re-export & Re-import")
+    hubs = np.isin(codes, sorted(_REEXPORT_HUBS))
+    inputs[~hubs, reexport, :] = 0.0
+    inputs[~hubs, :, reexport] = 0.0
+    demand_mix[~hubs, reexport] = 0.0
+    demand_mix /= demand_mix.sum(axis=1, keepdims=True)
+    subsidised = _subsidised(active, rng)
+    categories = _category_split(rng, n_reg)
+
+    country = np.clip(np.where(active, income, 1.0) / 10_000, 0.02, None) ** -0.45
+    country = country * rng.lognormal(0.0, 0.25, n_reg)
+    sector = _SECTOR_CARBON[None, :] * rng.lognormal(0.0, 0.2, size=(n_reg, n_sec))
+    household_share = rng.uniform(0.08, 0.16, n_reg)
+    q = len(_SATELLITE_ROWS)
+    return _Structure(
+        codes=codes,
+        names=tuple(economies["name"]),
+        gdp=gdp,
+        growth=growth_rates(np.where(active, income, 0.0)),
+        import_share=import_share,
+        trade_pull=trade_pull,
+        inputs=inputs,
+        demand_mix=demand_mix,
+        subsidised=subsidised,
+        categories=categories,
+        carbon=(country[:, None] * sector).ravel(),
+        household_share=household_share,
+        satellite_noise=rng.lognormal(0.0, 0.3, size=(q, n_reg * n_sec)),
+        household_noise=rng.lognormal(0.0, 0.3, size=(q, n_reg * 6)),
+        discrepancy_noise=rng.uniform(0.0, 1.0, size=(2, n_reg * n_sec)),
+    )
+
+
+def _economy(structure: _Structure, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The world economy of ``year``: input coefficients A (n, n) and final demand by
+    destination country (n, r), money in thousand USD.
+
+    GDP, import shares, partner weights and the final-demand mix follow their paths; the
+    input coefficients themselves do not change.
+    """
+    codes = structure.codes
+    n_reg, n_sec = len(codes), len(layout.SECTORS)
+    n = n_reg * n_sec
+    gdp = gdp_in(year, structure.gdp, structure.growth)
+    active = structure.gdp > 0
+    pull = structure.trade_pull * gdp[None, :]
+    totals = pull.sum(axis=1, keepdims=True)
+    partners = np.divide(pull, totals, out=np.zeros_like(pull), where=totals > 0)
+    import_share = import_shares_in(year, structure.import_share)
     sector_open = np.outer(import_share, _TRADABILITY).clip(0, 0.9)  # (region, sector)
+    demand_mix = demand_mix_in(year, structure.demand_mix)
 
     A = np.zeros((n, n))
-    Y_region = np.zeros((n, n_reg))
-    reexport = layout.SECTORS.index("Re-export & Re-import")
-    for c in range(n_reg):
-        if not active[c]:
-            continue
+    final = np.zeros((n, n_reg))
+    for c in np.flatnonzero(active):
         block = slice(c * n_sec, (c + 1) * n_sec)
-        inputs = _input_coefficients(rng)
-        demand = gdp[c] * rng.dirichlet(_FINAL_DEMAND_WEIGHT * 40 + 1e-3)
-        if codes[c] not in _REEXPORT_HUBS:
-            inputs[reexport, :] = 0.0
-            inputs[:, reexport] = 0.0
-            demand[reexport] = 0.0
+        inputs = structure.inputs[c]
+        demand = gdp[c] * demand_mix[c]
         domestic = 1.0 - sector_open[c]
         A[block, block] = inputs * domestic[:, None]
-        Y_region[block, c] = demand * domestic
+        final[block, c] = demand * domestic
         for p in np.flatnonzero(partners[c]):
             rows = slice(p * n_sec, (p + 1) * n_sec)
             share = sector_open[c] * partners[c, p]
             A[rows, block] = inputs * share[:, None]
-            Y_region[rows, c] = demand * share
-        if codes[c] not in _REEXPORT_HUBS:
-            A[reexport::n_sec, block.start + reexport] = 0.0
+            final[rows, c] = demand * share
     for c in np.flatnonzero(~active):
         A[c * n_sec : (c + 1) * n_sec, :] = 0.0
-        Y_region[c * n_sec : (c + 1) * n_sec, :] = 0.0
-    _subsidise_(A, active, rng)
+        final[c * n_sec : (c + 1) * n_sec, :] = 0.0
+    _subsidise_(A, structure.subsidised)
 
-    x = np.linalg.solve(np.eye(n) - A, Y_region.sum(axis=1))
+    return A, final
+
+
+def _leontief_factors(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LU factors of I - A (scipy's ``lu_factor`` form); ``A`` is left unchanged."""
+    system = -A
+    system[np.diag_indices_from(system)] += 1.0
+    return scipy.linalg.lu_factor(system, overwrite_a=True, check_finite=False)
+
+
+def _gross_output(factors: tuple[np.ndarray, np.ndarray], final: np.ndarray) -> np.ndarray:
+    """Gross output x (thousand USD) solving (I - A) x = ``final`` from the LU factors
+    of I - A; values below 1e-9 (sectors without output) are set to zero."""
+    x = scipy.linalg.lu_solve(factors, final, check_finite=False)
     x[x < 1e-9] = 0.0
-    Z = A * x[None, :]
-    categories = _category_split(rng, n_reg)
-    Y = (Y_region[:, :, None] * categories[None, :, :]).reshape(n, n_reg * 6)
-    value_added = x - Z.sum(axis=0)
-    VA = _VALUE_ADDED_SHARE[:, None] * value_added[None, :]
+    return x
 
-    co2 = _industry_co2(x, gdp_per_capita, active, year, rng)
-    household_co2 = np.zeros(n_reg * 6)
-    region_co2 = co2.reshape(n_reg, n_sec).sum(axis=1)
-    household_co2[0::6] = region_co2 * rng.uniform(0.08, 0.16, n_reg)
 
-    return _with_discrepancy(
-        SyntheticWorld(
-            year=year,
-            codes=codes,
-            names=tuple(economies["name"]),
-            T=np.round(Z, 3),
-            FD=np.round(Y, 3),
-            VA=np.round(VA, 3),
-            Q=np.vstack(_satellite_rows(co2, rng)),
-            QY=np.vstack(_satellite_rows(household_co2, rng)),
-            q_labels=SATELLITE_LABELS,
-        ),
-        rng,
-    )
+def _reference_output(structure: _Structure, factors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Gross output of the reference year (thousand USD), from the LU factors of another
+    year's I - A_t by iterative refinement: x <- x + (I - A_t)^-1 (y - (I - A) x).
+
+    The two years' A split the same input coefficients differently over suppliers, so the
+    refinement converges in a few steps (a direct solve when it does not), which saves a
+    second factorization.
+    """
+    A, final = _economy(structure, REFERENCE_YEAR)
+    y = final.sum(axis=1)
+    x = scipy.linalg.lu_solve(factors, y, check_finite=False)
+    for step in range(_REFINEMENT_STEPS):
+        residual = y - x + A @ x
+        if np.abs(residual).max() <= _REFINEMENT_TOLERANCE * np.abs(y).max():
+            log.info("reference-year output refined in %d steps", step)
+            break
+        x += scipy.linalg.lu_solve(factors, residual, check_finite=False)
+    else:
+        log.info("reference-year output: refinement did not converge, solving directly")
+        A *= -1.0
+        A[np.diag_indices_from(A)] += 1.0
+        x = np.linalg.solve(A, y)
+    x[x < 1e-9] = 0.0
+    return x
 
 
 #: Satellite rows of the synthetic world, labels as the real labels_Q.txt writes them (label
@@ -339,43 +556,42 @@ _SATELLITE_ROWS: tuple[tuple[str, str, float], ...] = (
 SATELLITE_LABELS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b, _ in _SATELLITE_ROWS)
 
 
-def _satellite_rows(co2: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+def _satellite_rows(co2: np.ndarray, noise: np.ndarray) -> list[np.ndarray]:
     """Satellite rows in the order of :data:`_SATELLITE_ROWS`: the EDGAR CO2 row is ``co2``
-    itself, every other row scales with it (times lognormal noise)."""
-    noise = rng.lognormal(0.0, 0.3, size=(len(_SATELLITE_ROWS), co2.size))
+    itself, every other row scales with it, times its fixed lognormal ``noise`` (q, co2.size)."""
     return [
         np.round(co2, 6) if factor == 1.0 else np.round(co2 * factor * noise[i], 6)
         for i, (_, _, factor) in enumerate(_SATELLITE_ROWS)
     ]
 
 
-def _partner_weights(
-    gdp: np.ndarray, gdp_per_capita: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """(importer, exporter) trade weights, rows summing to 1.
+def _trade_pull(gdp: np.ndarray, income: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(importer, exporter) trade pull without the exporter's GDP; a year's partner weights
+    are this times the exporter's GDP of that year, rows rescaled to sum to 1.
 
     Gravity with noise: pull = GDP_importer^0.5 GDP_exporter, times a cost advantage of
-    low-income exporters, (income / median income)^-0.4. Each importer keeps its
-    ``_PARTNERS`` strongest suppliers and each exporter its ``_CUSTOMERS`` strongest buyers,
-    so that small economies export too (mostly to large ones), as in real trade.
+    low-income exporters, (income / median income)^-0.4 (income in USD per person). Each
+    importer keeps its ``_PARTNERS`` strongest suppliers and each exporter its
+    ``_CUSTOMERS`` strongest buyers in the reference year (``gdp``, thousand USD), so that
+    small economies export too (mostly to large ones), as in real trade; the links stay.
     """
     n_reg = gdp.size
-    income = np.where(gdp > 0, gdp_per_capita, np.nan)
-    advantage = np.nan_to_num((income / np.nanmedian(income)) ** -0.4)
-    pull = np.outer(np.sqrt(gdp), gdp * advantage) * rng.lognormal(0.0, 0.8, (n_reg, n_reg))
+    known = np.where(gdp > 0, income, np.nan)
+    advantage = np.nan_to_num((known / np.nanmedian(known)) ** -0.4)
+    noise = rng.lognormal(0.0, 0.8, (n_reg, n_reg))
+    pull = np.outer(np.sqrt(gdp), gdp * advantage) * noise
     np.fill_diagonal(pull, 0.0)
     keep = np.zeros_like(pull, dtype=bool)
     for axis, count in ((1, _PARTNERS), (0, _CUSTOMERS)):
         rank = min(count, max(n_reg - 1, 1))
         cutoff = -np.sort(-pull, axis=axis).take([rank - 1], axis=axis)
         keep |= (pull >= cutoff) & (pull > 0)
-    pull = np.where(keep, pull, 0.0)
-    totals = pull.sum(axis=1, keepdims=True)
-    return np.divide(pull, totals, out=np.zeros_like(pull), where=totals > 0)
+    return np.where(keep, noise * advantage[None, :], 0.0)
 
 
 def _import_shares(gdp: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Share of tradable purchases that each country imports: small economies import more."""
+    """Share of tradable purchases that each country imports in the reference year: small
+    economies import more."""
     median = np.median(gdp[gdp > 0]) if np.any(gdp > 0) else 1.0
     relative = np.where(gdp > 0, gdp / median, 1.0)
     return np.clip(0.3 * relative**-0.12 * rng.lognormal(0.0, 0.15, gdp.size), 0.05, 0.7)
@@ -390,23 +606,30 @@ def _input_coefficients(rng: np.random.Generator) -> np.ndarray:
     return mix * share[None, :]
 
 
-def _subsidise_(A: np.ndarray, active: np.ndarray, rng: np.random.Generator) -> None:
+def _subsidised(active: np.ndarray, rng: np.random.Generator) -> tuple[tuple[int, float], ...]:
+    """The :data:`_SUBSIDISED_COUNTRIES` active countries whose :data:`_SUBSIDISED_SECTOR`
+    buys inputs worth more than its output, each with its column sum of A (1.03-1.12)."""
+    candidates = np.flatnonzero(active)
+    count = min(_SUBSIDISED_COUNTRIES, candidates.size)
+    chosen = rng.choice(candidates, size=count, replace=False)
+    return tuple((int(c), float(rng.uniform(1.03, 1.12))) for c in chosen)
+
+
+def _subsidise_(A: np.ndarray, subsidised: tuple[tuple[int, float], ...]) -> None:
     """Give one sector in a few countries inputs worth more than its output, in place.
 
     Real MRIO tables hold such sectors (negative value added: subsidies, balancing); their
     column of A sums to more than 1 while the Leontief system stays well posed. The
-    :data:`_SUBSIDISED_SECTOR` column of :data:`_SUBSIDISED_COUNTRIES` active countries is
-    scaled to a column sum between 1.03 and 1.12.
+    :data:`_SUBSIDISED_SECTOR` column of each country of ``subsidised`` is scaled to its
+    column sum.
     """
     n_sec = len(layout.SECTORS)
     sector = layout.SECTORS.index(_SUBSIDISED_SECTOR)
-    candidates = np.flatnonzero(active)
-    count = min(_SUBSIDISED_COUNTRIES, candidates.size)
-    for c in rng.choice(candidates, size=count, replace=False):
+    for c, column_sum in subsidised:
         column = c * n_sec + sector
         total = A[:, column].sum()
         if total > 0:
-            A[:, column] *= rng.uniform(1.03, 1.12) / total
+            A[:, column] *= column_sum / total
 
 
 def _category_split(rng: np.random.Generator, n_reg: int) -> np.ndarray:
@@ -422,37 +645,15 @@ def _category_split(rng: np.random.Generator, n_reg: int) -> np.ndarray:
     return shares / shares.sum(axis=1, keepdims=True)
 
 
-def _industry_co2(
-    x: np.ndarray,
-    gdp_per_capita: np.ndarray,
-    active: np.ndarray,
-    year: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Industry CO2 in Gg: a country intensity falling with income, times sector weights.
-
-    Calibrated so that world industry CO2 is ``_WORLD_INDUSTRY_MT`` in the reference year,
-    growing 1% a year.
-    """
-    n_reg = gdp_per_capita.size
-    n_sec = len(layout.SECTORS)
-    income = np.where(active, gdp_per_capita, 1.0)
-    country = np.clip(income / 10_000, 0.02, None) ** -0.45 * rng.lognormal(0.0, 0.25, n_reg)
-    sector = _SECTOR_CARBON[None, :] * rng.lognormal(0.0, 0.2, size=(n_reg, n_sec))
-    raw = (country[:, None] * sector).ravel() * x
-    total = raw.sum()
-    target_gg = _WORLD_INDUSTRY_MT * 1e3 * 1.01 ** (year - _REFERENCE_YEAR)
-    return raw * (target_gg / total) if total > 0 else raw
-
-
-def _with_discrepancy(world: SyntheticWorld, rng: np.random.Generator) -> SyntheticWorld:
-    """Append Eora's ``ROW`` statistical-discrepancy row and column (small, as upstream)."""
+def _with_discrepancy(world: SyntheticWorld, noise: np.ndarray) -> SyntheticWorld:
+    """Append Eora's ``ROW`` statistical-discrepancy row and column (small, as upstream):
+    up to 1e-4 of each sector's purchases and sales, times its fixed ``noise`` (2, n)."""
     n = world.T.shape[0]
     fd_cols = world.FD.shape[1]
     T = np.zeros((n + 1, n + 1))
     T[:n, :n] = world.T
-    T[n, :n] = np.round(world.T.sum(axis=0) * 1e-4 * rng.uniform(0, 1, n), 3)
-    T[:n, n] = np.round(world.T.sum(axis=1) * 1e-4 * rng.uniform(0, 1, n), 3)
+    T[n, :n] = np.round(world.T.sum(axis=0) * 1e-4 * noise[0], 3)
+    T[:n, n] = np.round(world.T.sum(axis=1) * 1e-4 * noise[1], 3)
     FD = np.zeros((n + 1, fd_cols + 6))
     FD[:n, :fd_cols] = world.FD
     FD[n, :fd_cols] = np.round(world.FD.sum(axis=0) * 1e-4, 3)
