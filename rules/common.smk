@@ -153,6 +153,7 @@ def all_targets():
     targets += expand(rules.groups.output, **per_year)
     targets += expand(rules.findings.output, **per_year)
     targets += expand(rules.figure.output, figure=FIGURES, **per_year)
+    targets += expand(rules.maps.output, **per_year)
     targets += expand(rules.table.output, table=TABLES, **per_year)
     targets += expand(rules.provenance.output, **per_year)
     if len(config_years()) > 1:
