@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import geopandas as gpd
 import numpy as np
@@ -74,3 +75,13 @@ def test_a_code_like_na_stays_a_code(polygons):
     layer, missing = gis.accounts_layer(_accounts(), polygons)
     assert layer["region"].tolist()[1] == "NA"
     assert "NA" in missing  # Natural Earth calls Namibia NAM; NA has no polygon
+
+
+def test_writing_the_same_layer_twice_gives_the_same_bytes(polygons, tmp_path):
+    layer, _ = gis.accounts_layer(_accounts(), polygons)
+    gis.write_geopackage(layer, tmp_path / "first.gpkg")
+    time.sleep(1.1)  # GDAL's time stamps have a resolution of a second
+    gis.write_geopackage(layer, tmp_path / "second.gpkg")
+    first = (tmp_path / "first.gpkg").read_bytes()
+    assert first == (tmp_path / "second.gpkg").read_bytes()
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 LAYER = "maps"
 #: Coordinate reference system of the layer: WGS 84 longitude and latitude (degrees).
 CRS = "EPSG:4326"
+#: The time GDAL writes into the GeoPackage's metadata tables (last_change of
+#: gpkg_contents) instead of the clock, so that the same accounts give the same bytes.
+FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 
 
 def country_polygons(shp_path: Path, iso3_fixes: pd.Series) -> gpd.GeoDataFrame:
@@ -99,7 +102,19 @@ def log_missing(missing: list[str], accounts: pd.DataFrame) -> None:
 def write_geopackage(
     layer: gpd.GeoDataFrame, path: str | os.PathLike[str], name: str = LAYER
 ) -> None:
-    """Write ``layer`` as the layer ``name`` of a new GeoPackage ``path``, atomically."""
-    with atomic_path(path) as tmp:
-        tmp.unlink()  # GDAL creates the GeoPackage itself
-        pyogrio.write_dataframe(layer, tmp, layer=name, driver="GPKG", geometry_type="MultiPolygon")
+    """Write ``layer`` as the layer ``name`` of a new GeoPackage ``path``, atomically.
+
+    GDAL's time stamps are fixed to :data:`FIXED_TIMESTAMP` (config option
+    ``OGR_CURRENT_DATE``, restored afterwards): writing the same layer twice gives the same
+    bytes.
+    """
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIMESTAMP})
+    try:
+        with atomic_path(path) as tmp:
+            tmp.unlink()  # GDAL creates the GeoPackage itself
+            pyogrio.write_dataframe(
+                layer, tmp, layer=name, driver="GPKG", geometry_type="MultiPolygon"
+            )
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
