@@ -24,6 +24,9 @@ INTENSITY_CMAP = "YlOrRd"
 #: Diverging, colour-blind-safe colour map of the intensity ratio (ColorBrewer RdBu, blue
 #: below 1, red above).
 RATIO_CMAP = "RdBu_r"
+#: Colour of regions without a ratio: darker than NO_DATA, which is close to the scale's
+#: near-white middle (ratio 1).
+RATIO_NO_DATA = "#b0b0b0"
 #: Width over height of the Equal Earth frame of :func:`geography.draw_countries`.
 MAP_ASPECT = geography.map_aspect()
 #: Layout of the intensity maps (inches): outer margin, gap between maps, a title line, a
@@ -93,11 +96,13 @@ def _intensity_panel(
     cmap: Colormap,
     bri_codes: list[str],
     title: str,
+    background: str = NO_DATA,
 ) -> None:
-    """One map: ``values`` by region code in ``cmap`` through ``norm``, BRI outlined."""
+    """One map: ``values`` by region code in ``cmap`` through ``norm``, BRI outlined,
+    regions without a value in ``background``."""
     series = values.dropna()
     fills = {code: cmap(norm(value)) for code, value in series.items()}
-    geography.draw_countries(ax, boundaries, fills, background=NO_DATA)
+    geography.draw_countries(ax, boundaries, fills, background=background)
     outlined = [boundaries.paths[c] for c in bri_codes if c in boundaries.paths]
     ax.add_collection(
         PathCollection(outlined, facecolors="none", edgecolors="black", linewidths=0.3)
@@ -203,6 +208,7 @@ def intensity_maps(
         ratio_cmap,
         bri_codes,
         "Ratio of production- to consumption-based intensity",
+        background=RATIO_NO_DATA,
     )
     figures.panel_labels([*top, bottom])
     bar = fig.colorbar(
