@@ -52,6 +52,7 @@ include: "rules/accounts.smk"
 include: "rules/groups.smk"
 include: "rules/findings.smk"
 include: "rules/figures.smk"
+include: "rules/maps.smk"
 include: "rules/tables.smk"
 include: "rules/provenance.smk"
 include: "rules/trends.smk"
@@ -65,6 +66,7 @@ localrules:
     groups,
     findings,
     figure,
+    maps,
     table,
     trends,
     compare_sources,

@@ -64,7 +64,8 @@ RESULT = "results/{source}/{year}"
 HARMONIZED = "resources/harmonized/{source}/{year}.nc"
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
-#: paper's six, and the sector hot spots of the BRI groups.
+#: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
+#: the driven-by shares of every BRI region.
 FIGURES = (
     "study_area",
     "intensity_maps",
@@ -72,6 +73,7 @@ FIGURES = (
     "flows_chord",
     "net_exports_by_group",
     "driven_by",
+    "driven_by_regions",
     "sector_hotspots",
 )
 #: The paper's four tables (results/{source}/{year}/tables/{name}.csv|md|tex).
@@ -97,6 +99,7 @@ FIGURE_INPUTS = {
     "flows_chord": ("group_accounts", "group_flows"),
     "net_exports_by_group": ("group_accounts", "headline"),
     "driven_by": ("driven_by", "headline", "regions"),
+    "driven_by_regions": ("driven_by", "headline", "regions"),
     "sector_hotspots": ("sector_hotspots", "regions"),
 }
 #: The inputs each paper table reads, by name (see result_inputs).
@@ -151,6 +154,7 @@ def all_targets():
     targets += expand(rules.groups.output, **per_year)
     targets += expand(rules.findings.output, **per_year)
     targets += expand(rules.figure.output, figure=FIGURES, **per_year)
+    targets += expand(rules.maps.output, **per_year)
     targets += expand(rules.table.output, table=TABLES, **per_year)
     targets += expand(rules.provenance.output, **per_year)
     if len(config_years()) > 1:

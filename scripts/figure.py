@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bri_carbon.core import grouping
+from bri_carbon.core import findings, grouping
 from bri_carbon.outputs import chord, figures, geography, maps, tables
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
@@ -27,8 +27,9 @@ def _boundaries(smk, purpose: str):
 def study_area(smk, context: RunContext) -> Figure:
     regions, boundaries = _boundaries(smk, "study area")
     accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    in_data = [code for code in regions.index if code in accounts.index]
     return maps.study_area(
-        boundaries, regions.loc[accounts.index], context.source, context.year, context.synthetic
+        boundaries, regions.loc[in_data], context.source, context.year, context.synthetic
     )
 
 
@@ -78,14 +79,36 @@ def net_exports_by_group(smk, context: RunContext) -> Figure:
     )
 
 
-def driven_by(smk, context: RunContext) -> Figure:
-    regions = config_tables.read_regions(Path(smk.input.regions))
-    driven = pd.read_csv(smk.input.driven_by, keep_default_na=False, dtype={"region": str})
-    headline = tables.read_headline(Path(smk.input.headline))
+def _bri_groups(regions: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(every group, the BRI groups), in the order of the grouping file."""
     order = grouping.group_order(regions)
-    bri_groups = [g for g in order if regions.loc[regions["group"] == g, "bri"].all()]
+    return order, [g for g in order if regions.loc[regions["group"] == g, "bri"].all()]
+
+
+def _driven(smk) -> pd.DataFrame:
+    return pd.read_csv(smk.input.driven_by, keep_default_na=False, dtype={"region": str})
+
+
+def driven_by(smk, context: RunContext) -> Figure:
+    order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
+    headline = tables.read_headline(Path(smk.input.headline))
     return figures.driven_by_shares(
-        driven,
+        findings.driven_by_groups(_driven(smk)),
+        list(smk.params.driver_groups),
+        order,
+        bri_groups,
+        context.source,
+        context.year,
+        context.synthetic,
+        tables.headline_reading(headline, "driven_share", "region", "median")[1],
+    )
+
+
+def driven_by_regions(smk, context: RunContext) -> Figure:
+    order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
+    headline = tables.read_headline(Path(smk.input.headline))
+    return figures.driven_by_regions(
+        _driven(smk),
         list(smk.params.driver_groups),
         order,
         bri_groups,
@@ -97,10 +120,8 @@ def driven_by(smk, context: RunContext) -> Figure:
 
 
 def sector_hotspots(smk, context: RunContext) -> Figure:
-    regions = config_tables.read_regions(Path(smk.input.regions))
+    _, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
     hotspots = pd.read_csv(smk.input.sector_hotspots, keep_default_na=False)
-    order = grouping.group_order(regions)
-    bri_groups = [g for g in order if regions.loc[regions["group"] == g, "bri"].all()]
     return figures.sector_hotspots(
         hotspots,
         bri_groups,
@@ -118,6 +139,7 @@ FIGURES = {
     "flows_chord": flows_chord,
     "net_exports_by_group": net_exports_by_group,
     "driven_by": driven_by,
+    "driven_by_regions": driven_by_regions,
     "sector_hotspots": sector_hotspots,
 }
 

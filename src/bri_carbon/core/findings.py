@@ -175,6 +175,23 @@ def driven_by(flows: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     return long.drop(columns=["_origin_rank", "_destination_rank"]).reset_index(drop=True)
 
 
+def driven_by_groups(driven: pd.DataFrame) -> pd.DataFrame:
+    """The industry CO2 of each BRI group split by destination group, from :func:`driven_by`.
+
+    ``driven``: the long frame of :func:`driven_by` (one row per BRI region and destination
+    group, Mt CO2). For every origin group G and destination group g: co2_mt = sum over the
+    regions r of G of co2_mt[r, g] (Mt CO2) and share_pct = 100 * co2_mt / sum over g of
+    co2_mt[G, g] (percent of G's industry emissions). Long form ``group``,
+    ``destination_group``, ``co2_mt``, ``share_pct`` in the order of ``driven``.
+    """
+    summed = (
+        driven.groupby(["group", "destination_group"], sort=False)["co2_mt"].sum().reset_index()
+    )
+    totals = summed.groupby("group", sort=False)["co2_mt"].transform("sum")
+    summed["share_pct"] = 100.0 * summed["co2_mt"] / totals.where(totals > 0)
+    return summed
+
+
 def driver_shares(driven: pd.DataFrame, driver_groups: Sequence[str]) -> pd.Series:
     """Per BRI region, percent of its industry emissions driven by ``driver_groups`` combined.
 

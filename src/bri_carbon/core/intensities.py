@@ -56,3 +56,14 @@ def with_intensities(
         result["consumption_mt"] / consumption_money.where(consumption_money > 0)
     ) * KG_PER_USD_PER_MT_PER_MUSD
     return result
+
+
+def intensity_ratio(production: pd.Series, consumption: pd.Series) -> pd.Series:
+    """Production-based over consumption-based intensity, per row (dimensionless).
+
+    ``production``, ``consumption``: intensities in kg CO2 per USD on one index. Above 1,
+    a region emits more per dollar of its output than its final demand embodies per dollar;
+    NaN where either intensity is missing or not positive.
+    """
+    valid = (production > 0) & (consumption > 0)
+    return (production / consumption).where(valid).rename("intensity_ratio")

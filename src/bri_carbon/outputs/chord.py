@@ -9,20 +9,34 @@ Flows within a group (the diagonal) are not drawn; their total is given in the t
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, PathPatch, Wedge
+from matplotlib.patches import PathPatch, Wedge
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from bri_carbon.outputs import figures
 
 RING_INNER = 1.0
 RING_WIDTH = 0.06
 GAP_DEGREES = 2.0
+#: Radius of the group names (in units of the ring's inner radius), their wrap width
+#: (characters) and the widest name so wrapped at 7 pt (inches).
+LABEL_RADIUS = 1.2
+LABEL_CHARS = 16
+LABEL_WIDTH_IN = 1.0
+#: Room for the two lines of the title at the top of the figure, and above and below the
+#: ring for names and names moved outwards (inches).
+TITLE_HEIGHT_IN = 0.32
+LABEL_ROOM_IN = 0.45
+#: Height of the figure (mm), from the ring the width allows and the room around it.
+HEIGHT_MM = 160.0
 
 
 @dataclass(frozen=True)
@@ -117,14 +131,69 @@ def ribbon_path(
     return MplPath(np.asarray(vertices, dtype=float), codes)
 
 
-def _nice_step(total_mt: float) -> float:
-    """A 1-2-5 step giving roughly 45 ticks around the ring."""
-    raw = total_mt / 45.0
-    magnitude = 10 ** np.floor(np.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * magnitude:
-            return float(factor * magnitude)
-    return float(10 * magnitude)
+#: Leading digits of the "nice" tick steps (1, 2, 5 times a power of ten).
+NICE_STEPS = (1.0, 2.0, 5.0)
+
+
+def label_step(largest_arc_mt: float, labels: int = 3) -> float:
+    """The largest "nice" step (1, 2 or 5 x 10^k, Mt CO2) that puts at least ``labels``
+    labelled ticks (besides 0) on the largest arc, ``largest_arc_mt`` Mt long.
+
+    step <= largest_arc_mt / labels, so floor(largest_arc_mt / step) >= labels. 0 for an
+    empty ring.
+    """
+    if not largest_arc_mt > 0:
+        return 0.0
+    target = largest_arc_mt / labels
+    magnitude = 10 ** np.floor(np.log10(target))
+    candidates = [f * magnitude for f in NICE_STEPS if f * magnitude <= target * (1 + 1e-12)]
+    return float(max(candidates))
+
+
+def minor_step(step: float) -> float:
+    """Unlabelled ticks between the labelled ones: a fifth of a 1- or 5-step, a quarter of
+    a 2-step (e.g. 500 -> 100, 200 -> 50)."""
+    if step <= 0:
+        return 0.0
+    leading = round(step / 10 ** np.floor(np.log10(step)))
+    return step / (4 if leading == 2 else 5)
+
+
+def ring_ticks(length_mt: float, step: float) -> tuple[list[float], list[float]]:
+    """(labelled, unlabelled) tick positions along an arc of ``length_mt`` Mt CO2, from its
+    start: labelled every ``step`` Mt (0 left out), unlabelled every :func:`minor_step`."""
+    if step <= 0:
+        return [], []
+    minor = minor_step(step)
+    count = int(np.floor(length_mt / minor + 1e-9))
+    positions = [i * minor for i in range(count + 1)]
+    ratio = round(step / minor)
+    labelled = [p for i, p in enumerate(positions) if i % ratio == 0 and i > 0]
+    unlabelled = [p for i, p in enumerate(positions) if i % ratio != 0 or i == 0]
+    return labelled, unlabelled
+
+
+def _separate_labels(
+    ax: Axes, names: dict[str, Text], arcs: dict[str, tuple[float, float]]
+) -> None:
+    """Move group names that overlap an earlier one (counter-clockwise) outwards along their
+    arc's middle, in steps of 0.03 ring radii, and join a moved name to its arc by a thin
+    line."""
+    renderer = ax.figure.canvas.get_renderer()
+    placed: list[Bbox] = []
+    for group, text in names.items():
+        middle = np.radians(sum(arcs[group]) / 2)
+        direction = np.array([np.cos(middle), np.sin(middle)])
+        radius = LABEL_RADIUS
+        box = text.get_window_extent(renderer).padded(2)
+        while any(box.overlaps(other) for other in placed) and radius < LABEL_RADIUS + 0.6:
+            radius += 0.03
+            text.set_position(tuple(radius * direction))
+            box = text.get_window_extent(renderer).padded(2)
+        placed.append(box)
+        if radius > LABEL_RADIUS:
+            start, end = (RING_INNER + RING_WIDTH + 0.02) * direction, (radius - 0.02) * direction
+            ax.plot(*zip(start, end, strict=True), color="#888888", linewidth=0.4)
 
 
 def flows_chord(
@@ -134,20 +203,40 @@ def flows_chord(
     year: int,
     synthetic: bool,
 ) -> Figure:
-    """Chord diagram of the group flow matrix ``flows`` (origin x destination, Mt CO2).
+    """Chord diagram of the group flow matrix ``flows`` (origin x destination, Mt CO2); two
+    columns wide.
 
-    ``bri``: bool per group. Ribbons take the colour of their origin's class (BRI or not);
-    the ring carries ticks in Mt CO2 so that widths can be read off.
+    ``bri``: bool per group. Arcs and ribbons take the colour of their (origin) group
+    (:func:`bri_carbon.outputs.figures.group_colours`); Belt and Road groups are named in
+    bold. The ring carries ticks in Mt CO2 with a step from the data (:func:`label_step`:
+    at least three labelled ticks on the largest arc), so that widths can be read off.
     """
-    figures.apply_style()
     layout = chord_layout(flows)
-    fig, ax = plt.subplots(figsize=(7.5, 7.8))
+    fig = figures.new_figure(
+        figures.DOUBLE_COLUMN_MM,
+        HEIGHT_MM,
+        notes=[
+            "Ribbon colour: the origin group. Bold: Belt and Road group. "
+            "Each arc counter-clockwise: embodied exports, then embodied imports."
+        ],
+    )
+    # Laid out by hand: the ring is as large as the figure allows once the group names
+    # (horizontal, up to LABEL_WIDTH_IN wide) and the title fit around it.
+    fig.set_layout_engine("none")
+    width, height = fig.get_size_inches()
+    bottom = figures.STAMP_STRIP_IN + figures.NOTE_LINE_IN
+    top = TITLE_HEIGHT_IN
+    available = height - bottom - top
+    radius = min(
+        (width / 2 - LABEL_WIDTH_IN) / LABEL_RADIUS,
+        (available / 2 - LABEL_ROOM_IN) / LABEL_RADIUS,
+    )
+    ax = fig.add_axes((0.0, bottom / height, 1.0, available / height))
+    ax.set_xlim(-width / 2 / radius, width / 2 / radius)
+    ax.set_ylim(-available / 2 / radius, available / 2 / radius)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    colour = {
-        g: figures.PALETTE["bri"] if bool(bri[g]) else figures.PALETTE["non_bri"]
-        for g in flows.index
-    }
+    colour = figures.group_colours(flows.index)
     for (origin, _), (origin_end, destination_end) in sorted(
         layout.ribbons.items(), key=lambda item: -(item[1][0][1] - item[1][0][0])
     ):
@@ -157,12 +246,14 @@ def flows_chord(
                 facecolor=colour[origin],
                 edgecolor="white",
                 linewidth=0.2,
-                alpha=0.55,
+                alpha=0.6,
             )
         )
-    total = sum(end - start for start, end in layout.arcs.values())
-    step = _nice_step(total / layout.degrees_per_mt) if layout.degrees_per_mt else 0.0
+    scale = layout.degrees_per_mt
+    largest = max((end - start for start, end in layout.arcs.values()), default=0.0)
+    step = label_step(largest / scale) if scale else 0.0
     outer = RING_INNER + RING_WIDTH
+    names: dict[str, Text] = {}
     for group, (start, end) in layout.arcs.items():
         ax.add_patch(
             Wedge(
@@ -175,66 +266,54 @@ def flows_chord(
                 edgecolor="none",
             )
         )
-        mt = 0.0
-        while step and start + mt * layout.degrees_per_mt <= end + 1e-9:
-            angle = np.radians(start + mt * layout.degrees_per_mt)
-            major = round(mt / step) % 5 == 0
-            length = 0.03 if major else 0.015
+        labelled, unlabelled = ring_ticks((end - start) / scale, step)
+        for mt, length in [*((m, 0.03) for m in labelled), *((m, 0.015) for m in unlabelled)]:
+            angle = np.radians(start + mt * scale)
             ax.plot(
                 [outer * np.cos(angle), (outer + length) * np.cos(angle)],
                 [outer * np.sin(angle), (outer + length) * np.sin(angle)],
                 color="#555555",
                 linewidth=0.5,
             )
-            if major and mt > 0:
-                tick_rotation = np.degrees(angle) - 90
-                if 90 < tick_rotation % 360 < 270:
-                    tick_rotation += 180
-                ax.text(
-                    (outer + 0.055) * np.cos(angle),
-                    (outer + 0.055) * np.sin(angle),
-                    f"{mt:,.0f}",
-                    fontsize=5.5,
-                    ha="center",
-                    va="center",
-                    rotation=tick_rotation,
-                    color="#555555",
-                )
-            mt += step
+        for mt in labelled:
+            angle = start + mt * scale
+            rotation = angle - 90 if not 180 < angle % 360 < 360 else angle + 90
+            ax.text(
+                (outer + 0.065) * np.cos(np.radians(angle)),
+                (outer + 0.065) * np.sin(np.radians(angle)),
+                f"{mt:,.0f}",
+                fontsize=6,
+                ha="center",
+                va="center",
+                rotation=rotation,
+                rotation_mode="anchor",
+                color="#555555",
+            )
         middle = np.radians((start + end) / 2)
-        rotation = np.degrees(middle)
-        flip = 90 < rotation % 360 < 270
-        ax.text(
-            1.16 * np.cos(middle),
-            1.16 * np.sin(middle),
-            group,
-            fontsize=7.5,
-            rotation=rotation + 180 if flip else rotation,
-            rotation_mode="anchor",
-            ha="right" if flip else "left",
-            va="center",
+        cos, sin = np.cos(middle), np.sin(middle)
+        names[group] = ax.text(
+            LABEL_RADIUS * cos,
+            LABEL_RADIUS * sin,
+            "\n".join(textwrap.wrap(str(group), LABEL_CHARS)),
+            fontsize=7,
+            fontweight="bold" if bool(bri[group]) else "normal",
+            ha="left" if cos > 0.3 else "right" if cos < -0.3 else "center",
+            va="bottom" if sin > 0.3 else "top" if sin < -0.3 else "center",
+            linespacing=1.1,
         )
-    ax.set_xlim(-1.75, 1.75)
-    ax.set_ylim(-1.75, 1.75)
+    _separate_labels(ax, names, layout.arcs)
     matrix = flows.to_numpy(dtype=float)
     within = float(np.trace(matrix))
     world = float(matrix.sum())
     between = world - within
-    ax.set_title(
+    fig.text(
+        0.01,
+        1.0 - 0.04 / height,
         f"Embodied CO2 flows between groups: {between:,.0f} Mt CO2 ({between / world:.0%} of "
-        f"world industry emissions;\nflows within groups, {within:,.0f} Mt, not drawn). "
-        f"Ribbon width and ring ticks in Mt CO2\n(tick every {step:,.0f} Mt, labelled every "
-        f"{5 * step:,.0f} Mt); each arc counter-clockwise: exports, then imports",
-        loc="left",
-        fontsize=8,
-    )
-    ax.legend(
-        handles=[
-            Patch(color=figures.PALETTE["bri"], alpha=0.7, label="from a Belt and Road group"),
-            Patch(color=figures.PALETTE["non_bri"], alpha=0.7, label="from another group"),
-        ],
-        loc="lower right",
+        f"world industry emissions;\nflows within groups, {within:,.0f} Mt, not drawn). Ribbon "
+        f"width and ring ticks in Mt CO2 (tick labels every {step:,.0f} Mt)",
         fontsize=7.5,
+        va="top",
     )
     figures.stamp(fig, source, year, synthetic)
     return fig

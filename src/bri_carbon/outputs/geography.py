@@ -176,6 +176,21 @@ def draw_countries(
     _frame(ax)
 
 
+def _extent() -> tuple[float, float, float, float]:
+    """(x_min, x_max, y_min, y_max) of the maps: the Equal Earth outline from
+    :data:`SOUTH_LIMIT` to the pole with a margin of 1% across and 2% up and down."""
+    x_max, _ = equal_earth(np.array(180.0), np.array(0.0))
+    _, y_min = equal_earth(np.array(0.0), np.array(SOUTH_LIMIT))
+    _, y_max = equal_earth(np.array(0.0), np.array(90.0))
+    return -float(x_max) * 1.01, float(x_max) * 1.01, float(y_min) * 1.02, float(y_max) * 1.02
+
+
+def map_aspect() -> float:
+    """Width over height of the map extent (dimensionless)."""
+    x_min, x_max, y_min, y_max = _extent()
+    return (x_max - x_min) / (y_max - y_min)
+
+
 def _frame(ax: Axes) -> None:
     """Equal Earth outline as the map frame; no axes, ticks or grid."""
     lat = np.linspace(SOUTH_LIMIT, 90.0, 100)
@@ -187,10 +202,8 @@ def _frame(ax: Axes) -> None:
         color="#bbbbbb",
         linewidth=0.5,
     )
-    x_max, _ = equal_earth(np.array(180.0), np.array(0.0))
-    _, y_min = equal_earth(np.array(0.0), np.array(SOUTH_LIMIT))
-    _, y_max = equal_earth(np.array(0.0), np.array(90.0))
-    ax.set_xlim(-float(x_max) * 1.01, float(x_max) * 1.01)
-    ax.set_ylim(float(y_min) * 1.02, float(y_max) * 1.02)
+    x_min, x_max, y_min, y_max = _extent()
+    ax.set_xlim(x_min, x_max)
+    ax.set_ylim(y_min, y_max)
     ax.set_aspect("equal")
     ax.set_axis_off()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -24,27 +24,33 @@ def shares_figure(
     shares: pd.DataFrame, drivers: Sequence[str], source: str, synthetic: bool
 ) -> Figure:
     """Lines over the years of the trend readings (``shares``: year x statistic, percent;
-    see :data:`bri_carbon.core.trends.FIGURE_READINGS`), on an axis from 0 to 100 %."""
-    figures.apply_style()
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    colours = [figures.PALETTE["bri"], figures.PALETTE["non_bri"], "#009E73"]
-    for (statistic, (marker, label)), colour in zip(TREND_STYLE.items(), colours, strict=True):
+    see :data:`bri_carbon.core.trends.FIGURE_READINGS`), on an axis from 0 to 100 % so that
+    changes are not exaggerated; one column wide, the legend under the axes."""
+    fig = figures.new_figure(figures.SINGLE_COLUMN_MM, 95.0)
+    ax = fig.add_subplot()
+    # Black and greys with their own markers and dashes: readings, not groups, so none of
+    # the group colours.
+    styles = [("#000000", "-"), ("#555555", "--"), ("#888888", ":")]
+    for (statistic, (marker, label)), (colour, dashes) in zip(
+        TREND_STYLE.items(), styles, strict=True
+    ):
         if statistic in shares.columns:
             ax.plot(
                 shares.index,
                 shares[statistic],
                 marker=marker,
+                markersize=3.5,
                 color=colour,
-                label=label.format(drivers=" + ".join(drivers)),
+                linestyle=dashes,
+                label="\n".join(textwrap.wrap(label.format(drivers=" + ".join(drivers)), 48)),
             )
     ax.set_xlabel("Year")
     ax.set_ylabel("Share (%)")
     ax.set_ylim(0, 100)
     years = shares.index.to_numpy()
-    ax.set_xticks(years if len(years) <= 12 else np.unique(years[:: max(len(years) // 9, 1)]))
+    ax.set_xticks(years if len(years) <= 8 else np.unique(years[:: max(len(years) // 6, 1)]))
     ax.set_title("Belt and Road embodied CO2 over time", loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16))
-    fig.subplots_adjust(bottom=0.36)
+    figures.legend_axes(fig, ax, ncol=1, height_ratio=0.45)
     span = f"{years.min()}-{years.max()}" if len(years) > 1 else str(years[0])
     figures.stamp(fig, source, span, synthetic)
     return fig
@@ -62,18 +68,19 @@ EFFECT_STYLE = {
 def effects_figure(
     table: pd.DataFrame, source: str, years: tuple[int, int], synthetic: bool
 ) -> Figure:
-    """Stacked horizontal bars of the four effects per quantity (Mt CO2), change as a dot.
+    """Stacked horizontal bars of the four effects per quantity (Mt CO2), change as a dot;
+    two columns wide, the legend under the axes and above the stamp.
 
     Positive effects stack right of zero, negative ones left; the black dot is the
     observed change, which the bars add up to.
     """
-    figures.apply_style()
     labels = [
         f"{'Consumption' if kind == 'consumption' else 'Flow'}: {name}"
         for kind, name in zip(table["kind"], table["quantity"], strict=True)
     ]
     positions = np.arange(len(table))[::-1]
-    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(table) + 1.8))
+    fig = figures.new_figure(figures.DOUBLE_COLUMN_MM, 40.0 + 5.0 * len(table))
+    ax = fig.add_subplot()
     right = np.zeros(len(table))
     left = np.zeros(len(table))
     for factor in FACTORS:
@@ -83,14 +90,12 @@ def effects_figure(
         ax.barh(positions, values, left=start, color=colour, label=label, height=0.7)
         right += np.clip(values, 0, None)
         left += np.clip(values, None, 0)
-    ax.scatter(
-        table["change_mt"], positions, color="black", zorder=3, s=14, label="Observed change"
-    )
-    ax.axvline(0, color="black", linewidth=0.8)
+    ax.scatter(table["change_mt"], positions, color="black", zorder=3, s=8, label="Observed change")
+    ax.axvline(0, color="black", linewidth=0.6)
     ax.set_yticks(positions, labels)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(f"Change in embodied CO2, {years[0]} to {years[1]} (Mt CO2)")
     ax.set_title(f"Drivers of change in embodied CO2, {years[0]}-{years[1]}", loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.0 / len(table)), ncol=3)
+    figures.legend_axes(fig, ax, ncol=3, height_ratio=0.1)
     figures.stamp(fig, source, f"{years[0]} and {years[1]}", synthetic)
     return fig
