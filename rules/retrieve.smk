@@ -5,6 +5,15 @@ EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as data/data
 says; each is recorded (sha256, origin) in a JSON file next to it.
 """
 
+import time
+
+from bri_carbon.runtime import atomic as bri_atomic
+
+# The start of this run, set once by the main Snakemake process and inherited by every job
+# (SLURM jobs too: sbatch --export=ALL). Writes remove the temporaries that interrupted runs
+# left behind, only those older than this (bri_carbon.runtime.atomic).
+os.environ.setdefault(bri_atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
+
 
 rule synthetic_world:
     input:
