@@ -284,8 +284,13 @@ def excluded_categories(source):
 def check_local_data():
     """Config key local_data, when set, must name a folder outside resources/, results/,
     logs/ and .snakemake/; one that is gone after files were copied from it only warns
-    (bri_carbon.sources.local_data.check_local_data)."""
-    warning = bri_local_data.check_local_data(config["local_data"], Path.cwd())
+    (bri_carbon.sources.local_data.check_local_data). A refusal is one paragraph, without
+    a traceback."""
+    try:
+        warning = bri_local_data.check_local_data(config["local_data"], Path.cwd())
+    except bri_errors.WorkflowInputError as err:
+        logger.error(str(err))
+        sys.exit(1)
     if warning:
         logger.warning(warning)
 
