@@ -58,7 +58,7 @@ rule retrieve_eora26:
     params:
         role="archive",
         content=bri_local_data.content_param(
-            config, "eora26", "Eora26_{year}_bp.zip", logger.warning
+            config, "eora26", "Eora26_{year}_bp.zip", logger.warning, logger.info
         ),
     log:
         "logs/retrieve_eora26/{year}.log",
@@ -80,7 +80,9 @@ rule retrieve_eora26_indices:
         record="resources/raw/eora26/indices.zip.json",
     params:
         role="indices",
-        content=bri_local_data.content_param(config, "eora26", "indices.zip", logger.warning),
+        content=bri_local_data.content_param(
+            config, "eora26", "indices.zip", logger.warning, logger.info
+        ),
     log:
         "logs/retrieve_eora26_indices/indices.log",
     benchmark:
@@ -101,7 +103,7 @@ rule retrieve_exiobase3:
         record="resources/raw/exiobase3/IOT_{year}_{system}.zip.json",
     params:
         content=bri_local_data.content_param(
-            config, "exiobase3", "IOT_{year}_{system}.zip", logger.warning
+            config, "exiobase3", "IOT_{year}_{system}.zip", logger.warning, logger.info
         ),
     wildcard_constraints:
         system="ixi|pxp",

@@ -118,3 +118,15 @@ def test_outside_a_run_only_the_targets_own_temporaries_are_removed(tmp_path, mo
         _age(path, 3600)
     atomic.write_text(tmp_path / "flows.csv", "a\n")
     assert not own.exists() and other.exists()
+
+
+def test_a_write_outside_the_jobs_outputs_removes_nothing(tmp_path, monkeypatch):
+    """The sha256 memo of local_data is written while Snakemake builds the job graph,
+    maybe of a dry run beside a running workflow: it must not remove the temporaries of
+    that workflow's jobs, which are older than the dry run."""
+    monkeypatch.setenv(atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
+    running = tmp_path / ".IOT_2015_ixi.zip.q1w2e3r4.part"
+    running.write_text("being copied")
+    _age(running, 60)
+    atomic.write_text(tmp_path / ".local_data.sha256.json", "{}\n", remove_stale=False)
+    assert running.exists()

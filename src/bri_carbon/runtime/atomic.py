@@ -113,16 +113,20 @@ def temporary_path(target: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str], remove_stale: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; rename it to ``target`` on success.
 
     The temporary (see the module docstring) does not keep the target's suffix: callers
     whose library infers the format from the name pass the format explicitly. Stale
-    temporaries of earlier runs in the target's folder are removed first.
+    temporaries of earlier runs in the target's folder are removed first, unless
+    ``remove_stale`` is False: for writes outside a job's outputs (a cache written while
+    Snakemake builds the job graph, perhaps of a dry run beside a running workflow, whose
+    jobs' temporaries are older than the dry run).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(target)
+    if remove_stale:
+        _remove_stale(target)
     tmp = temporary_path(target)
     try:
         yield tmp
@@ -132,7 +136,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_text(target: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``target`` atomically."""
-    with atomic_path(target) as tmp:
+def write_text(target: str | os.PathLike[str], text: str, remove_stale: bool = True) -> None:
+    """Write ``text`` (UTF-8) to ``target`` atomically (``remove_stale``: see
+    :func:`atomic_path`)."""
+    with atomic_path(target, remove_stale) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -76,9 +76,10 @@ def zip_problem(path: Path, test_members: bool = True) -> str | None:
     that starts with the path (e.g. ``"is not a zip archive ..."``); None when it is sound.
 
     Checks that it is a zip whose table of contents can be read (a truncated file has
-    lost it: the table sits at the end) and lists at least one member, that no member is unsafe or named twice and, with
-    ``test_members``, that every member decompresses to its recorded CRC (this reads the
-    whole archive). Errors of reading the file itself (:class:`OSError`) propagate.
+    lost it: the table sits at the end) and lists at least one member, that no member is
+    unsafe or named twice and, with ``test_members``, that every member decompresses to its
+    recorded CRC (this reads the whole archive). Errors of reading the file itself
+    (:class:`OSError`) propagate.
     """
     with open(path, "rb") as handle:
         head = handle.read(512)

@@ -333,20 +333,26 @@ def remember_sha256(memo: Path, path: Path, sha256: str) -> None:
         info = os.stat(path)
         entries = _read_memo(memo)
         entries[str(path)] = {"stat": _stat_key(info), "sha256": sha256}
-        write_text(memo, json.dumps(entries, indent=1, sort_keys=True) + "\n")
+        # Also written while Snakemake builds the job graph, maybe of a dry run beside a
+        # running workflow: that must not remove the temporaries of the running jobs.
+        write_text(memo, json.dumps(entries, indent=1, sort_keys=True) + "\n", False)
     except OSError as err:
         log.debug("cannot remember the sha256 of %s in %s: %s", path, memo, err)
 
 
-def local_sha256(path: Path, memo: Path) -> str:
+def local_sha256(path: Path, memo: Path, inform: Callable[[str], Any] | None = None) -> str:
     """sha256 of the local file ``path``, from ``memo`` when the file has not changed since
-    (same size, times, inode and device), else computed and remembered. Raises
-    :class:`OSError` when the file cannot be read."""
+    (same size, times, inode and device), else computed (announced to ``inform``, as it
+    takes a while for large files) and remembered. Raises :class:`OSError` when the file
+    cannot be read."""
     info = os.stat(path)
     known = _read_memo(memo).get(str(path))
     if isinstance(known, dict) and known.get("stat") == _stat_key(info) and known.get("sha256"):
         return str(known["sha256"])
-    log.info("computing the sha256 of %s (%.1f MB)", path, info.st_size / 1e6)
+    note = f"computing the sha256 of {path} ({info.st_size / 1e6:.1f} MB), new or changed"
+    log.info(note)
+    if inform is not None:
+        inform(note)
     sha256 = digests(path)["sha256"]
     remember_sha256(memo, path, sha256)
     return sha256
@@ -370,7 +376,13 @@ def _token_of(record: Mapping[str, Any]) -> str:
     return f"sha256:{record['sha256']}" if record.get("origin") == "local_data" else DOWNLOAD
 
 
-def cache_decision(local_data: str | None, source: str, name: str, cache: Path) -> CacheDecision:
+def cache_decision(
+    local_data: str | None,
+    source: str,
+    name: str,
+    cache: Path,
+    inform: Callable[[str], Any] | None = None,
+) -> CacheDecision:
     """Decide, while Snakemake builds the job graph, whether the cached copy ``cache`` of
     upstream file ``name`` still holds what ``local_data`` has; never raises.
 
@@ -398,7 +410,7 @@ def cache_decision(local_data: str | None, source: str, name: str, cache: Path) 
             )
         return CacheDecision(_token_of(record), warning)
     try:
-        sha256 = local_sha256(path, cache.parent / SHA256_MEMO)
+        sha256 = local_sha256(path, cache.parent / SHA256_MEMO, inform)
     except OSError as err:
         if record is None:
             return CacheDecision(UNAVAILABLE)
@@ -489,20 +501,25 @@ _WARNED: set[str] = set()
 
 
 def content_param(
-    config: Mapping[str, Any], source: str, pattern: str, warn: Callable[[str], Any]
+    config: Mapping[str, Any],
+    source: str,
+    pattern: str,
+    warn: Callable[[str], Any],
+    inform: Callable[[str], Any] | None = None,
 ) -> Callable[[Any], str]:
     """The param ``content`` of a retrieve rule, as a function of the job's wildcards.
 
     ``pattern`` is the upstream file name with ``{year}`` and ``{system}`` placeholders;
     the value is :func:`cache_decision`'s token for ``resources/raw/{source}/{name}`` and
     config key ``local_data``. Each warning (a cached copy standing in for a local file
-    that is gone or cannot be read) is passed to ``warn`` once per process.
+    that is gone or cannot be read) is passed to ``warn`` once per process; the hashing of
+    a new or changed local file is announced to ``inform``.
     """
 
     def content(wildcards: Any) -> str:
         name = pattern.format(**dict(wildcards.items()))
         cache = RAW_ROOT / source / name
-        decision = cache_decision(config.get("local_data"), source, name, cache)
+        decision = cache_decision(config.get("local_data"), source, name, cache, inform)
         if decision.warning and decision.warning not in _WARNED:
             _WARNED.add(decision.warning)
             warn(decision.warning)
