@@ -233,3 +233,13 @@ def test_zip_problem_says_what_is_wrong_in_one_sentence(tmp_path, archive):
     assert archives.zip_problem(corrupt, test_members=False) is None
     _with_duplicate(archive, "labels_Q.txt")
     assert "same name (['labels_Q.txt'])" in archives.zip_problem(archive)
+
+
+def test_other_zips_next_to_the_archive_are_not_read(archive):
+    """pymrio reads every zip of a folder that names the year ('Multiple files for a given
+    year found'); the parse gives it a private folder with exactly the archive, so the
+    leftover of an interrupted write in the old naming, or a browser's second download,
+    change nothing."""
+    for name in (".Eora26_2015_bp.k3x9q2ab.part.zip", "Eora26_2015_bp (1).zip"):
+        (archive.parent / name).write_bytes(archive.read_bytes()[:1000])
+    assert _parse(archive).Z.shape == (3 * 26, 3 * 26)
