@@ -38,6 +38,7 @@ class _Data(ctypes.Structure):
 
 
 def _libc() -> ctypes.CDLL:
+    """The C library of this process (capget, capset, prctl)."""
     return ctypes.CDLL(None, use_errno=True)
 
 
@@ -70,6 +71,7 @@ def enforce_in_child() -> Callable[[], None] | None:
         return None
 
     def drop() -> None:
+        """Drop the two capabilities from the bounding set (kept across exec)."""
         libc = _libc()
         for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
             if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:

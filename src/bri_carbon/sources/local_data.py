@@ -87,6 +87,7 @@ def read_record(cache: Path) -> dict[str, Any] | None:
 
 
 def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies below it (no resolution of links)."""
     return path == folder or folder in path.parents
 
 
@@ -109,7 +110,7 @@ def _records_from(folder: Path, workdir: Path) -> list[Path]:
         record = read_record(cache)
         location = str((record or {}).get("location", ""))
         if record and record.get("origin") == "local_data" and _inside(Path(location), folder):
-            found.append(cache)
+            found.append(cache.relative_to(workdir))
     return found
 
 
@@ -158,6 +159,7 @@ def check_local_data(local_data: str | None, workdir: Path) -> str | None:
 
 
 def _describe_mode(path: Path) -> str:
+    """`` (mode 000, owner uid 0)`` of ``path`` for messages; empty if it cannot be told."""
     try:
         info = os.lstat(path)
     except OSError:
@@ -231,6 +233,7 @@ def _follow(path: Path) -> os.stat_result:
 
 
 def _unreadable(path: Path, err: OSError, homepage: str) -> LocalFileError:
+    """The error for a local file whose reading failed with ``err``."""
     if isinstance(err, PermissionError):
         return LocalFileError(
             f"{path} (config key local_data) cannot be read: permission denied"
@@ -319,6 +322,7 @@ def _stat_key(info: os.stat_result) -> list[int]:
 
 
 def _read_memo(memo: Path) -> dict[str, Any]:
+    """The entries of the sha256 memo; empty when it is missing or unreadable."""
     try:
         content = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -373,6 +377,7 @@ class CacheDecision:
 
 
 def _token_of(record: Mapping[str, Any]) -> str:
+    """The ``content`` param that the cached copy of ``record`` was made for."""
     return f"sha256:{record['sha256']}" if record.get("origin") == "local_data" else DOWNLOAD
 
 

@@ -23,6 +23,7 @@ if _FOLDER:
     _rename = os.replace
 
     def _replace(src, dst, *args, **kwargs):
+        """os.replace, but SIGKILL first when ``src`` is a temporary in the chosen folder."""
         path = os.path.abspath(os.fspath(src))
         if os.path.dirname(path) == os.path.abspath(_FOLDER) and _TEMPORARY.match(
             os.path.basename(path)
