@@ -11,8 +11,11 @@ from bri_carbon.runtime import atomic as bri_atomic
 
 # The start of this run, set once by the main Snakemake process and inherited by every job
 # (SLURM jobs too: sbatch --export=ALL). Writes remove the temporaries that interrupted runs
-# left behind, only those older than this (bri_carbon.runtime.atomic).
-os.environ.setdefault(bri_atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
+# left behind, only those older than this (bri_carbon.runtime.atomic). A job's own Snakemake
+# (on a cluster) never sets it: where an executor does not pass the environment on, the
+# job removes only its own targets' leftovers, never those of jobs running beside it.
+if workflow.is_main_process:
+    os.environ.setdefault(bri_atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
 
 
 rule synthetic_world:
