@@ -203,8 +203,9 @@ def test_an_unreadable_local_file_is_named_with_the_fix(tmp_path, local, eora):
     assert snapshot(local) == before
 
 
-def test_an_unreadable_local_folder_is_named_with_the_fix(tmp_path, local, eora):
-    folder = local / "eora26"
+@pytest.mark.parametrize("level", ["local_data/eora26", "local_data"])
+def test_an_unreadable_local_folder_is_named_with_the_fix(tmp_path, local, eora, level):
+    folder = local / "eora26" if level == "local_data/eora26" else local
     folder.chmod(0)
     try:
         with permissions_enforced(), pytest.raises(LocalFileError) as refused:

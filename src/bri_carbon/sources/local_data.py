@@ -185,6 +185,10 @@ def find(local_data: str | None, source: str, name: str) -> Path | None:
         return None
     except PermissionError:
         folder = path.parent
+        try:
+            os.lstat(folder)
+        except PermissionError:
+            folder = folder.parent  # local_data itself cannot be searched
         raise LocalFileError(
             f"the folder {folder} (config key local_data) cannot be searched for {name}: "
             f"permission denied{_describe_mode(folder)}. Make it readable for the user who "
