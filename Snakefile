@@ -8,9 +8,11 @@ import gc
 from pathlib import Path
 
 import yaml
+from snakemake.logging import logger
 from snakemake.utils import min_version, validate
 
 from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_years
+from bri_carbon.runtime.errors import stop_on_input_error
 
 min_version("9.27")
 
@@ -32,9 +34,10 @@ report: "report/workflow.rst"
 # --config becomes the numbers the schema asks for, and `years: "1990-2016"` (or
 # `--config years=1990-2016`) becomes the list of years, both ends included.
 SCHEMA = yaml.safe_load((Path(workflow.basedir) / "rules/schemas/config.schema.yaml").read_text())
-config.update(coerce_numbers(dict(config), SCHEMA))
-config["years"] = expand_years(config.get("years", [2015]))
-check_config(config, SCHEMA)
+with stop_on_input_error(logger.error):
+    config.update(coerce_numbers(dict(config), SCHEMA))
+    config["years"] = expand_years(config.get("years", [2015]))
+    check_config(config, SCHEMA)
 validate(config, "rules/schemas/config.schema.yaml")
 
 

@@ -189,8 +189,8 @@ def drivers_years():
         return None
     years = [int(year) for year in config["years"]]
     if base is None or target is None or base == target or not {base, target} <= set(years):
-        raise ValueError(
-            f"config drivers: base={base}, target={target} must be two different years "
+        raise bri_errors.WorkflowInputError(
+            f"config key drivers: base={base}, target={target} must be two different years "
             f"of the config key years ({years}), or both null to skip the decomposition."
         )
     return str(base), str(target)
@@ -215,7 +215,9 @@ from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.sources import datasets as bri_datasets
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.sources import eora26_layout as bri_eora26_layout
-from bri_carbon.sources import retrieve as bri_retrieve
+from bri_carbon.sources import local_data as bri_local_data
+from pathlib import Path
+from snakemake.logging import logger
 
 
 def upstream_dataset(source):
@@ -240,29 +242,20 @@ def exiobase3_archive(year="{year}"):
     return f"resources/raw/exiobase3/IOT_{year}_{config['exiobase3']['system']}.zip"
 
 
-def local_copy(source, name):
-    """Rule input ``local``: the file in {local_data}/{source}/ when it is there (so that a
-    changed local file triggers a rerun); nothing otherwise (it will be downloaded)."""
-    found = bri_retrieve.find_local(config["local_data"], source, name)
-    return {"local": str(found)} if found else {}
-
-
 def eora26_needs_indices(year):
     """Whether the Eora26 archive of ``year`` lacks the label files (as real downloads do).
 
-    Looks into the retrieved or the local archive (central directory only); an archive that
-    is still to be downloaded is assumed to need indices.zip.
+    Looks into the local or the retrieved archive (central directory only), see
+    bri_carbon.sources.local_data.archive_lacks.
     """
     name = bri_eora26_layout.archive_name(int(year))
-    for candidate in (
-        f"resources/raw/eora26/{name}",
-        bri_retrieve.find_local(config["local_data"], "eora26", name),
-    ):
-        if candidate and os.path.isfile(candidate):
-            return not bri_retrieve.zip_has_members(
-                candidate, bri_eora26_layout.LABEL_FILES
-            )
-    return True
+    return bri_local_data.archive_lacks(
+        config["local_data"],
+        "eora26",
+        name,
+        Path(f"resources/raw/eora26/{name}"),
+        bri_eora26_layout.LABEL_FILES,
+    )
 
 
 def eora26_archive_inputs(wildcards):
@@ -295,14 +288,13 @@ def excluded_categories(source):
 
 
 def check_local_data():
-    """Config key local_data, when set, must name an existing folder."""
-    folder = config["local_data"]
-    if folder and not os.path.isdir(folder):
-        raise bri_errors.WorkflowInputError(
-            f"config key local_data names {folder!r}, which is not a folder. Create it and "
-            "put the upstream files in {local_data}/eora26/ or {local_data}/exiobase3/, or "
-            "set local_data: null to download them."
-        )
+    """Config key local_data, when set, must name a folder outside resources/, results/,
+    logs/ and .snakemake/; one that is gone after files were copied from it only warns
+    (bri_carbon.sources.local_data.check_local_data). A refusal is one paragraph, without
+    a traceback."""
+    warning = bri_local_data.check_local_data(config["local_data"], Path.cwd())
+    if warning:
+        logger.warning(warning)
 
 
 #: The config keys of the map files (boundaries and their ISO3 fixes).
@@ -335,6 +327,9 @@ def content_of(*keys, paths=()):
     return digests
 
 
-bri_config_check.check_configured_files(config, Path.cwd())
-check_upstream_years()
-check_local_data()
+# Checks before any job: each problem ends the run in its one paragraph, without a traceback.
+with bri_errors.stop_on_input_error(logger.error):
+    bri_config_check.check_configured_files(config, Path.cwd())
+    check_upstream_years()
+    check_local_data()
+    drivers_years()

@@ -5,6 +5,18 @@ EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as data/data
 says; each is recorded (sha256, origin) in a JSON file next to it.
 """
 
+import time
+
+from bri_carbon.runtime import atomic as bri_atomic
+
+# The start of this run, set once by the main Snakemake process and inherited by every job
+# (SLURM jobs too: sbatch --export=ALL). Writes remove the temporaries that interrupted runs
+# left behind, only those older than this (bri_carbon.runtime.atomic). A job's own Snakemake
+# (on a cluster) never sets it: where an executor does not pass the environment on, the
+# job removes only its own targets' leftovers, never those of jobs running beside it.
+if workflow.is_main_process:
+    os.environ.setdefault(bri_atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
+
 
 rule synthetic_world:
     input:
@@ -31,22 +43,27 @@ rule synthetic_world:
         "../scripts/synthetic_world.py"
 
 
-# Real data: the file in {local_data}/{source}/ is used when present (input `local`, so a
-# changed local file triggers a rerun); otherwise the script downloads it as the datasets
-# table says. Downloads happen inside the scripts, never as remote-storage inputs, so
-# `snakemake -n` works offline. The datasets table, local_data and download settings are
-# read by the scripts from the config, not passed as params: changing a timeout must not
-# re-download gigabytes, and checksums guard the content.
+# Real data: the file in {local_data}/{source}/ is used when present; otherwise the script
+# downloads it as the datasets table says. The local file is not a rule input: the param
+# `content` (the sha256 of the content the copy in resources/raw/ must hold, or "download")
+# reruns the job exactly when the local file's content differs from the copy, whatever its
+# modification time, and a local file that is gone (or a local_data that is unmounted)
+# keeps the copy without a rerun (bri_carbon.sources.local_data). Downloads happen inside
+# the scripts, never as remote-storage inputs, so `snakemake -n` works offline. The
+# datasets table, local_data and download settings are read by the scripts from the config,
+# not passed as params: changing a timeout must not re-download gigabytes, and checksums
+# guard the content.
 
 
 rule retrieve_eora26:
-    input:
-        unpack(lambda wildcards: local_copy("eora26", f"Eora26_{wildcards.year}_bp.zip")),
     output:
         archive="resources/raw/eora26/Eora26_{year}_bp.zip",
         record="resources/raw/eora26/Eora26_{year}_bp.zip.json",
     params:
         role="archive",
+        content=bri_local_data.content_param(
+            config, "eora26", "Eora26_{year}_bp.zip", logger.warning, logger.info
+        ),
     log:
         "logs/retrieve_eora26/{year}.log",
     benchmark:
@@ -62,13 +79,14 @@ rule retrieve_eora26:
 
 
 rule retrieve_eora26_indices:
-    input:
-        unpack(lambda wildcards: local_copy("eora26", "indices.zip")),
     output:
         archive="resources/raw/eora26/indices.zip",
         record="resources/raw/eora26/indices.zip.json",
     params:
         role="indices",
+        content=bri_local_data.content_param(
+            config, "eora26", "indices.zip", logger.warning, logger.info
+        ),
     log:
         "logs/retrieve_eora26_indices/indices.log",
     benchmark:
@@ -84,15 +102,13 @@ rule retrieve_eora26_indices:
 
 
 rule retrieve_exiobase3:
-    input:
-        unpack(
-            lambda wildcards: local_copy(
-                "exiobase3", f"IOT_{wildcards.year}_{wildcards.system}.zip"
-            )
-        ),
     output:
         archive="resources/raw/exiobase3/IOT_{year}_{system}.zip",
         record="resources/raw/exiobase3/IOT_{year}_{system}.zip.json",
+    params:
+        content=bri_local_data.content_param(
+            config, "exiobase3", "IOT_{year}_{system}.zip", logger.warning, logger.info
+        ),
     wildcard_constraints:
         system="ixi|pxp",
     log:

@@ -3,17 +3,26 @@
 pymrio parses the archive; the configured CO2 rows (config key stressors.exiobase3) are
 summed into one row (each must name exactly one row); money in EUR is converted to USD with
 the year's rate of the exchange-rate table; the sector concordance is checked against the
-data and kept beside it (it applies to sector-level results, never to the system).
+data and kept beside it (it applies to sector-level results, never to the system). An
+error about a file copied from local_data also names that local file.
 """
 
 from pathlib import Path
 
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime import logs
-from bri_carbon.sources import config_tables, eora26_layout, exiobase3
+from bri_carbon.sources import config_tables, eora26_layout, exiobase3, local_data
 
 
 def main(smk) -> None:
+    """Harmonize, naming the local_data file behind a broken copy in any input error."""
+    # An error about a copy from local_data names the local file to replace.
+    with local_data.naming_origin(Path(smk.input.archive)):
+        harmonize(smk)
+
+
+def harmonize(smk) -> None:
+    """Parse the EXIOBASE 3 archive and write the harmonized dataset."""
     source, year = smk.wildcards.source, int(smk.wildcards.year)
     parsed = exiobase3.parse_co2_system(
         Path(smk.input.archive), year, smk.params.system, smk.params.stressors

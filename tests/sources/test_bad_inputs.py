@@ -192,3 +192,54 @@ def test_zip_symlink_member_is_refused(tmp_path):
 
 def test_safe_archive_passes(archive):
     archives.check_safe(archive)
+
+
+def _with_duplicate(archive: Path, member: str) -> None:
+    """Append a second member named ``member`` (zipfile warns; real tools write such zips)."""
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(archive, "a") as zf:
+        zf.writestr(member, "another\ttable\n")
+
+
+def test_two_members_with_one_name_are_refused(archive):
+    """A reader would silently take the last of the two; which one is meant is ambiguous."""
+    _with_duplicate(archive, "labels_T.txt")
+    with pytest.raises(WorkflowInputError, match=r"same name \(\['labels_T.txt'\]\)") as failed:
+        _parse(archive)
+    assert str(archive) in str(failed.value)
+
+
+def test_zip_problem_says_what_is_wrong_in_one_sentence(tmp_path, archive):
+    assert archives.zip_problem(archive) is None
+    empty = tmp_path / "empty.zip"
+    empty.write_bytes(b"")
+    page = tmp_path / "page.zip"
+    page.write_bytes(b"<!DOCTYPE html><html>log in</html>")
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    corrupt = tmp_path / "corrupt.zip"
+    payload = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as handle:
+        first = handle.infolist()[0]
+    middle = first.header_offset + 30 + len(first.filename) + first.compress_size // 2
+    payload[middle] ^= 0xFF
+    corrupt.write_bytes(bytes(payload))
+    no_members = tmp_path / "no_members.zip"
+    zipfile.ZipFile(no_members, "w").close()
+    assert archives.zip_problem(empty) == "is empty (0 bytes)"
+    assert archives.zip_problem(no_members) == "is a zip archive without any file in it"
+    assert "web page (HTML)" in archives.zip_problem(page)
+    assert "truncated" in archives.zip_problem(truncated)
+    assert archives.zip_problem(corrupt).startswith("is damaged")
+    assert archives.zip_problem(corrupt, test_members=False) is None
+    _with_duplicate(archive, "labels_Q.txt")
+    assert "same name (['labels_Q.txt'])" in archives.zip_problem(archive)
+
+
+def test_other_zips_next_to_the_archive_are_not_read(archive):
+    """pymrio reads every zip of a folder that names the year ('Multiple files for a given
+    year found'); the parse gives it a private folder with exactly the archive, so the
+    leftover of an interrupted write in the old naming, or a browser's second download,
+    change nothing."""
+    for name in (".Eora26_2015_bp.k3x9q2ab.part.zip", "Eora26_2015_bp (1).zip"):
+        (archive.parent / name).write_bytes(archive.read_bytes()[:1000])
+    assert _parse(archive).Z.shape == (3 * 26, 3 * 26)

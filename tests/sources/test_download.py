@@ -16,6 +16,7 @@ import yaml
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import datasets, download, retrieve
 from bri_carbon.sources.datasets import CredentialSpec, Dataset, LoginSpec, QueryCredentials
+from bri_carbon.sources.local_data import LocalFileError
 
 from ..support.fixtures import FakeUpstream, UpstreamServer, files_containing, md5_of, zip_payload
 from ..support.workflow import REPO
@@ -376,7 +377,7 @@ def test_local_file_is_used_without_network(tmp_path, payload):
     assert target.read_bytes() == payload
     assert record["origin"] == "local_data" and record["verified_checksums"] == ["md5"]
     bad = _zenodo_like("http://127.0.0.1:9", md5="4" * 32)
-    with pytest.raises(download.ChecksumError):
+    with pytest.raises(LocalFileError, match="the published value is 4444"):
         retrieve.retrieve(
             bad, bad.file("archive", 2015, "ixi"), target, str(tmp_path / "mrio"), FAST
         )

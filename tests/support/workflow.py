@@ -7,6 +7,7 @@ import shutil
 import struct
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -51,21 +52,62 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run ``snakemake`` of this environment in ``workdir``; output captured as text."""
+def _check_marked() -> None:
+    """Fail a test that runs Snakemake without the marker ``workflow``."""
     if unmarked_test is not None:
         raise AssertionError(
             f"{unmarked_test} runs Snakemake but is not marked workflow: move it to tests/workflow/"
         )
+
+
+def start_snakemake(workdir: Path, *args: str) -> subprocess.Popen:
+    """Start ``snakemake`` in ``workdir`` in the background (output to
+    ``workdir/snakemake.out``); :func:`finish` waits for it."""
+    _check_marked()
     executable = Path(sys.executable).with_name("snakemake")
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    with open(workdir / "snakemake.out", "w") as output:
+        return subprocess.Popen(
+            [str(executable), *args],
+            cwd=workdir,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+            start_new_session=True,
+        )
+
+
+def finish(process: subprocess.Popen, workdir: Path) -> None:
+    """Wait for the run of :func:`start_snakemake` in ``workdir``; fail with its output if
+    it failed."""
+    if process.wait(timeout=900) != 0:
+        output = (workdir / "snakemake.out").read_text()[-6000:]
+        raise AssertionError(f"snakemake failed ({process.returncode}):\n{output}")
+
+
+def snakemake(
+    workdir: Path,
+    *args: str,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess:
+    """Run ``snakemake`` of this environment in ``workdir``; output captured as text.
+
+    ``env``: variables added to the environment; ``preexec_fn``: run in the child before
+    Snakemake starts (e.g. tests/support/permissions.py). Snakemake runs in a session of its
+    own, so that a test hook may kill its process group (Snakemake and its jobs).
+    """
+    _check_marked()
+    executable = Path(sys.executable).with_name("snakemake")
     result = subprocess.run(
         [str(executable), *args],
         cwd=workdir,
         capture_output=True,
         text=True,
-        env=env,
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **(env or {})),
         timeout=900,
+        preexec_fn=preexec_fn,
+        start_new_session=True,
     )
     if check and result.returncode != 0:
         raise AssertionError(

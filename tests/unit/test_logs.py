@@ -10,6 +10,7 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from bri_carbon.runtime import logs
+from bri_carbon.runtime.errors import WorkflowInputError
 
 
 @pytest.fixture
@@ -73,3 +74,34 @@ def test_an_error_is_logged_with_its_message_and_raised(rule_context):
     assert "ERROR" in text
     assert "rule accounts failed: results/x.csv: column 'region' is missing" in text
     assert "finished" not in text
+
+
+def test_an_input_error_ends_the_log_in_its_paragraph_without_a_traceback(rule_context, capsys):
+    """An input error exits with status 1; the log (which Snakemake shows in the terminal)
+    ends in the one paragraph, and the traceback goes to the file beside the log."""
+    message = "/data/mrio/eora26/x.zip (config key local_data) is empty (0 bytes). Replace it."
+
+    def main(smk):
+        raise WorkflowInputError(message)
+
+    with pytest.raises(SystemExit) as stopped:
+        logs.run_rule(main, rule_context)
+
+    assert stopped.value.code == 1
+    log_path = Path(rule_context.log[0])
+    lines = log_path.read_text().splitlines()
+    assert lines[-1].endswith(f"ERROR bri_carbon.rule: rule accounts failed: {message}")
+    assert "Traceback" not in log_path.read_text()
+    traceback_file = logs.traceback_path(log_path)
+    assert traceback_file == log_path.with_name("rule.traceback")
+    assert "Traceback (most recent call last)" in traceback_file.read_text()
+    assert str(traceback_file) in lines[-2]
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_a_stale_traceback_file_is_removed_when_the_rule_runs_again(rule_context):
+    traceback_file = logs.traceback_path(rule_context.log[0])
+    traceback_file.write_text("Traceback of an earlier failure")
+    logs.run_rule(lambda smk: None, rule_context)
+    assert not traceback_file.exists()

@@ -188,6 +188,10 @@ def test_eora26_download_with_login_writes_no_password(workdir, tmp_path, monkey
     monkeypatch.setenv("EORA_EMAIL", EMAIL)
     monkeypatch.setenv("EORA_PASSWORD", PASSWORD)
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.netrc of the person running the tests
+    # The copy of indices.zip that the first run took from local_data would be kept (its
+    # content is what counts, not where it came from); remove it so that it is downloaded.
+    for name in ("indices.zip", "indices.zip.json"):
+        (workdir / "resources" / "raw" / "eora26" / name).unlink()
     with UpstreamServer(upstream):
         config = _config(
             workdir,

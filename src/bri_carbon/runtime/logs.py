@@ -4,7 +4,9 @@ import gc
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bri_carbon.runtime.errors import WorkflowInputError
@@ -39,16 +41,21 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     of the script's imports (Snakemake's preamble, numpy, pandas, ...) are frozen out of
     the garbage collector first: they live until exit, and skipping them in the collections
     at interpreter exit takes about 0.3 s off the accounts job on 2 cores
-    (docs/performance.md). An error is logged with its
-    message (which names the file or key and the fix) before it propagates, so the log
-    explains every failure. An input error (:class:`WorkflowInputError`) is written to
-    the terminal as its message alone and ends the script with exit status 1; any other
-    error is a bug and keeps its traceback.
+    (docs/performance.md).
+
+    An input error (:class:`WorkflowInputError`: its message names the file or key and the
+    fix) ends the script with exit status 1 and that one paragraph as the last line of the
+    log, which Snakemake shows in the terminal (``show-failed-logs`` in both profiles); its
+    traceback goes to :func:`traceback_path` beside the log, not to the terminal. Any other
+    error is logged with its message and propagates with its traceback (a bug).
     """
     from threadpoolctl import threadpool_limits
 
-    configure(smk.log[0] if len(smk.log) else None)
+    log_path = smk.log[0] if len(smk.log) else None
+    configure(log_path)
     logger = logging.getLogger("bri_carbon.rule")
+    if log_path:
+        traceback_path(log_path).unlink(missing_ok=True)
     threads = int(getattr(smk.params, "compute_threads", None) or smk.threads)
     logger.info("rule %s started, threads=%s (compute: %s)", smk.rule, smk.threads, threads)
     gc.freeze()
@@ -56,12 +63,21 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
         with threadpool_limits(limits=max(threads, 1)):
             main(smk)
     except WorkflowInputError as err:
-        # An input the user can fix: the message (one paragraph naming the file or key and
-        # the fix) goes to the terminal, the traceback to the log only.
-        logger.error("rule %s failed: %s", smk.rule, err, exc_info=True)
-        sys.stderr.write(f"\nError in rule {smk.rule}: {err}\n\n")
+        if log_path:
+            where = traceback_path(log_path)
+            where.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+            logger.info("the traceback of the error below is in %s", where)
+        else:
+            print(f"rule {smk.rule} failed: {err}", file=sys.stderr)
+        logger.error("rule %s failed: %s", smk.rule, err)
         raise SystemExit(1) from None
     except Exception as err:
-        logger.error("rule %s failed: %s", smk.rule, err, exc_info=True)
+        logger.error("rule %s failed: %s", smk.rule, err)
         raise
     logger.info("rule %s finished", smk.rule)
+
+
+def traceback_path(log_path: str | os.PathLike[str]) -> Path:
+    """Where :func:`run_rule` writes the traceback of an input error: beside the rule's
+    log, ``{log without .log}.traceback``."""
+    return Path(log_path).with_suffix(".traceback")

@@ -1,87 +1,106 @@
 """Local data first, download second: how the retrieve rules obtain one upstream file.
 
-A file found at ``{local_data}/{source}/{name}`` is hard-linked (or copied, across file
-systems) into ``resources/raw/{source}/`` without any network access. Otherwise it is
-downloaded as the datasets table says (:mod:`bri_carbon.sources.download`). Either way the result
-is recorded with its sha256; credentials never enter the record (its URL is the table's,
-without the account's query fields).
+A file found at ``{local_data}/{source}/{name}`` is checked (:func:`local_data.check_file`)
+and copied (a copy-on-write clone where the file system allows) into
+``resources/raw/{source}/`` without any network access; nothing in ``local_data`` is ever
+changed. A local file that exists but
+cannot be used stops the job with a message naming it. Only when there is no local file is
+it downloaded as the datasets table says (:mod:`bri_carbon.sources.download`). Either way
+the result is recorded with its sha256; credentials never enter the record (its URL is the
+table's, without the account's query fields).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from bri_carbon.runtime.atomic import atomic_path, write_text
+from bri_carbon.runtime import atomic
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import download
+from bri_carbon.sources import download, local_data
 from bri_carbon.sources.datasets import Dataset, RemoteFile
+from bri_carbon.sources.local_data import local_path
 
 log = logging.getLogger(__name__)
 
+__all__ = ["download_settings", "install", "local_path", "retrieve", "write_record"]
 
-def local_path(local_data: str | os.PathLike[str] | None, source: str, name: str) -> Path:
-    """``{local_data}/{source}/{name}`` (the place to put an upstream file by hand)."""
-    return Path(local_data or "<local_data>") / source / name
-
-
-def find_local(local_data: str | os.PathLike[str] | None, source: str, name: str) -> Path | None:
-    """The local copy of an upstream file, or None when ``local_data`` is unset or lacks it."""
-    if not local_data:
-        return None
-    path = local_path(local_data, source, name)
-    return path if path.is_file() else None
+#: Linux's ioctl that clones a file's extents (copy-on-write), from <linux/fs.h>.
+FICLONE = 0x40049409
+#: Bytes per read of a plain copy.
+COPY_CHUNK = 1 << 20
 
 
-def zip_has_members(path: Path, members: tuple[str, ...]) -> bool:
-    """True when the zip at ``path`` is readable and holds every name in ``members``."""
+def _clone(source: BinaryIO, target: BinaryIO) -> bool:
+    """Make ``target`` a copy-on-write clone of ``source`` (Btrfs, XFS, bcachefs, ...):
+    instant and without using space, yet an independent file; False where the file system
+    cannot."""
     try:
-        with zipfile.ZipFile(path) as handle:
-            names = set(handle.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return all(member in names for member in members)
-
-
-def install(origin: Path, target: Path) -> None:
-    """Put ``origin`` at ``target``: a hard link when possible, else an atomic copy.
-
-    A hard link costs no space and no time for multi-gigabyte tables; deleting ``target``
-    later never touches ``origin``.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(origin, target)
-        log.info("linked %s -> %s", origin, target)
+        fcntl.ioctl(target.fileno(), FICLONE, source.fileno())
     except OSError:
-        with atomic_path(target) as tmp:
-            shutil.copyfile(origin, tmp)
-        log.info("copied %s -> %s", origin, target)
+        return False
+    return True
+
+
+def install(origin: Path, target: Path, sha256: str) -> str:
+    """Copy the checked local file ``origin`` (content ``sha256``) to ``target``; return
+    how (``cloned`` or ``copied``).
+
+    The copy is a copy-on-write clone where the file system supports it, else a plain copy,
+    written under a temporary name, compared with ``sha256`` and then renamed. It is never
+    a hard link: Snakemake updates the modification time of every output after its job,
+    which through a hard link would change the user's file in ``local_data``.
+    """
+    try:
+        with atomic.atomic_path(target) as tmp:
+            with open(origin, "rb") as source, open(tmp, "wb") as copy:
+                if _clone(source, copy):
+                    how = "cloned"
+                else:
+                    how = "copied"
+                    shutil.copyfileobj(source, copy, COPY_CHUNK)
+            copied = local_data.digests(tmp)["sha256"]
+            if copied != sha256:
+                raise local_data.LocalFileError(
+                    f"{origin} (config key local_data) changed while it was being copied "
+                    f"to {target}. Wait until nothing writes to it any more and run again."
+                )
+    except OSError as err:
+        raise WorkflowInputError(
+            f"copying {origin} to {target} failed: {err.strerror or err}. Check the free "
+            f"space and permissions of {target.parent}, then run again."
+        ) from None
+    log.info("%s %s -> %s", how, origin, target)
+    return how
+
+
+def _where(dataset: Dataset, local_data: str | None) -> str:
+    """Where to put a file by hand, for messages."""
+    if local_data:
+        return f"the folder {local_path(local_data, dataset.source, '')}"
+    return (
+        f"a folder <local_data>/{dataset.source}/ and set config key local_data "
+        "(e.g. --config local_data=/data/mrio)"
+    )
 
 
 def missing_message(
     dataset: Dataset, remote: RemoteFile, local_data: str | None, reason: str
 ) -> str:
-    """The one-paragraph error for a file that is neither local nor downloadable."""
-    folder = local_path(local_data, dataset.source, "")
-    where = (
-        f"the folder {folder}"
-        if local_data
-        else f"a folder <local_data>/{dataset.source}/ and set config key local_data "
-        "(e.g. --config local_data=/data/mrio)"
-    )
+    """The one-paragraph error for a file that is neither local nor downloadable; the fix
+    for the missing local file comes first."""
     return (
-        f"{remote.name} ({dataset.title} {dataset.version}) was not found locally and could "
-        f"not be downloaded from {remote.url}: {reason}. To run offline, put the file "
-        f"{remote.name} exactly under this name into {where}; the workflow then uses it "
-        f"without any network access. See {dataset.homepage} for the licence and download."
+        f"{remote.name} ({dataset.title} {dataset.version}) is not in local_data. To run "
+        f"offline, put the file {remote.name} exactly under this name into "
+        f"{_where(dataset, local_data)}; the workflow then uses it without any network "
+        f"access. Downloading it from {remote.url} failed: {reason}. See "
+        f"{dataset.homepage} for the licence and download."
     )
 
 
@@ -142,46 +161,67 @@ def retrieve(
     dataset: Dataset,
     remote: RemoteFile,
     target: Path,
-    local_data: str | None,
+    local_data_folder: str | None,
     settings: download.DownloadSettings,
     environ: Mapping[str, str] | None = None,
     netrc_path: Path | None = None,
 ) -> dict[str, Any]:
-    """Obtain ``remote`` at ``target`` from ``local_data`` or by download; return the record.
+    """Obtain ``remote`` at ``target`` from ``local_data_folder`` (config key local_data)
+    or by download; return the record.
 
     The record (JSON-ready) names the file, its size and sha256, where it came from (the
     local path, or the URL of the datasets table, which never holds the account's query
-    fields) and which published checksums were verified. A local file is checked against
-    the checksums of the datasets table too.
+    fields) and which published checksums were verified. A local file is checked fully
+    (:func:`local_data.check_file`, the checksums of the datasets table included); one that
+    exists but cannot be used raises :class:`local_data.LocalFileError` and nothing is
+    downloaded in its place.
     """
     target = Path(target)
-    local = find_local(local_data, dataset.source, remote.name)
+    local = local_data.find(local_data_folder, dataset.source, remote.name)
     if local is not None:
         expected: dict[str, str | None] = {"md5": remote.md5, "sha256": remote.sha256}
-        download.verify(local, expected, str(local))
-        install(local, target)
-        origin, location = "local_data", str(local.resolve())
-    else:
-        log.info(
-            "%s is not in %s; downloading it",
-            remote.name,
-            local_path(local_data, dataset.source, "") if local_data else "local_data (unset)",
-        )
-        try:
-            expected = _download(dataset, remote, target, settings, environ, netrc_path)
-        except download.CredentialsError as err:
-            raise download.CredentialsError(
-                f"{err} Alternatively put {remote.name} into "
-                f"{local_path(local_data, dataset.source, '')} (config key local_data)."
-            ) from None
-        except download.ChecksumError:
-            raise
-        except download.DownloadError as err:
-            raise download.DownloadError(
-                missing_message(dataset, remote, local_data, str(err))
-            ) from None
-        origin, location = "download", remote.url
+        digests = local_data.check_file(local, expected, dataset.homepage, Path.cwd())
+        how = install(local, target, digests["sha256"])
+        local_data.remember_sha256(target.parent / local_data.SHA256_MEMO, local, digests["sha256"])
+        origin, location = "local_data", os.path.abspath(local)
+        log.info("%s: sha256 %s (%s from %s)", remote.name, digests["sha256"], how, location)
+        return _record(dataset, remote, target, digests, origin, location, expected)
+    log.info(
+        "%s is not in %s; downloading it",
+        remote.name,
+        local_path(local_data_folder, dataset.source, "")
+        if local_data_folder
+        else "local_data (unset)",
+    )
+    try:
+        expected = _download(dataset, remote, target, settings, environ, netrc_path)
+    except download.CredentialsError as err:
+        raise download.CredentialsError(
+            f"{remote.name} ({dataset.title} {dataset.version}) is not in local_data: put "
+            f"it exactly under this name into {_where(dataset, local_data_folder)} to use it "
+            f"without network access. Downloading it instead failed: {err}"
+        ) from None
+    except download.ChecksumError:
+        raise
+    except download.DownloadError as err:
+        raise download.DownloadError(
+            missing_message(dataset, remote, local_data_folder, str(err))
+        ) from None
     digests = download.file_digests(target)
+    log.info("%s: sha256 %s (download)", remote.name, digests["sha256"])
+    return _record(dataset, remote, target, digests, "download", remote.url, expected)
+
+
+def _record(
+    dataset: Dataset,
+    remote: RemoteFile,
+    target: Path,
+    digests: Mapping[str, str],
+    origin: str,
+    location: str,
+    expected: Mapping[str, str | None],
+) -> dict[str, Any]:
+    """The retrieval record of ``target`` (JSON-ready)."""
     record = {
         "source": dataset.source,
         "version": dataset.version,
@@ -194,7 +234,6 @@ def retrieve(
         "location": location,
         "verified_checksums": sorted(name for name, value in expected.items() if value),
     }
-    log.info("%s: sha256 %s (%s)", remote.name, digests["sha256"], origin)
     return record
 
 
@@ -209,4 +248,4 @@ def download_settings(config: Mapping[str, Any]) -> download.DownloadSettings:
 
 def write_record(record: Mapping[str, Any], target: Path) -> None:
     """Write a retrieval record as sorted, indented JSON, atomically."""
-    write_text(target, json.dumps(dict(record), indent=2, sort_keys=True) + "\n")
+    atomic.write_text(target, json.dumps(dict(record), indent=2, sort_keys=True) + "\n")
