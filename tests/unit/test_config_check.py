@@ -3,7 +3,6 @@ year ranges, and the files the configuration names."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import yaml
 from bri_carbon.runtime import config_check
 from bri_carbon.runtime.errors import WorkflowInputError
 
+from ..support.permissions import permissions_enforced
 from ..support.workflow import REPO
 
 SCHEMA = yaml.safe_load((REPO / "rules" / "schemas" / "config.schema.yaml").read_text())
@@ -75,12 +75,11 @@ def test_configured_files_are_checked_with_the_key_the_path_and_the_fix(tmp_path
     assert all("Fix the path" in line for line in lines)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files of mode 000")
 def test_an_unreadable_configured_file_is_named(tmp_path):
     locked = tmp_path / "regions.csv"
     locked.write_text("iso3,name,bri,group\n")
     locked.chmod(0)
-    with pytest.raises(WorkflowInputError, match="cannot be read"):
+    with permissions_enforced(), pytest.raises(WorkflowInputError, match="cannot be read"):
         config_check.check_configured_files({**CONFIG, "regions": str(locked)}, REPO)
 
 
