@@ -39,6 +39,9 @@ with stop_on_input_error(logger.error):
     config["years"] = expand_years(config.get("years", [2015]))
     check_config(config, SCHEMA)
 validate(config, "rules/schemas/config.schema.yaml")
+# The defaults, for deciding whether a named run can share resources/ (rules/common.smk).
+DEFAULT_CONFIG = yaml.safe_load((Path(workflow.basedir) / "config/config.yaml").read_text())
+validate(DEFAULT_CONFIG, "rules/schemas/config.schema.yaml")
 
 
 include: "rules/common.smk"
@@ -49,6 +52,7 @@ wildcard_constraints:
     year=r"\d{4}",
 
 
+include: "rules/fingerprint.smk"
 include: "rules/retrieve.smk"
 include: "rules/harmonize.smk"
 include: "rules/accounts.smk"
@@ -66,6 +70,7 @@ include: "rules/compare.smk"
 # Lightweight rules run on the submitting host, not as cluster jobs.
 localrules:
     all,
+    fingerprint,
     groups,
     findings,
     figure,

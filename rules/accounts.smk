@@ -3,6 +3,7 @@
 
 rule accounts:
     input:
+        fingerprint=fingerprint_of(RESULT),
         dataset=HARMONIZED,
         regions=config["regions"],
     output:
@@ -12,7 +13,6 @@ rule accounts:
         discrepancy=f"{RESULT}/source_discrepancy.csv",
         sector_flows=f"{RESULT}/sector_flows.csv",
     params:
-        content=content_of("regions"),
         compute_threads=config["compute_threads"],
         excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
         rtol=config["identity_rtol"],
@@ -20,9 +20,9 @@ rule accounts:
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:
-        "logs/accounts/{source}_{year}.log",
+        f"{LOGS}accounts/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/accounts/{source}_{year}.tsv"
+        f"{LOGS}benchmarks/accounts/{{source}}_{{year}}.tsv"
     threads: config["compute_threads"]
     resources:
         mem_mb=mem_mb_for(1.0, native=True),

@@ -57,11 +57,50 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False):
     return estimate
 
 
+# --- Where a run writes (bri_carbon.runtime.scenario, config key run.name) -------------
+
+from bri_carbon.runtime import scenario as bri_scenario
+
+#: The run's path segment: "" for the unnamed run, "{run.name}/" for a named one.
+RUN_PREFIX = bri_scenario.run_prefix(config["run"]["name"])
+#: The run's results and logs: results/ and logs/, or results/{name}/ and logs/{name}/.
+RESULTS = f"results/{RUN_PREFIX}"
+LOGS = f"logs/{RUN_PREFIX}"
+#: The run's synthetic raw tables and harmonized datasets, with their logs: shared under
+#: resources/ unless a named run changes a setting that shapes them.
+RESOURCES_PREFIX = RUN_PREFIX if bri_scenario.own_resources(config, DEFAULT_CONFIG) else ""
+RESOURCES = f"resources/{RESOURCES_PREFIX}"
+RESOURCE_LOGS = f"logs/{RESOURCES_PREFIX}"
+
 #: Every result of one source and year lives under this folder; rules write their output
 #: paths once, below it, and later rules take them from ``rules.<name>.output``.
-RESULT = "results/{source}/{year}"
+RESULT = f"{RESULTS}{{source}}/{{year}}"
+#: The results across years of one source, a drivers decomposition and a source comparison.
+TRENDS = f"{RESULTS}{{source}}/trends"
+DRIVERS = f"{RESULTS}{{source}}/drivers/{{base}}_{{target}}"
+COMPARE = f"{RESULTS}compare/{{year}}/{{source_a}}_vs_{{source_b}}"
 #: The harmonized (native) dataset of one source and year.
-HARMONIZED = "resources/harmonized/{source}/{year}.nc"
+HARMONIZED = f"{RESOURCES}harmonized/{{source}}/{{year}}.nc"
+
+
+def raw_dir(source):
+    """The folder of a source's raw upstream files: the synthetic world's belongs to the
+    run's resources; real downloads are shared by every run under resources/raw/."""
+    return f"{RESOURCES}raw/synthetic" if source == "synthetic" else f"resources/raw/{source}"
+
+
+def folder_record(wildcards):
+    """Param ``record`` of the fingerprint rule, the record of the configuration for the results
+    folder ``wildcards.folder`` (a path below RESULTS)."""
+    kind = bri_scenario.folder_kind(wildcards.folder)
+    return bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)
+
+
+def fingerprint_of(folder_pattern):
+    """Input ``fingerprint`` of every rule that writes into ``folder_pattern`` (RESULT,
+    TRENDS, DRIVERS or COMPARE): the record of the configuration that made the folder,
+    written by rule fingerprint, which empties the folder first when the record changes."""
+    return f"{folder_pattern}/{bri_scenario.RECORD_NAME}"
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
 #: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
@@ -144,6 +183,40 @@ def table_inputs(wildcards):
 def of_source(pattern, letter):
     """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
     return pattern.replace("{source}", f"{{source_{letter}}}")
+
+
+def target_folders():
+    """The results folders this run writes or reads, as paths below RESULTS (see
+    bri_carbon.runtime.scenario.FOLDER)."""
+    source, years = config["source"], config_years()
+    folders = [f"{source}/{year}" for year in years]
+    if len(years) > 1:
+        folders.append(f"{source}/trends")
+    drivers = drivers_years()
+    if drivers:
+        folders.append(f"{source}/drivers/{drivers[0]}_{drivers[1]}")
+    if config["compare"]["sources"]:
+        first, second = config["compare"]["sources"]
+        for year in years:
+            folders += [f"{first}/{year}", f"{second}/{year}"]
+            folders.append(f"compare/{year}/{first}_vs_{second}")
+    return list(dict.fromkeys(folders))
+
+
+def warn_of_stale_folders():
+    """Name the results folders of this run's results root that another configuration made
+    and that this run leaves as they are (e.g. the trends of other years)."""
+    expected = {
+        kind: bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)["fingerprint"]
+        for kind in bri_scenario.FOLDER_KINDS
+    }
+    stale = bri_scenario.stale_folders(Path(RESULTS), expected, set(target_folders()))
+    if stale:
+        logger.warning(
+            "These results folders were made with another configuration (or other years), "
+            f"and this run leaves them as they are: {', '.join(RESULTS + f for f in stale)}. "
+            "Delete them, or give each configuration its own run.name (docs/quickstart.md)."
+        )
 
 
 def all_targets():
@@ -260,7 +333,7 @@ def eora26_needs_indices(year):
 
 def eora26_archive_inputs(wildcards):
     """The Eora26-layout archive, plus indices.zip when the labels are not inside it."""
-    inputs = {"archive": f"resources/raw/{wildcards.source}/Eora26_{wildcards.year}_bp.zip"}
+    inputs = {"archive": f"{raw_dir(wildcards.source)}/Eora26_{wildcards.year}_bp.zip"}
     if wildcards.source == "eora26" and eora26_needs_indices(wildcards.year):
         inputs["indices"] = "resources/raw/eora26/indices.zip"
     return inputs
@@ -297,15 +370,6 @@ def check_local_data():
         logger.warning(warning)
 
 
-#: The config keys of the map files (boundaries and their ISO3 fixes).
-MAP_FILES = (
-    "natural_earth.shapefile",
-    "natural_earth.shapefile (.dbf)",
-    "natural_earth.shapefile (.shx)",
-    "natural_earth.iso3_fixes",
-)
-
-
 def exiobase3_concordance():
     """The sector concordance of the configured EXIOBASE system (shipped under data/)."""
     return f"data/concordances/exio3_{config['exiobase3']['system']}.csv"
@@ -333,3 +397,11 @@ with bri_errors.stop_on_input_error(logger.error):
     check_upstream_years()
     check_local_data()
     drivers_years()
+
+#: The sha256 of every file the configuration names (dotted config key -> sha256).
+CONFIGURED_DIGESTS = {
+    key: bri_config_check.file_digest(path)
+    for key, path in bri_config_check.configured_files(config).items()
+}
+if workflow.is_main_process:
+    warn_of_stale_folders()

@@ -1,10 +1,9 @@
 """Comparison stage: the results of one year from two sources side by side."""
 
-COMPARE = "results/compare/{year}/{source_a}_vs_{source_b}"
-
 
 rule compare_sources:
     input:
+        fingerprint=fingerprint_of(COMPARE),
         accounts_a=of_source(rules.groups.output.accounts, "a"),
         accounts_b=of_source(rules.groups.output.accounts, "b"),
         headline_a=of_source(rules.findings.output.headline, "a"),
@@ -32,11 +31,10 @@ rule compare_sources:
         source_a="|".join(SOURCES),
         source_b="|".join(SOURCES),
     params:
-        content=content_of("regions"),
     log:
-        "logs/compare_sources/{year}_{source_a}_vs_{source_b}.log",
+        f"{LOGS}compare_sources/{{year}}_{{source_a}}_vs_{{source_b}}.log",
     benchmark:
-        "logs/benchmarks/compare_sources/{year}_{source_a}_vs_{source_b}.tsv"
+        f"{LOGS}benchmarks/compare_sources/{{year}}_{{source_a}}_vs_{{source_b}}.tsv"
     threads: 1
     resources:
         mem_mb=500,

@@ -1,11 +1,10 @@
 """Drivers-of-change stage: structural decomposition of embodied CO2 between two years."""
 
-DRIVERS = "results/{source}/drivers/{base}_{target}"
-
 
 rule drivers:
     input:
         unpack(deflator_input),
+        fingerprint=fingerprint_of(DRIVERS),
         base=HARMONIZED.replace("{year}", "{base}"),
         target=HARMONIZED.replace("{year}", "{target}"),
         regions=config["regions"],
@@ -25,7 +24,6 @@ rule drivers:
         pdf=f"{DRIVERS}/effects.pdf",
         meta=f"{DRIVERS}/decomposition.json",
     params:
-        content=content_of("regions", "drivers.deflator"),
         compute_threads=config["compute_threads"],
         context=run_context,
         rtol=config["identity_rtol"],
@@ -33,9 +31,9 @@ rule drivers:
         base=r"\d{4}",
         target=r"\d{4}",
     log:
-        "logs/drivers/{source}_{base}_{target}.log",
+        f"{LOGS}drivers/{{source}}_{{base}}_{{target}}.log",
     benchmark:
-        "logs/benchmarks/drivers/{source}_{base}_{target}.tsv"
+        f"{LOGS}benchmarks/drivers/{{source}}_{{base}}_{{target}}.tsv"
     threads: config["compute_threads"]
     resources:
         mem_mb=mem_mb_for(1, native=True),

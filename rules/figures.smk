@@ -8,6 +8,7 @@ rules/common.smk) and the drawing function of scripts/figure.py.
 rule figure:
     input:
         unpack(figure_inputs),
+        fingerprint=fingerprint_of(RESULT),
     output:
         png=report(
             f"{RESULT}/figures/{{figure}}.png",
@@ -17,7 +18,6 @@ rule figure:
         ),
         pdf=f"{RESULT}/figures/{{figure}}.pdf",
     params:
-        content=content_of("regions", *MAP_FILES),
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
@@ -26,9 +26,9 @@ rule figure:
     wildcard_constraints:
         figure="|".join(FIGURES),
     log:
-        "logs/figure/{figure}_{source}_{year}.log",
+        f"{LOGS}figure/{{figure}}_{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/figure/{figure}_{source}_{year}.tsv"
+        f"{LOGS}benchmarks/figure/{{figure}}_{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=1000,

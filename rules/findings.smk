@@ -4,6 +4,7 @@ blocks of the flow matrix and the shares of each BRI region's emissions by desti
 
 rule findings:
     input:
+        fingerprint=fingerprint_of(RESULT),
         accounts=rules.accounts.output.accounts,
         flows=rules.accounts.output.flows,
         sector_flows=rules.accounts.output.sector_flows,
@@ -31,7 +32,6 @@ rule findings:
             subcategory="{source} {year}",
         ),
     params:
-        content=content_of("regions", "findings.paper_values"),
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
@@ -39,9 +39,9 @@ rule findings:
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:
-        "logs/findings/{source}_{year}.log",
+        f"{LOGS}findings/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/findings/{source}_{year}.tsv"
+        f"{LOGS}benchmarks/findings/{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=1000,

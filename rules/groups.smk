@@ -3,6 +3,7 @@
 
 rule groups:
     input:
+        fingerprint=fingerprint_of(RESULT),
         accounts=rules.accounts.output.accounts,
         flows=rules.accounts.output.flows,
         regions=config["regions"],
@@ -10,13 +11,12 @@ rule groups:
         accounts=f"{RESULT}/groups/accounts.csv",
         flows=f"{RESULT}/groups/flows.csv",
     params:
-        content=content_of("regions"),
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     log:
-        "logs/groups/{source}_{year}.log",
+        f"{LOGS}groups/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/groups/{source}_{year}.tsv"
+        f"{LOGS}benchmarks/groups/{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=500,

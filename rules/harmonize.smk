@@ -20,9 +20,9 @@ rule harmonize_eora26:
     wildcard_constraints:
         source="synthetic|eora26",
     log:
-        "logs/harmonize/{source}_{year}.log",
+        f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/harmonize/{source}_{year}.tsv"
+        f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_for(5),
@@ -48,9 +48,9 @@ rule harmonize_exiobase3:
     wildcard_constraints:
         source="exiobase3",
     log:
-        "logs/harmonize/{source}_{year}.log",
+        f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/harmonize/{source}_{year}.tsv"
+        f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_for(13),

@@ -7,15 +7,16 @@ with the Natural Earth 1:110m polygons in EPSG:4326 (bri_carbon.outputs.gis).
 
 rule maps:
     input:
+        fingerprint=fingerprint_of(RESULT),
         accounts=rules.accounts.output.accounts,
         boundaries=config["natural_earth"]["shapefile"],
         iso3_fixes=config["natural_earth"]["iso3_fixes"],
     output:
         gpkg=f"{RESULT}/maps/accounts.gpkg",
     log:
-        "logs/maps/{source}_{year}.log",
+        f"{LOGS}maps/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/maps/{source}_{year}.tsv"
+        f"{LOGS}benchmarks/maps/{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=1000,

@@ -5,6 +5,7 @@ rule provenance:
     input:
         unpack(datasets_input),
         unpack(raw_inputs),
+        fingerprint=fingerprint_of(RESULT),
         dataset=HARMONIZED,
     output:
         provenance=report(
@@ -14,13 +15,12 @@ rule provenance:
             subcategory="{source} {year}",
         ),
     params:
-        content=content_of(*bri_config_check.configured_files(config)),
-        raw_dir="resources/raw/{source}",
+        raw_dir=lambda wildcards: raw_dir(wildcards.source),
         config=config,
     log:
-        "logs/provenance/{source}_{year}.log",
+        f"{LOGS}provenance/{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/provenance/{source}_{year}.tsv"
+        f"{LOGS}benchmarks/provenance/{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=500,

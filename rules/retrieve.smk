@@ -24,15 +24,15 @@ rule synthetic_world:
         natural_earth=config["natural_earth"]["shapefile"].removesuffix(".shp") + ".dbf",
         iso3_fixes=config["natural_earth"]["iso3_fixes"],
     output:
-        archive="resources/raw/synthetic/Eora26_{year}_bp.zip",
+        archive=f"{raw_dir('synthetic')}/Eora26_{{year}}_bp.zip",
     params:
         content=content_of("region_codes", "natural_earth.shapefile (.dbf)", "natural_earth.iso3_fixes"),
         countries=config["synthetic"]["countries"],
         seed=config["synthetic"]["seed"],
     log:
-        "logs/synthetic_world/{year}.log",
+        f"{RESOURCE_LOGS}synthetic_world/{{year}}.log",
     benchmark:
-        "logs/benchmarks/synthetic_world/{year}.tsv"
+        f"{RESOURCE_LOGS}benchmarks/synthetic_world/{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_for(4, source="synthetic"),

@@ -8,6 +8,7 @@ rules/common.smk) and the builder of scripts/table.py.
 rule table:
     input:
         unpack(table_inputs),
+        fingerprint=fingerprint_of(RESULT),
     output:
         csv=report(
             f"{RESULT}/tables/{{table}}.csv",
@@ -18,16 +19,15 @@ rule table:
         md=f"{RESULT}/tables/{{table}}.md",
         tex=f"{RESULT}/tables/{{table}}.tex",
     params:
-        content=content_of("regions"),
         context=run_context,
         production_denominator=config["intensity"]["production_denominator"],
         consumption_denominator=config["intensity"]["consumption_denominator"],
     wildcard_constraints:
         table="|".join(TABLES),
     log:
-        "logs/table/{table}_{source}_{year}.log",
+        f"{LOGS}table/{{table}}_{{source}}_{{year}}.log",
     benchmark:
-        "logs/benchmarks/table/{table}_{source}_{year}.tsv"
+        f"{LOGS}benchmarks/table/{{table}}_{{source}}_{{year}}.tsv"
     threads: 1
     resources:
         mem_mb=500,

@@ -1,10 +1,9 @@
 """Trends stage: every headline reading and the group accounts across the configured years."""
 
-TRENDS = "results/{source}/trends"
-
 
 rule trends:
     input:
+        fingerprint=fingerprint_of(TRENDS),
         accounts=expand(rules.groups.output.accounts, year=config_years(), allow_missing=True),
         headline=expand(
             rules.findings.output.headline, year=config_years(), allow_missing=True
@@ -24,9 +23,9 @@ rule trends:
         years=config_years(),
         driver_groups=config["findings"]["driver_groups"],
     log:
-        "logs/trends/{source}.log",
+        f"{LOGS}trends/{{source}}.log",
     benchmark:
-        "logs/benchmarks/trends/{source}.tsv"
+        f"{LOGS}benchmarks/trends/{{source}}.tsv"
     threads: 1
     resources:
         mem_mb=1000,

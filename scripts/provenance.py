@@ -19,6 +19,7 @@ def main(smk) -> None:
         command_line=os.environ.get("BRI_CARBON_COMMAND_LINE", "unknown"),
         repository=Path(smk.scriptdir).parent,
         harmonized_attrs=read_attributes(Path(smk.input.dataset)),
+        fingerprint=json.loads(Path(smk.input.fingerprint).read_text())["fingerprint"],
     )
     atomic.write_text(smk.output.provenance, json.dumps(record, indent=2, sort_keys=True) + "\n")
 

@@ -46,6 +46,8 @@ def test_nested_numbers_given_as_text_become_numbers():
         ({"years": [1850]}, "config key years (item 1): 1850", "at least 1970"),
         ({"identity_rtol": 0}, "config key identity_rtol: 0", "more than 0"),
         ({"synthetic": {"seed": "x"}}, "config key synthetic.seed: 'x'", "seed"),
+        ({"run": {"name": "eora26"}}, "config key run.name: 'eora26' is reserved", "synthetic"),
+        ({"run": {"name": "my run"}}, "config key run.name: 'my run'", "Name of the scenario"),
     ],
 )
 def test_a_config_error_names_the_key_the_value_and_what_is_allowed(change, named, allowed):

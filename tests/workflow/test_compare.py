@@ -18,6 +18,11 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
     groups["production_mt"] *= 1.1
     other = workdir / "results/eora26/2015/groups/accounts.csv"
     other.parent.mkdir(parents=True)
+    # The stand-in folder's record first, so that its files are newer and stay as they are.
+    shutil.copy(
+        workdir / "results/synthetic/2015/fingerprint.json",
+        workdir / "results/eora26/2015/fingerprint.json",
+    )
     groups.to_csv(other, index=False)
     shutil.copy(
         workdir / "results/synthetic/2015/groups/headline.csv",
@@ -38,6 +43,7 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
         TINY,
         "--allowed-rules",
         "compare_sources",
+        "fingerprint",
     )
     table = pd.read_csv(workdir / target, index_col="group")
     groups_only = table.drop(index="World")

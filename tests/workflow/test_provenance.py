@@ -36,3 +36,9 @@ def test_the_run_records_its_inputs_config_packages_and_command(finished_run):
         "sha256": hashlib.sha256(regions.read_bytes()).hexdigest(),
     }
     assert "natural_earth.shapefile (.dbf)" in record["configured_files"]
+    # The configuration that made the results folder (its record is beside the results).
+    folder_record = json.loads(
+        (finished_run / "results/synthetic/2015/fingerprint.json").read_text()
+    )
+    assert record["fingerprint"] == folder_record["fingerprint"]
+    assert folder_record["files"]["regions"] == record["configured_files"]["regions"]["sha256"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -111,7 +112,10 @@ def write_geopackage(
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIMESTAMP})
     try:
-        with atomic_path(path) as tmp:
+        with atomic_path(path) as tmp, warnings.catch_warnings():
+            # The temporary name ends in .part, not .gpkg, until it is renamed; GDAL's
+            # warning about the extension does not apply to the file the user gets.
+            warnings.filterwarnings("ignore", "The filename extension should be 'gpkg'")
             tmp.unlink()  # GDAL creates the GeoPackage itself
             pyogrio.write_dataframe(
                 layer, tmp, layer=name, driver="GPKG", geometry_type="MultiPolygon"

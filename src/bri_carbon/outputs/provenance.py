@@ -196,8 +196,12 @@ def provenance_record(
     command_line: str,
     repository: Path,
     harmonized_attrs: Mapping[str, Any] | None = None,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready provenance of one source and year (see the module docstring).
+
+    ``fingerprint``: that of the configuration which made the results folder
+    (bri_carbon.runtime.scenario; the folder's fingerprint.json holds its settings).
 
     ``harmonized_attrs``: the attributes of the harmonized dataset; the satellite rows that
     make up its CO2 account (``co2_rows``) and the exchange rate used, if any, are recorded.
@@ -217,6 +221,7 @@ def provenance_record(
         "packages": package_versions(),
         "git": git_commit(repository),
         "command_line": command_line,
+        "fingerprint": fingerprint,
         **harmonization_record(harmonized_attrs or {}),
     }
 

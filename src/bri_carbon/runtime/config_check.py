@@ -126,6 +126,8 @@ def _allowed(error: ValidationError) -> str:
         return f"known keys here: {', '.join(known)}"
     if error.validator == "enum":
         return f"allowed: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "not" and "enum" in error.validator_value:
+        return f"not allowed here: {', '.join(map(str, error.validator_value['enum']))}"
     bounds = {
         "minimum": "at least",
         "maximum": "at most",
@@ -168,6 +170,8 @@ def config_problems(config: Mapping[str, Any], schema: Mapping[str, Any]) -> lis
                     f"config key {_key(leaf)}: unknown key(s) {', '.join(unknown)}; "
                     f"{_allowed(leaf)}."
                 )
+            elif leaf.validator == "not":
+                problems.append(f"config key {_key(leaf)}: {given} is reserved; {_allowed(leaf)}.")
             else:
                 problems.append(
                     f"config key {_key(leaf)}: {given} is not valid ({leaf.message[:120]}); "

@@ -1,0 +1,163 @@
+"""Scenarios: where a run writes, and which configuration made each results folder.
+
+A run may be named (config key ``run.name``, as in PyPSA-Eur); a named run writes its results
+under ``results/{name}/`` and its logs under ``logs/{name}/``, and never into another run's
+folders. Intermediate files under ``resources/`` are shared with the unnamed run as long as
+the settings that shape them (:data:`RESOURCE_KEYS`) are those of ``config/config.yaml``;
+a named run that changes one of them keeps its own under ``resources/{name}/``.
+
+Every results folder (one source and year, the trends, a drivers decomposition, a source
+comparison) records the :func:`folder_record` of the configuration that made it in
+``fingerprint.json``. When the record changes, the folder is emptied before its results are
+written anew, so a folder never mixes the outputs of two configurations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bri_carbon.runtime import atomic
+
+#: Top-level config keys that change how a run executes, not what it computes.
+EXECUTION_KEYS = ("run", "source", "local_data", "download", "compute_threads")
+#: Top-level config keys of the folders across years; a folder of one year ignores them.
+ACROSS_YEAR_KEYS = ("years", "drivers", "compare")
+#: Per kind of results folder, the keys of ACROSS_YEAR_KEYS that shape it.
+FOLDER_KINDS: dict[str, tuple[str, ...]] = {
+    "year": (),
+    "trends": ("years",),
+    "drivers": ("drivers",),
+    "compare": ("compare",),
+}
+#: Top-level config keys whose values shape the files under resources/ (the synthetic raw
+#: tables and the harmonized datasets); real raw downloads are shared by every run.
+RESOURCE_KEYS = (
+    "synthetic",
+    "region_codes",
+    "natural_earth",
+    "stressors",
+    "exiobase3",
+    "exchange_rates",
+)
+#: The name of the record file in every results folder.
+RECORD_NAME = "fingerprint.json"
+
+
+def run_prefix(name: str | None) -> str:
+    """The path segment of a run: ``"{name}/"`` for a named run, ``""`` otherwise."""
+    return f"{name}/" if name else ""
+
+
+def own_resources(config: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
+    """Whether a named run needs its own resources folder: some of :data:`RESOURCE_KEYS`
+    differ between ``config`` (the run's resolved configuration) and ``defaults`` (the
+    workflow's config/config.yaml). The unnamed run always uses resources/ itself."""
+    if not config.get("run", {}).get("name"):
+        return False
+    return any(config.get(key) != defaults.get(key) for key in RESOURCE_KEYS)
+
+
+def folder_settings(config: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The configuration that shapes a results folder of ``kind`` (a key of
+    :data:`FOLDER_KINDS`): every top-level key except :data:`EXECUTION_KEYS` and the keys
+    across years that this kind does not use."""
+    if kind not in FOLDER_KINDS:
+        raise ValueError(f"unknown results folder kind {kind!r}; known: {sorted(FOLDER_KINDS)}")
+    left_out = set(EXECUTION_KEYS) | (set(ACROSS_YEAR_KEYS) - set(FOLDER_KINDS[kind]))
+    return {key: value for key, value in sorted(config.items()) if key not in left_out}
+
+
+def folder_record(
+    config: Mapping[str, Any], kind: str, file_digests: Mapping[str, str]
+) -> dict[str, Any]:
+    """The record of a results folder: its settings (:func:`folder_settings`), the sha256 of
+    the files the configuration names (``file_digests``: dotted config key -> sha256; keys
+    under left-out settings are dropped) and ``fingerprint``, the sha256 of both."""
+    settings = folder_settings(config, kind)
+    files = {
+        key: digest for key, digest in sorted(file_digests.items()) if key.split(".")[0] in settings
+    }
+    canonical = json.dumps(
+        {"settings": settings, "files": files}, sort_keys=True, separators=(",", ":"), default=str
+    )
+    return {
+        "fingerprint": hashlib.sha256(canonical.encode()).hexdigest(),
+        "kind": kind,
+        "settings": settings,
+        "files": files,
+    }
+
+
+def recorded_fingerprint(folder: Path) -> str | None:
+    """The fingerprint in ``folder``/fingerprint.json, or None when there is none (or it
+    cannot be read)."""
+    try:
+        return json.loads((folder / RECORD_NAME).read_text())["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def clear_folder(folder: Path) -> list[Path]:
+    """Remove everything inside ``folder`` (files, links and subfolders), keeping the folder;
+    returns what was removed, relative to ``folder``, sorted."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+        removed.append(entry.relative_to(folder))
+    return removed
+
+
+#: The results folders below a run's results root, by kind: one source and year, the
+#: trends of a source, a drivers decomposition, a source comparison of one year.
+FOLDER_PATTERNS = {
+    "year": r"[a-z0-9]+/\d{4}",
+    "trends": r"[a-z0-9]+/trends",
+    "drivers": r"[a-z0-9]+/drivers/\d{4}_\d{4}",
+    "compare": r"compare/\d{4}/[a-z0-9]+_vs_[a-z0-9]+",
+}
+#: Any results folder (a wildcard constraint without groups, as Snakemake needs).
+FOLDER = re.compile("|".join(f"(?:{pattern})" for pattern in FOLDER_PATTERNS.values()))
+
+
+def folder_kind(folder: str) -> str:
+    """The kind (a key of :data:`FOLDER_KINDS`) of a results folder given by its path
+    below the run's results root, e.g. ``synthetic/2015`` -> ``year``."""
+    for kind, pattern in FOLDER_PATTERNS.items():
+        if re.fullmatch(pattern, folder):
+            return kind
+    raise ValueError(f"{folder!r} is not a results folder (e.g. synthetic/2015)")
+
+
+def stale_folders(root: Path, expected: Mapping[str, str], targeted: set[str]) -> list[str]:
+    """Results folders below ``root`` (a run's results root) that this run leaves alone
+    although another configuration made them: a record whose fingerprint differs from
+    ``expected`` (folder kind -> fingerprint of the current configuration), in folders not
+    among ``targeted`` (paths below ``root``). Sorted paths below ``root``."""
+    stale = []
+    for record in sorted(root.glob(f"**/{RECORD_NAME}")):
+        folder = record.parent.relative_to(root).as_posix()
+        if folder in targeted or not FOLDER.fullmatch(folder):
+            continue
+        if recorded_fingerprint(record.parent) != expected[folder_kind(folder)]:
+            stale.append(folder)
+    return stale
+
+
+def renew_folder(record_path: Path, record: Mapping[str, Any]) -> list[Path]:
+    """Empty the folder of ``record_path`` and write ``record`` there (JSON): the folder now
+    belongs to the configuration of ``record``. Returns what was removed (see
+    :func:`clear_folder`)."""
+    removed = clear_folder(record_path.parent)
+    atomic.write_text(record_path, json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+    return removed

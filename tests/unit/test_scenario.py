@@ -1,0 +1,110 @@
+"""Scenario paths and the fingerprints of results folders (bri_carbon.runtime.scenario)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+import yaml
+
+from bri_carbon.runtime import scenario
+
+from ..support.workflow import REPO
+
+
+@pytest.fixture
+def defaults() -> dict:
+    return yaml.safe_load((REPO / "config/config.yaml").read_text())
+
+
+def test_only_a_named_run_has_a_path_segment():
+    assert scenario.run_prefix("") == ""
+    assert scenario.run_prefix(None) == ""
+    assert scenario.run_prefix("tiny") == "tiny/"
+
+
+def test_a_named_run_shares_resources_until_it_changes_what_shapes_them(defaults):
+    named = copy.deepcopy(defaults) | {"run": {"name": "regrouped"}}
+    named["regions"] = "my_groups.csv"
+    named["findings"] = {**defaults["findings"], "without_regions": []}
+    assert not scenario.own_resources(named, defaults)
+    named["synthetic"] = {**defaults["synthetic"], "countries": ["CHN", "USA"]}
+    assert scenario.own_resources(named, defaults)
+    unnamed = named | {"run": {"name": ""}}
+    assert not scenario.own_resources(unnamed, defaults)
+
+
+def test_a_folder_of_one_year_ignores_execution_and_other_years(defaults):
+    record = scenario.folder_record(defaults, "year", {})
+    for change in (
+        {"years": [2014, 2015, 2016]},
+        {"compute_threads": 1},
+        {"local_data": "/data/mrio"},
+        {"run": {"name": "other"}},
+        {"drivers": {**defaults["drivers"], "base": 2014}},
+        {"compare": {**defaults["compare"], "sources": ["eora26", "exiobase3"]}},
+    ):
+        changed = scenario.folder_record(defaults | change, "year", {})
+        assert changed["fingerprint"] == record["fingerprint"], change
+
+
+@pytest.mark.parametrize(
+    "kind, change",
+    [
+        ("year", {"regions": "my_groups.csv"}),
+        ("year", {"leontief_precision": "float64"}),
+        ("year", {"findings": {"without_regions": []}}),
+        ("trends", {"years": [2014, 2015, 2016]}),
+        ("drivers", {"drivers": {"base": 2014, "target": 2015, "deflator": None}}),
+        ("compare", {"compare": {"sources": ["eora26", "exiobase3"]}}),
+    ],
+)
+def test_a_setting_that_shapes_a_folder_changes_its_fingerprint(defaults, kind, change):
+    before = scenario.folder_record(defaults, kind, {})
+    after = scenario.folder_record(defaults | change, kind, {})
+    assert after["fingerprint"] != before["fingerprint"]
+    assert after["kind"] == kind
+
+
+def test_the_content_of_a_named_file_is_part_of_the_fingerprint(defaults):
+    files = {"regions": "a" * 64, "drivers.deflator": "b" * 64}
+    record = scenario.folder_record(defaults, "year", files)
+    assert record["files"] == {"regions": "a" * 64}
+    edited = scenario.folder_record(defaults, "year", files | {"regions": "c" * 64})
+    assert edited["fingerprint"] != record["fingerprint"]
+    deflated = scenario.folder_record(defaults, "year", files | {"drivers.deflator": "d" * 64})
+    assert deflated["fingerprint"] == record["fingerprint"]
+    drivers = scenario.folder_record(defaults, "drivers", files)
+    assert drivers["files"]["drivers.deflator"] == "b" * 64
+
+
+def test_the_fingerprint_does_not_depend_on_key_order(defaults):
+    reordered = dict(reversed(list(defaults.items())))
+    assert (
+        scenario.folder_record(reordered, "year", {})["fingerprint"]
+        == scenario.folder_record(defaults, "year", {})["fingerprint"]
+    )
+
+
+def test_an_unknown_folder_kind_is_refused(defaults):
+    with pytest.raises(ValueError, match="unknown results folder kind 'yearly'"):
+        scenario.folder_settings(defaults, "yearly")
+
+
+def test_a_folder_record_is_read_back_and_the_folder_cleared(tmp_path):
+    folder = tmp_path / "results/synthetic/2015"
+    assert scenario.recorded_fingerprint(folder) is None
+    (folder / "figures").mkdir(parents=True)
+    (folder / "figures/driven_by.png").write_bytes(b"png")
+    (folder / "accounts.csv").write_text("region\n")
+    (folder / scenario.RECORD_NAME).write_text(json.dumps({"fingerprint": "ab12"}))
+    outside = tmp_path / "results/synthetic/trends.csv"
+    outside.write_text("kept\n")
+    assert scenario.recorded_fingerprint(folder) == "ab12"
+    removed = scenario.clear_folder(folder)
+    assert [str(path) for path in removed] == ["accounts.csv", "figures", scenario.RECORD_NAME]
+    assert folder.is_dir() and not any(folder.iterdir())
+    assert outside.read_text() == "kept\n"
+    (folder / scenario.RECORD_NAME).write_text("{not json")
+    assert scenario.recorded_fingerprint(folder) is None
