@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CORES ?= all
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast test-slurm lint report clean
+.PHONY: run test test-fast test-slurm lint report latex-tools clean
 
 # uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
 # install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
@@ -43,6 +43,11 @@ lint: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+
+# Debian-like hosts (root): pdflatex with the packages the LaTeX tables need (booktabs, array,
+# longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.
+latex-tools:
+	apt-get install -y --no-install-recommends texlive-latex-recommended poppler-utils
 
 clean:
 	rm -rf results resources logs .snakemake
