@@ -21,8 +21,8 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint
 
 report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
 # Debian-like hosts (root): pdflatex with the packages the LaTeX tables need (booktabs, array,
 # longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.
