@@ -1,7 +1,8 @@
 """bri-carbon: embodied carbon flows of the Belt and Road regions.
 
-Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> figures and tables.
-Run `make run` (or `snakemake --cores all --profile profiles/default`); see README.md.
+Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> findings ->
+figures and tables -> the HTML report (results/{source}/report.html).
+Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default); see README.md.
 """
 
 import gc
@@ -29,9 +30,6 @@ if workflow.is_main_process:
 
 
 configfile: "config/config.yaml"
-
-
-report: "report/workflow.rst"
 
 
 # The configuration is checked before any job, in a few lines that name the key, the value
@@ -64,6 +62,7 @@ include: "rules/provenance.smk"
 include: "rules/trends.smk"
 include: "rules/drivers.smk"
 include: "rules/compare.smk"
+include: "rules/report.smk"
 
 
 # Lightweight rules run on the submitting host, not as cluster jobs.
@@ -75,6 +74,7 @@ localrules:
     table,
     trends,
     compare_sources,
+    report,
 
 
 rule all:

@@ -1,4 +1,4 @@
-"""Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF, tagged for the report.
+"""Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF.
 
 One rule draws every figure; the wildcard ``figure`` picks the inputs (FIGURE_INPUTS in
 rules/common.smk) and the drawing function of scripts/figure.py.
@@ -9,12 +9,7 @@ rule figure:
     input:
         unpack(figure_inputs),
     output:
-        png=report(
-            f"{RESULT}/figures/{{figure}}.png",
-            caption="../report/figure.rst",
-            category="Figures",
-            subcategory="{source} {year}",
-        ),
+        png=f"{RESULT}/figures/{{figure}}.png",
         pdf=f"{RESULT}/figures/{{figure}}.pdf",
     params:
         content=content_of("regions", *MAP_FILES),

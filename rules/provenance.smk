@@ -7,12 +7,7 @@ rule provenance:
         unpack(raw_inputs),
         dataset=HARMONIZED,
     output:
-        provenance=report(
-            f"{RESULT}/provenance.json",
-            caption="../report/provenance.rst",
-            category="Provenance",
-            subcategory="{source} {year}",
-        ),
+        provenance=f"{RESULT}/provenance.json",
     params:
         content=content_of(*bri_config_check.configured_files(config)),
         raw_dir="resources/raw/{source}",

@@ -9,12 +9,7 @@ rule table:
     input:
         unpack(table_inputs),
     output:
-        csv=report(
-            f"{RESULT}/tables/{{table}}.csv",
-            caption="../report/table.rst",
-            category="Tables",
-            subcategory="{source} {year}",
-        ),
+        csv=f"{RESULT}/tables/{{table}}.csv",
         md=f"{RESULT}/tables/{{table}}.md",
         tex=f"{RESULT}/tables/{{table}}.tex",
     params:

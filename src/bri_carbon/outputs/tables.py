@@ -216,6 +216,12 @@ LEVEL_NAMES = {
 }
 
 
+def reading_name(statistic: str, level: str) -> str:
+    """A reading of the findings in words: ``statistic, level`` (:data:`STATISTIC_NAMES`,
+    :data:`LEVEL_NAMES`; unknown names verbatim)."""
+    return f"{STATISTIC_NAMES.get(statistic, statistic)}, {LEVEL_NAMES.get(level, level)}"
+
+
 def headline_table(headline: pd.DataFrame) -> pd.DataFrame:
     """The headline readings as the table ``headline`` holds them: ``finding``,
     ``paper_statement`` (the paper's sentence the reading belongs to: the statement a reading
@@ -231,8 +237,8 @@ def headline_table(headline: pd.DataFrame) -> pd.DataFrame:
             "finding": headline["finding"],
             "paper_statement": belongs,
             "reading": [
-                f"{STATISTIC_NAMES.get(s, s)}, {LEVEL_NAMES.get(level, level)}"
-                for s, level in zip(headline["statistic"], headline["level"], strict=True)
+                reading_name(statistic, level)
+                for statistic, level in zip(headline["statistic"], headline["level"], strict=True)
             ],
             "subject": headline["subject"],
             "value": headline["value"],
@@ -422,6 +428,22 @@ def comparison_display(table: pd.DataFrame, names: tuple[str, str]) -> typeset.D
             )
         )
     return typeset.display(columns, [("", table.reset_index())])
+
+
+def read_comparison(path: Path, names: tuple[str, str]) -> pd.DataFrame:
+    """Read a source comparison's ``group_accounts.csv`` (the input of
+    :func:`comparison_display`): ``bri`` and ``in_{name}`` as bool, numbers as float."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("group")
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read the source comparison {path}: {err}") from err
+    flags = ["bri", *(f"in_{name}" for name in names)]
+    for column in frame.columns:
+        if column in flags:
+            frame[column] = frame[column].str.lower() == "true"
+        else:
+            frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+    return frame
 
 
 #: The display of each table, from the frame its CSV holds (see read_table).
