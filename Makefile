@@ -1,14 +1,19 @@
-# Two entry points: `make run` (default workflow on the embedded synthetic data) and
-# `make test` (the whole test suite; `make test-fast` leaves out the tests that run Snakemake).
+# Two entry points: `make run` (default workflow on the embedded synthetic data, report
+# included) and `make test` (the whole test suite; `make test-fast` leaves out the tests that
+# run Snakemake).
 # Both create .venv from requirements.lock if needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
+# A config file of your own on top of config/config.yaml, for `make run` and `make report`
+# alike: make run CONFIG=my.yaml
+CONFIG ?=
+SNAKEMAKE = $(BIN)/snakemake --cores $(CORES)$(if $(CONFIG), --configfile $(CONFIG))
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast test-slurm lint report clean
+.PHONY: run test test-fast test-slurm lint report latex-tools clean
 
 # uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
 # install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
@@ -21,8 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+	$(SNAKEMAKE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -41,8 +45,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 
+# Only the report (results/{source}/report.html) and what it needs, with the same config.
 report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+	$(SNAKEMAKE) --until report
+
+# Debian-like hosts (root): pdflatex with the packages the LaTeX tables need (booktabs, array,
+# longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.
+latex-tools:
+	apt-get install -y --no-install-recommends texlive-latex-recommended poppler-utils
 
 clean:
 	rm -rf results resources logs .snakemake

@@ -1,10 +1,12 @@
 """bri-carbon: embodied carbon flows of the Belt and Road regions.
 
-Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> figures and tables.
-Run `make run` (or `snakemake --cores all --profile profiles/default`); see README.md.
+Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> findings ->
+figures and tables -> the HTML report (results/{source}/report.html).
+Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default); see README.md.
 """
 
 import gc
+import logging
 from pathlib import Path
 
 import yaml
@@ -13,6 +15,7 @@ from snakemake.utils import min_version, validate
 
 from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_years
 from bri_carbon.runtime.errors import stop_on_input_error
+from bri_carbon.runtime.terminal import one_line_per_job
 
 min_version("9.27")
 
@@ -22,11 +25,13 @@ min_version("9.27")
 # machine, a no-op `snakemake -n` included (docs/performance.md).
 gc.freeze()
 
+# One line per finished job on the terminal instead of some 25 (bri_carbon.runtime.terminal);
+# errors stay complete, and .snakemake/log/ keeps every job's details.
+if workflow.is_main_process:
+    one_line_per_job(logging.getLogger("snakemake.logging"))
+
 
 configfile: "config/config.yaml"
-
-
-report: "report/workflow.rst"
 
 
 # The configuration is checked before any job, in a few lines that name the key, the value
@@ -65,6 +70,7 @@ include: "rules/provenance.smk"
 include: "rules/trends.smk"
 include: "rules/drivers.smk"
 include: "rules/compare.smk"
+include: "rules/report.smk"
 
 
 # Lightweight rules run on the submitting host, not as cluster jobs.
@@ -78,6 +84,7 @@ localrules:
     table,
     trends,
     compare_sources,
+    report,
 
 
 rule all:

@@ -101,6 +101,8 @@ def fingerprint_of(folder_pattern):
     TRENDS, DRIVERS or COMPARE): the record of the configuration that made the folder,
     written by rule fingerprint, which empties the folder first when the record changes."""
     return f"{folder_pattern}/{bri_scenario.RECORD_NAME}"
+#: The HTML report of one source: every configured year's findings, figures and tables.
+REPORT = f"{RESULTS}{{source}}/report.html"
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
 #: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
@@ -180,6 +182,38 @@ def table_inputs(wildcards):
     return result_inputs(wildcards, TABLE_INPUTS[wildcards.table])
 
 
+def report_inputs(wildcards):
+    """The files the report shows, named by kind, year and name: figure_{year}_{name} (PNG),
+    table_{year}_{name} (CSV), headline_{year}, provenance_{year}; with several years
+    trends_headline and trends_figure; with a decomposition drivers_effects and
+    drivers_figure; with a source comparison comparison_{year}."""
+    source = wildcards.source
+    inputs = {}
+    for year in config_years():
+        where = dict(source=source, year=year)
+        for name in FIGURES:
+            inputs[f"figure_{year}_{name}"] = rules.figure.output.png.format(figure=name, **where)
+        for name in TABLES:
+            inputs[f"table_{year}_{name}"] = rules.table.output.csv.format(table=name, **where)
+        inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
+        inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
+    if len(config_years()) > 1:
+        inputs["trends_headline"] = rules.trends.output.headline.format(source=source)
+        inputs["trends_figure"] = rules.trends.output.png.format(source=source)
+    drivers = drivers_years()
+    if drivers:
+        between = dict(source=source, base=drivers[0], target=drivers[1])
+        inputs["drivers_effects"] = rules.drivers.output.effects.format(**between)
+        inputs["drivers_figure"] = rules.drivers.output.png.format(**between)
+    if config["compare"]["sources"]:
+        first, second = config["compare"]["sources"]
+        for year in config_years():
+            inputs[f"comparison_{year}"] = rules.compare_sources.output.csv.format(
+                year=year, source_a=first, source_b=second
+            )
+    return inputs
+
+
 def of_source(pattern, letter):
     """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
     return pattern.replace("{source}", f"{{source_{letter}}}")
@@ -242,6 +276,7 @@ def all_targets():
         targets += expand(
             rules.compare_sources.output, year=config_years(), source_a=first, source_b=second
         )
+    targets += expand(rules.report.output, source=config["source"])
     return list(dict.fromkeys(targets))
 
 

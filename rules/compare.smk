@@ -12,20 +12,10 @@ rule compare_sources:
         flows_b=of_source(rules.accounts.output.flows, "b"),
         regions=config["regions"],
     output:
-        csv=report(
-            f"{COMPARE}/group_accounts.csv",
-            caption="../report/compare_sources.rst",
-            category="Source comparison",
-            subcategory="{year}",
-        ),
+        csv=f"{COMPARE}/group_accounts.csv",
         md=f"{COMPARE}/group_accounts.md",
         tex=f"{COMPARE}/group_accounts.tex",
-        headline=report(
-            f"{COMPARE}/headline.csv",
-            caption="../report/compare_sources.rst",
-            category="Source comparison",
-            subcategory="{year}",
-        ),
+        headline=f"{COMPARE}/headline.csv",
         group_flows=f"{COMPARE}/group_flows.csv",
     wildcard_constraints:
         source_a="|".join(SOURCES),

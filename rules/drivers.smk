@@ -9,18 +9,8 @@ rule drivers:
         target=HARMONIZED.replace("{year}", "{target}"),
         regions=config["regions"],
     output:
-        effects=report(
-            f"{DRIVERS}/effects.csv",
-            caption="../report/drivers_effects.rst",
-            category="Drivers of change",
-            subcategory="{source} {base}-{target}",
-        ),
-        png=report(
-            f"{DRIVERS}/effects.png",
-            caption="../report/drivers_effects.rst",
-            category="Drivers of change",
-            subcategory="{source} {base}-{target}",
-        ),
+        effects=f"{DRIVERS}/effects.csv",
+        png=f"{DRIVERS}/effects.png",
         pdf=f"{DRIVERS}/effects.pdf",
         meta=f"{DRIVERS}/decomposition.json",
     params:

@@ -1,4 +1,4 @@
-"""Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF, tagged for the report.
+"""Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF.
 
 One rule draws every figure; the wildcard ``figure`` picks the inputs (FIGURE_INPUTS in
 rules/common.smk) and the drawing function of scripts/figure.py.
@@ -10,12 +10,7 @@ rule figure:
         unpack(figure_inputs),
         fingerprint=fingerprint_of(RESULT),
     output:
-        png=report(
-            f"{RESULT}/figures/{{figure}}.png",
-            caption="../report/figure.rst",
-            category="Figures",
-            subcategory="{source} {year}",
-        ),
+        png=f"{RESULT}/figures/{{figure}}.png",
         pdf=f"{RESULT}/figures/{{figure}}.pdf",
     params:
         context=run_context,

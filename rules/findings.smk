@@ -12,25 +12,10 @@ rule findings:
         regions=config["regions"],
         paper_values=config["findings"]["paper_values"],
     output:
-        bri_blocks=report(
-            f"{RESULT}/groups/bri_blocks.csv",
-            caption="../report/bri_blocks.rst",
-            category="Findings",
-            subcategory="{source} {year}",
-        ),
+        bri_blocks=f"{RESULT}/groups/bri_blocks.csv",
         driven_by=f"{RESULT}/groups/driven_by.csv",
-        sector_hotspots=report(
-            f"{RESULT}/groups/sector_hotspots.csv",
-            caption="../report/sector_hotspots_csv.rst",
-            category="Findings",
-            subcategory="{source} {year}",
-        ),
-        headline=report(
-            f"{RESULT}/groups/headline.csv",
-            caption="../report/headline_csv.rst",
-            category="Findings",
-            subcategory="{source} {year}",
-        ),
+        sector_hotspots=f"{RESULT}/groups/sector_hotspots.csv",
+        headline=f"{RESULT}/groups/headline.csv",
     params:
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],

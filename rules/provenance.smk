@@ -8,12 +8,7 @@ rule provenance:
         fingerprint=fingerprint_of(RESULT),
         dataset=HARMONIZED,
     output:
-        provenance=report(
-            f"{RESULT}/provenance.json",
-            caption="../report/provenance.rst",
-            category="Provenance",
-            subcategory="{source} {year}",
-        ),
+        provenance=f"{RESULT}/provenance.json",
     params:
         raw_dir=lambda wildcards: raw_dir(wildcards.source),
         config=config,

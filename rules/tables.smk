@@ -10,12 +10,7 @@ rule table:
         unpack(table_inputs),
         fingerprint=fingerprint_of(RESULT),
     output:
-        csv=report(
-            f"{RESULT}/tables/{{table}}.csv",
-            caption="../report/table.rst",
-            category="Tables",
-            subcategory="{source} {year}",
-        ),
+        csv=f"{RESULT}/tables/{{table}}.csv",
         md=f"{RESULT}/tables/{{table}}.md",
         tex=f"{RESULT}/tables/{{table}}.tex",
     params:

@@ -11,12 +11,7 @@ rule trends:
     output:
         headline=f"{TRENDS}/headline.csv",
         groups=f"{TRENDS}/groups.csv",
-        png=report(
-            f"{TRENDS}/bri_net_export_shares.png",
-            caption="../report/trends.rst",
-            category="Trends",
-            subcategory="{source}",
-        ),
+        png=f"{TRENDS}/bri_net_export_shares.png",
         pdf=f"{TRENDS}/bri_net_export_shares.pdf",
     params:
         context=run_context,

@@ -21,10 +21,12 @@ def main(smk) -> None:
     )
     caption = (
         f"Group accounts {smk.wildcards.year}: {names[0]} vs {names[1]}, relative difference "
-        f"({names[1]} - {names[0]}) / |{names[0]}|; Mt CO2, million current USD, kg CO2 per USD"
+        f"({names[1]} \u2212 {names[0]}) / |{names[0]}| in %; Mt CO2, billion current USD, "
+        "kg CO2 per USD"
     )
     tables.write_table_set(
         table,
+        tables.comparison_display(table, names),
         smk.output.csv,
         smk.output.md,
         smk.output.tex,

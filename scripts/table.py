@@ -1,12 +1,11 @@
 """Rule table: one of the paper's four tables (wildcard ``table``) as CSV, Markdown, LaTeX.
 
 Each function reads the inputs its table needs (rules/tables.smk, TABLE_INPUTS) and returns
-the frame, its caption (title and units) and the layout options of the Markdown and LaTeX
-versions.
+the frame the CSV holds at full precision; bri_carbon.outputs.tables shows it (DISPLAYS) with
+human headers, units and rounded numbers in the Markdown and LaTeX versions.
 """
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -16,54 +15,31 @@ from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
 
-#: (frame, title, units, layout options of tables.write_table_set)
-TableParts = tuple[pd.DataFrame, str, str, dict[str, Any]]
 
-
-def region_membership(smk) -> TableParts:
+def region_membership(smk) -> pd.DataFrame:
     regions = config_tables.read_regions(Path(smk.input.regions))
     accounts = tables.read_accounts(Path(smk.input.accounts), "region")
-    return (
-        tables.region_membership(regions, list(accounts.index)),
-        "Region membership of the groups",
-        "regions of the data per group of the grouping file",
-        {"align": r"llrp{0.6\linewidth}"},
-    )
+    return tables.region_membership(regions, list(accounts.index))
 
 
-def group_accounts(smk) -> TableParts:
+def group_accounts(smk) -> pd.DataFrame:
     accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
     ratios = findings.intensity_ratios(
         accounts, smk.params.production_denominator, smk.params.consumption_denominator
     )
     accounts[ratios.name] = ratios
-    return (
-        accounts,
-        "Production- and consumption-based CO2 by group",
-        "Mt CO2, million USD, kg CO2 per USD; last column: production over consumption intensity",
-        {"fit_width": True},
-    )
+    return accounts
 
 
-def group_flows(smk) -> TableParts:
+def group_flows(smk) -> pd.DataFrame:
     accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
     flows = tables.read_flows(Path(smk.input.group_flows))
     order = list(accounts.index)
-    return (
-        tables.flow_matrix_with_totals(flows.loc[order, order]),
-        "Embodied CO2 flows between groups (rows: where emitted; columns: whose final demand)",
-        "Mt CO2, industry emissions (household direct emissions excluded)",
-        {"digits": 1, "fit_width": True},
-    )
+    return tables.flow_matrix_with_totals(flows.loc[order, order])
 
 
-def headline(smk) -> TableParts:
-    return (
-        tables.headline_display(tables.read_headline(Path(smk.input.headline))),
-        "Headline findings: every reading recomputed, next to the paper's statement",
-        "units per row",
-        {"align": r"lp{0.3\linewidth}p{0.25\linewidth}lrlr", "fit_width": True},
-    )
+def headline(smk) -> pd.DataFrame:
+    return tables.headline_table(tables.read_headline(Path(smk.input.headline)))
 
 
 TABLES = {
@@ -77,15 +53,16 @@ TABLES = {
 def main(smk) -> None:
     context = RunContext.of(smk.params.context)
     name = smk.wildcards.table
-    frame, title, units, layout = TABLES[name](smk)
+    frame = TABLES[name](smk)
+    title, units = tables.TABLE_TITLES[name]
     tables.write_table_set(
         frame,
+        tables.DISPLAYS[name](frame),
         smk.output.csv,
         smk.output.md,
         smk.output.tex,
         caption=tables.table_caption(title, context.source, context.year, context.synthetic, units),
         label=f"tab:{name.replace('_', '-')}-{context.source}-{context.year}",
-        **layout,
     )
 
 

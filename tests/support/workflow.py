@@ -14,7 +14,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 #: What a run needs from the repository (generated folders are left out).
-WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "config", "data", "report", "profiles", "envs")
+WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "config", "data", "profiles", "envs")
 #: Test scenarios (config files on top of config/config.yaml), relative to a workflow copy.
 #: The tiny synthetic world, 2015: four BRI and four non-BRI countries plus the dissolved USSR.
 TINY = "config/test/tiny.yaml"

@@ -1,18 +1,193 @@
-"""Every report caption the rules name exists (the report itself: tests/workflow/)."""
+"""The HTML report's parts on small hand-made inputs (the report of the tiny run:
+tests/workflow/test_report.py)."""
 
 from __future__ import annotations
 
+import ast
 import re
+
+import pandas as pd
+import pytest
+
+from bri_carbon.core import compare
+from bri_carbon.outputs import captions, report, tables, typeset
+from bri_carbon.runtime.errors import WorkflowInputError
 
 from ..support.workflow import REPO
 
+#: The smallest PNG: one transparent pixel.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
 
-def test_every_report_caption_exists():
-    rules = sorted((REPO / "rules").glob("*.smk"))
-    captions = {
-        match for path in rules for match in re.findall(r'caption="\.\./([^"]+)"', path.read_text())
+
+def _names(constant: str) -> tuple[str, ...]:
+    """The tuple assigned to ``constant`` in rules/common.smk."""
+    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == constant:
+            return tuple(ast.literal_eval(node.value))
+    raise AssertionError(f"{constant} is not assigned in rules/common.smk")
+
+
+def test_every_figure_and_table_has_a_title_and_caption():
+    fields = {
+        "source": "eora26",
+        "year": 2015,
+        "driver_groups": "A + B",
+        "developed_groups": "A, B, C",
+        "data": captions.data_note("eora26", False),
     }
-    assert captions, "no rule marks an output for the report"
-    missing = sorted(name for name in captions if not (REPO / name).is_file())
-    assert not missing, f"caption files referenced in rules/ but missing: {missing}"
-    assert (REPO / "report" / "workflow.rst").is_file()
+    for name in _names("FIGURES"):
+        title, caption = captions.FIGURES[name]
+        assert title and "Data: the configured MRIO table (eora26)." in captions.fill(
+            caption, fields
+        )
+    for name in _names("TABLES"):
+        assert name in tables.TABLE_TITLES and name in tables.DISPLAYS
+        assert captions.fill(captions.TABLES[name], fields).endswith("(eora26).")
+    assert "not real emissions" in captions.data_note("synthetic", True)
+
+
+def _headline() -> pd.DataFrame:
+    rows = [
+        ("a", "intensity_ratio", "group", "East Asia", 0.98, "ratio", None, "higher"),
+        ("b", "positive_net_export_share", "group_pair", "BRI", 85.03, "%", 95.0, "> 95%"),
+        ("b", "positive_net_export_share", "region", "BRI", 85.29, "%", 95.0, "> 95%"),
+        ("a", "intensity_ratio", "block", "BRI", 1.0512, "ratio", None, "higher"),
+    ]
+    columns = ["finding", "statistic", "level", "subject", "value", "unit", "paper_value"]
+    return pd.DataFrame(rows, columns=[*columns, "paper_statement"])
+
+
+def test_key_readings_keep_their_order_and_skip_what_is_missing():
+    keys = report.key_readings(_headline())
+    assert list(zip(keys["statistic"], keys["level"], strict=True)) == [
+        ("intensity_ratio", "block"),
+        ("positive_net_export_share", "region"),
+        ("positive_net_export_share", "group_pair"),
+    ]
+    shown = report.headline_summary(_headline())
+    assert [block.heading for block in shown.blocks] == [
+        "(a) Paper: \u201chigher\u201d",
+        "(b) Paper: \u201c> 95%\u201d",
+    ]
+    assert shown.blocks[1].rows[0][2:] == ("85.3", "%", "95")
+
+
+def test_trends_show_one_column_per_year():
+    series = pd.concat(
+        [_headline().assign(year=2014), _headline().assign(year=2015, value=lambda f: -f.value)]
+    )
+    shown = report.trends_display(series)
+    headers = [column.header for column in shown.columns]
+    assert headers == ["Reading", "Subject", "2014", "2015", "Unit", "Paper"]
+    first = shown.blocks[0].rows[0]
+    assert first[:4] == (
+        "production / consumption intensity, combined",
+        "BRI",
+        "1.05",
+        "\u22121.05",
+    )
+
+
+def _page(tmp_path, name: str = "East <Asia> & co") -> str:
+    figure = tmp_path / "figure.png"
+    figure.write_bytes(PIXEL)
+    columns = [typeset.Column("group", "Group"), typeset.Column("v", "CO2", "number", "Mt CO2")]
+    table = typeset.to_html(
+        typeset.display(columns, [("", pd.DataFrame({"group": [name], "v": [-1.0]}))])
+    )
+    item_figure = report.Item(
+        "f-2015", "A figure of CO2", f"Caption of {name}", report.png_data_uri(figure)
+    )
+    item_table = report.Item("t-2015", "A table", "Caption of the table", table=table)
+    page = report.Report(
+        source="synthetic",
+        synthetic=True,
+        years=(2015,),
+        introduction="Intro with CO2",
+        headline_intro="Headline intro",
+        headline=((2015, table),),
+        sections=(report.Section("year-2015", "Results 2015", (item_figure, item_table)),),
+        provenance_intro="Provenance intro",
+        provenance=(
+            report.Provenance(2015, "v1", "CC BY", "abc123", True, "snakemake", (("a", "b", "c"),)),
+        ),
+        config="regions: config/regions.csv\n",
+    )
+    return report.render(page)
+
+
+def test_the_page_is_self_contained_and_escapes_names(tmp_path):
+    html = _page(tmp_path)
+    assert "East &lt;Asia&gt; &amp; co" in html and "<Asia>" not in html
+    assert html.count("data:image/png;base64,") == 1
+    assert "Caption of East &lt;Asia&gt; &amp; co" in html
+    assert "CO<sub>2</sub>" in html and "Synthetic data" in html
+    assert "\u22121.0" in html and "(with uncommitted changes)" in html
+    # Nothing is fetched and nothing runs: no scripts, no external links or sources.
+    assert not re.search(r"<script|<link|<iframe|src=\"(?!data:)|url\(", html)
+
+
+def test_a_file_that_is_not_a_png_is_refused(tmp_path):
+    fake = tmp_path / "figure.png"
+    fake.write_text("not an image")
+    with pytest.raises(WorkflowInputError, match="not a PNG"):
+        report.png_data_uri(fake)
+
+
+def test_provenance_summary_lists_the_files():
+    record = {
+        "year": 2015,
+        "dataset": {"version": "v1", "license": "CC BY"},
+        "git": {"commit": "abc", "dirty": False},
+        "command_line": "snakemake --cores 2",
+        "raw_inputs": [{"path": "r.zip", "bytes": 12345, "sha256": "ff"}],
+        "configured_files": {"regions": {"path": "config/regions.csv", "sha256": "ee"}},
+        "config": {"years": [2015], "source": "synthetic"},
+    }
+    summary = report.provenance_summary(record)
+    assert summary.files == (
+        ("r.zip", "12,345 bytes", "ff"),
+        ("config/regions.csv", "config key regions", "ee"),
+    )
+    assert summary.commit == "abc" and summary.dataset == "v1"
+    assert report.config_text(record).startswith("years:\n- 2015\nsource: synthetic\n")
+
+
+def test_the_source_comparison_is_shown_as_a_table(tmp_path):
+    accounts = pd.DataFrame(
+        {
+            "bri": [True, False],
+            "production_mt": [10.0, 20.0],
+            "consumption_mt": [8.0, 22.0],
+            "net_export_mt": [2.0, -2.0],
+            "value_added_musd": [1000.0, 3000.0],
+            "final_demand_musd": [900.0, 3100.0],
+            "production_intensity_kg_per_usd": [0.01, 0.0067],
+            "consumption_intensity_kg_per_usd": [0.0089, 0.0071],
+        },
+        index=pd.Index(["East | Asia", "USA"], name="group"),
+    )
+    other = accounts.assign(production_mt=accounts["production_mt"] * 1.1)
+    path = tmp_path / "group_accounts.csv"
+    tables.write_csv(compare.side_by_side(accounts, other, ("eora26", "exiobase3")), path)
+    inputs = report.Inputs(
+        years=(),
+        figures={},
+        tables={},
+        headline={},
+        provenance={},
+        compared=("eora26", "exiobase3"),
+        comparison={2015: path},
+    )
+    page = report.build(inputs, "eora26", False, ["USA"], ["USA"])
+    assert [section.anchor for section in page.sections] == ["comparison"]
+    html = report.render(page)
+    assert "eora26 against exiobase3, 2015" in html
+    assert 'class="spanner">Production-based<' in html and ">eora26 (Mt CO<sub>2</sub>)<" in html
+    assert ">10.0<" in html and ">Difference (%)<" in html
+    assert "East | Asia" in html and ">11.0<" in html

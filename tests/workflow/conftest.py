@@ -14,8 +14,10 @@ def finished_run(tmp_path_factory) -> Path:
     """Working folder of the workflow run once to completion on ``config/test/tiny.yaml``.
 
     Tests may read its results and run further Snakemake commands there with
-    ``--configfile config/test/tiny.yaml``; they must not delete its outputs.
+    ``--configfile config/test/tiny.yaml``; they must not delete its outputs. What the run
+    printed on the terminal is in ``logs/terminal.txt``.
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
-    snakemake(workdir, "--cores", "2", "--configfile", TINY)
+    result = snakemake(workdir, "--cores", "2", "--configfile", TINY)
+    (workdir / "logs" / "terminal.txt").write_text(result.stdout + result.stderr)
     return workdir

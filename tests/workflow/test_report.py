@@ -1,15 +1,96 @@
-"""The Snakemake HTML report builds from the tiny run (its captions: tests/unit/test_report.py)."""
+"""The HTML report of the tiny run (rule report, part of the default target)."""
 
 from __future__ import annotations
 
-from ..support.workflow import TINY, snakemake
+import html
+import re
+import shutil
+import subprocess
+
+import matplotlib.image
+import pytest
+
+from bri_carbon.outputs import captions, report, tables, typeset
+
+from ..support.workflow import png_size
+
+REPORT = "results/synthetic/report.html"
+FIGURES = tuple(captions.FIGURES)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def test_report_builds(finished_run):
-    snakemake(finished_run, "--report", "results/report.html", "--configfile", TINY)
-    report = finished_run / "results" / "report.html"
-    html = report.read_text(encoding="utf-8", errors="replace")
-    assert report.stat().st_size > 100_000
-    for name in ("study_area.png", "intensity_maps.png", "flows_chord.png", "headline.csv"):
-        assert name in html
-    assert "Belt and Road" in html
+@pytest.fixture(scope="module")
+def page(finished_run) -> str:
+    return (finished_run / REPORT).read_text(encoding="utf-8")
+
+
+def _article(page: str, anchor: str) -> str:
+    match = re.search(rf'<article id="{anchor}">(.*?)</article>', page, re.S)
+    assert match, f"no article {anchor}"
+    return match.group(1)
+
+
+def test_every_figure_is_embedded_with_its_title_and_caption(page):
+    assert page.count("data:image/png;base64,") == len(FIGURES)
+    for name in FIGURES:
+        article = _article(page, f"{name}-2015")
+        title, caption = captions.FIGURES[name]
+        assert "data:image/png;base64," in article
+        assert typeset.html_text(title) in article
+        # The caption is visible text under the figure, its fields filled in.
+        figcaption = re.search(r"<figcaption>(.*?)</figcaption>", article, re.S).group(1)
+        text = html.unescape(re.sub("<[^>]+>", "", figcaption))
+        assert "{" not in text and text.endswith("synthetic data, not real emissions.")
+        assert caption.split("{")[0] in text
+
+
+def test_tables_are_html_tables_with_headers_units_and_captions(page):
+    for name in tables.TABLE_TITLES:
+        article = _article(page, f"{name}-2015")
+        assert '<table class="data">' in article and '<p class="caption">' in article
+    accounts = _article(page, "group_accounts-2015")
+    assert "CO<sub>2</sub> emissions (Mt CO<sub>2</sub>)" in accounts
+    assert "Economy (billion USD)" in accounts and ">Production-based<" in accounts
+    # One table in the headline section, one per table of the year, one of input files.
+    assert page.count('<table class="data') == 1 + len(tables.TABLE_TITLES) + 1
+
+
+def test_headline_values_stand_next_to_the_papers(finished_run, page):
+    headline = tables.read_headline(finished_run / "results/synthetic/2015/groups/headline.csv")
+    section = re.search(r'<section id="headline">(.*?)</section>', page, re.S).group(1)
+    keys = report.key_readings(headline)
+    assert len(keys) == len(report.KEY_READINGS)
+    for _, row in keys.iterrows():
+        assert f">{typeset.format_number(row['value'], row['unit'])}<" in section
+    assert ">95<" in section and ">30<" in section
+    assert "more than 95% of world net embodied carbon exports" in section
+
+
+def test_the_report_is_self_contained(page):
+    assert not re.search(r"<script|<link|<iframe|src=\"(?!data:)|url\(", page)
+    assert "Synthetic data" in page and 'id="provenance"' in page
+    assert "regions: config/regions.csv" in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_a_headless_browser_renders_the_report(finished_run, tmp_path):
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--screenshot={shot}",
+            "--window-size=1280,2000",
+            (finished_run / REPORT).resolve().as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert png_size(shot) == (1280, 2000)
+    pixels = matplotlib.image.imread(shot)
+    # Not a blank page: dark text on white.
+    assert pixels.min() < 0.2 and pixels.max() > 0.9

@@ -76,6 +76,8 @@ def test_two_named_scenarios_leave_each_other_and_the_unnamed_run_intact(workdir
         (workdir / "results/cee/synthetic/2015/provenance.json").read_text()
     )
     assert base_provenance["fingerprint"] != cee_provenance["fingerprint"]
+    report = (workdir / "results/cee/synthetic/report.html").read_text(encoding="utf-8")
+    assert "scenario <strong>cee</strong>" in report
 
 
 def test_another_configuration_replaces_every_output_of_the_folder(workdir):

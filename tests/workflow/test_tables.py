@@ -1,4 +1,4 @@
-"""The four tables and the decomposition files of the tiny workflow run."""
+"""The four tables of the tiny workflow run, their LaTeX compiled, and the findings files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bri_carbon.outputs import tables
+from bri_carbon.outputs import tables, typeset
+from bri_carbon.outputs.typeset import Column
+
+from ..support.latex import compile_table, layout_problems, needs_pdflatex
 
 RESULT = "results/synthetic/2015"
 TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
@@ -17,11 +20,62 @@ def test_tables_are_written_in_three_formats(finished_run, name):
     folder = finished_run / RESULT / "tables"
     csv = pd.read_csv(folder / f"{name}.csv")
     assert len(csv) > 0
+    assert all(column == column.strip() for column in csv.columns)
     markdown = (folder / f"{name}.md").read_text()
     assert "synthetic data" in markdown and "|---" in markdown
     latex = (folder / f"{name}.tex").read_text()
     for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\caption{", r"\label{"):
         assert command in latex
+    assert r"\footnotesize" in latex and "resizebox" not in latex and "_mt" not in latex
+
+
+def test_tables_show_human_headers_and_rounded_numbers(finished_run):
+    folder = finished_run / RESULT / "tables"
+    csv = pd.read_csv(folder / "group_accounts.csv", index_col="group")
+    assert {"production_mt", "value_added_musd"} <= set(csv.columns)
+    markdown = (folder / "group_accounts.md").read_text()
+    assert "| Production-based (Mt CO2) |" in markdown
+    assert "| Value added (billion USD) |" in markdown
+    first = csv.iloc[0]
+    row = next(line for line in markdown.splitlines() if line.startswith(f"| {csv.index[0]} |"))
+    assert f"| {first['production_mt']:,.1f} |" in row
+    assert f"| {first['value_added_musd'] / 1000:,.1f} |" in row
+    negative = csv["net_export_mt"].idxmin()
+    assert f"\u2212{abs(csv.loc[negative, 'net_export_mt']):,.1f}" in markdown
+    latex = (folder / "group_accounts.tex").read_text()
+    assert f"$-${abs(csv.loc[negative, 'net_export_mt']):,.1f}" in latex
+    assert "CO$_2$" in latex
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("name", TABLES)
+def test_latex_tables_compile_within_an_a4_text_width(finished_run, tmp_path, name):
+    log = compile_table(finished_run / RESULT / "tables" / f"{name}.tex", tmp_path)
+    assert layout_problems(log) == []
+
+
+@needs_pdflatex
+def test_latex_of_hostile_names_compiles(tmp_path):
+    """Group names as users may write them, in a table of two parts and in a long table."""
+    names = [r"A^B ~C", r"{braces}", "back\\slash", "pipe|bar", "R&D 100% $", "snake_case #1"]
+    names += ["<less> >more", "[bracket] *star*", "\u2212minus", "C\u00f4te d\u2019Ivoire"]
+    matrix = pd.DataFrame(
+        [[-1234.5 * (i - j) for j in range(len(names))] for i in range(len(names))],
+        index=names,
+        columns=names,
+    )
+    shown = tables.group_flows_display(tables.flow_matrix_with_totals(matrix))
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    (folder / "flows.tex").write_text(typeset.to_latex(shown, "Flows of {names} & 100%", "tab:f"))
+    log = compile_table(folder / "flows.tex", folder / "build")
+    assert layout_problems(log) == []
+    frame = pd.DataFrame({"name": names, "note": [f"[{n}]" for n in names]})
+    columns = [Column("name", "Name ^ ~"), Column("note", "Note", fill=True)]
+    long = typeset.display(columns, [(n, frame) for n in names[:3]], stub=0, long=True)
+    (folder / "long.tex").write_text(typeset.to_latex(long, "Long ~ table", "tab:l"))
+    log = compile_table(folder / "long.tex", folder / "build_long")
+    assert layout_problems(log) == []
 
 
 def test_headline_matches_the_region_results(finished_run):

@@ -134,3 +134,17 @@ def test_command_line_overrides_are_validated(finished_run):
     assert "colour" in bad.stdout + bad.stderr
     other_year = snakemake(finished_run, "-n", "--configfile", TINY, "--config", "years=[2014]")
     assert "results/synthetic/2014/accounts.csv" in other_year.stdout + other_year.stderr
+
+
+def test_the_terminal_shows_one_line_per_finished_job(finished_run):
+    """No Python warnings, no "Shell command: None", no scheduler chatter; the job count of
+    the plan and then one progress line per finished job, naming it."""
+    lines = (finished_run / "logs" / "terminal.txt").read_text().splitlines()
+    text = "\n".join(lines)
+    for noise in ("Warning", "never awaited", "Shell command", "Select jobs", "Execute 1 jobs"):
+        assert noise not in text
+    done = [line for line in lines if " steps (" in line]
+    total = int(done[-1].split(" of ")[1].split()[0])
+    assert len(done) == total and done[-1].endswith("(100%) done: all")
+    assert any(line.endswith("done: accounts (synthetic, 2015)") for line in done)
+    assert len(lines) <= total + 30, text

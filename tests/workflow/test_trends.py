@@ -17,6 +17,7 @@ TARGETS = (
     "results/synthetic/trends/bri_net_export_shares.png",
     "results/synthetic/drivers/2014_2015/effects.csv",
     "results/synthetic/drivers/2014_2015/effects.png",
+    "results/synthetic/report.html",
 )
 
 
@@ -61,6 +62,15 @@ def test_two_year_run_writes_trends_and_exact_drivers(two_year_run):
     scale = effects[["base_mt", "target_mt"]].abs().max(axis=1)
     assert ((effect_sum - effects["change_mt"]).abs() <= 1e-9 * scale).all()
     assert (workdir / targets[4]).read_bytes()[:4] == b"\x89PNG"
+    # The report shows both years, the trends and the drivers, each with a table and figure.
+    page = (workdir / targets[-1]).read_text(encoding="utf-8")
+    for anchor in ("findings-2014", "findings-2015", "year-2014", "year-2015"):
+        assert f'id="{anchor}"' in page
+    for anchor in ("trends-figure", "trends-table", "drivers-figure", "drivers-table"):
+        article = page.split(f'<article id="{anchor}">')[1].split("</article>")[0]
+        assert ("data:image/png;base64," in article) == anchor.endswith("figure")
+        assert ('<table class="data">' in article) == anchor.endswith("table")
+    assert ">2014 (Mt CO<sub>2</sub>)<" in page and "Belt and Road blocks" in page
 
 
 def test_headline_readings_move_little_from_one_year_to_the_next(two_year_run):

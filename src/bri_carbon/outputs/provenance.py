@@ -45,6 +45,8 @@ PACKAGES = (
     "threadpoolctl",
     "jsonschema",
     "PyYAML",
+    "Jinja2",
+    "MarkupSafe",
 )
 
 #: Keys of a datasets-table entry that describe the dataset (download settings are left out).

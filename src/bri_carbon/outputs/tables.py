@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from bri_carbon.core.accounts import DISCREPANCY_COLUMNS, RegionalAccounts
+from bri_carbon.outputs import typeset
+from bri_carbon.outputs.typeset import Column
 from bri_carbon.runtime.atomic import atomic_path, write_text
 from bri_carbon.runtime.errors import WorkflowInputError
 
@@ -109,95 +111,20 @@ def read_sector_flows(path: Path) -> pd.DataFrame:
         raise WorkflowInputError(f"cannot read sector flows {path}: {err}") from err
 
 
-def _formatted(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
-    """Round floats to ``digits`` decimals for display tables; keep everything else."""
-    result = _normalized(frame)
-    for column in result.columns:
-        if pd.api.types.is_float_dtype(result[column]):
-            result[column] = result[column].map(lambda v: "" if pd.isna(v) else f"{v:,.{digits}f}")
-    return result.astype(str)
-
-
-def to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
-    """A GitHub-flavoured Markdown table (index as the first column)."""
-    table = _formatted(frame.reset_index(), digits)
-    header = "| " + " | ".join(str(c) for c in table.columns) + " |"
-    rule = (
-        "|"
-        + "|".join(
-            "---:" if pd.api.types.is_numeric_dtype(frame.reset_index()[c]) else "---"
-            for c in table.columns
-        )
-        + "|"
-    )
-    rows = ["| " + " | ".join(row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join([header, rule, *rows]) + "\n"
-
-
-_LATEX_ESCAPES = {"&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$"}
-
-
-def _latex_escape(text: str) -> str:
-    return "".join(_LATEX_ESCAPES.get(ch, ch) for ch in text)
-
-
-def to_latex(
-    frame: pd.DataFrame,
-    caption: str,
-    label: str,
-    digits: int = 2,
-    align: str | None = None,
-    fit_width: bool = False,
-) -> str:
-    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``).
-
-    ``align``: column specification (default: ``r`` for numbers, ``l`` otherwise);
-    ``fit_width``: scale the tabular to the text width (needs ``\\usepackage{graphicx}``).
-    """
-    table = _formatted(frame.reset_index(), digits)
-    numeric = [pd.api.types.is_numeric_dtype(frame.reset_index()[c]) for c in table.columns]
-    if align is None:
-        align = "".join("r" if is_num else "l" for is_num in numeric)
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{_latex_escape(caption)}}}",
-        rf"\label{{{label}}}",
-        rf"\begin{{tabular}}{{{align}}}",
-        r"\toprule",
-        " & ".join(_latex_escape(str(c)) for c in table.columns) + r" \\",
-        r"\midrule",
-        *(
-            " & ".join(_latex_escape(v) for v in row) + r" \\"
-            for row in table.itertuples(index=False)
-        ),
-        r"\bottomrule",
-        r"\end{tabular}",
-        r"\end{table}",
-    ]
-    if fit_width:
-        start = lines.index(rf"\begin{{tabular}}{{{align}}}")
-        lines.insert(start, r"\resizebox{\textwidth}{!}{%")
-        lines.insert(lines.index(r"\end{tabular}") + 1, "}")
-    return "\n".join(lines) + "\n"
-
-
 def write_table_set(
     frame: pd.DataFrame,
+    table: typeset.Display,
     csv_path: str | os.PathLike[str],
     markdown_path: str | os.PathLike[str],
     latex_path: str | os.PathLike[str],
     caption: str,
     label: str,
-    digits: int = 2,
-    align: str | None = None,
-    fit_width: bool = False,
 ) -> None:
-    """Write one table as CSV, Markdown and LaTeX (``digits``, ``align`` and ``fit_width``
-    shape the Markdown and LaTeX versions; the CSV keeps full precision)."""
+    """Write one table as CSV (``frame`` at full precision) and as Markdown and LaTeX
+    (``table``, the same data as shown: human headers, rounded numbers)."""
     write_csv(frame, csv_path)
-    write_text(markdown_path, f"{caption}\n\n{to_markdown(frame, digits)}")
-    write_text(latex_path, to_latex(frame, caption, label, digits, align, fit_width))
+    write_text(markdown_path, typeset.to_markdown(table, caption))
+    write_text(latex_path, typeset.to_latex(table, caption, label))
 
 
 def table_caption(title: str, source: str, year: int, synthetic: bool, units: str) -> str:
@@ -234,7 +161,8 @@ def flow_matrix_with_totals(flows: pd.DataFrame) -> pd.DataFrame:
     result = flows.copy()
     result["Total"] = result.sum(axis=1)
     result.loc["Total"] = result.sum(axis=0)
-    result.index.name = "origin / destination"
+    result.index.name = "origin"
+    result.columns.name = None
     return result
 
 
@@ -270,12 +198,12 @@ def headline_reading(
 STATISTIC_NAMES = {
     "intensity_ratio": "production / consumption intensity",
     "emission_ratio": "production / consumption emissions",
-    "intensity_difference_kg_per_usd": "production - consumption intensity",
+    "intensity_difference_kg_per_usd": "production \u2212 consumption intensity",
     "intensity_ratio_gap": "intensity ratio, BRI / developed",
     "positive_net_export_share": "share of positive net exports",
     "net_embodied_exports_mt": "net embodied exports",
     "driven_share": "emissions driven by the driver groups",
-    "bri_groups_within_25_35_pct": "BRI groups within 25-35%",
+    "bri_groups_within_25_35_pct": "BRI groups within 25\u201335%",
     "export_share_to_drivers": "exports going to the driver groups",
     "driver_consumption_from_bri": "driver consumption emitted in BRI",
 }
@@ -288,24 +216,261 @@ LEVEL_NAMES = {
 }
 
 
-def headline_display(headline: pd.DataFrame) -> pd.DataFrame:
-    """The headline readings for display, side by side with the paper's sentence: one row
-    per reading (finding, reading, subject, value, unit, paper value), the paper's statement
-    written once per finding and statement. Indexed by ``finding``."""
-    statement = headline["paper_statement"].fillna("")
-    shown = statement.where(~statement.duplicated(), "")
-    display = pd.DataFrame(
+def reading_name(statistic: str, level: str) -> str:
+    """A reading of the findings in words: ``statistic, level`` (:data:`STATISTIC_NAMES`,
+    :data:`LEVEL_NAMES`; unknown names verbatim)."""
+    return f"{STATISTIC_NAMES.get(statistic, statistic)}, {LEVEL_NAMES.get(level, level)}"
+
+
+def headline_table(headline: pd.DataFrame) -> pd.DataFrame:
+    """The headline readings as the table ``headline`` holds them: ``finding``,
+    ``paper_statement`` (the paper's sentence the reading belongs to: the statement a reading
+    first carries in ``groups/headline.csv``, kept for the readings after it in the same
+    finding), ``reading`` (statistic and level in words), ``subject``, ``value``, ``unit`` and
+    ``paper_value``, one row per reading in the order of ``headline``; indexed by
+    ``finding``."""
+    statement = headline["paper_statement"].fillna("").astype(str)
+    first = statement.where(~statement.duplicated(), "")
+    belongs = first.replace("", np.nan).groupby(headline["finding"]).ffill().fillna("")
+    table = pd.DataFrame(
         {
             "finding": headline["finding"],
-            "paper says": shown,
+            "paper_statement": belongs,
             "reading": [
-                f"{STATISTIC_NAMES.get(s, s)}, {LEVEL_NAMES.get(level, level)}"
-                for s, level in zip(headline["statistic"], headline["level"], strict=True)
+                reading_name(statistic, level)
+                for statistic, level in zip(headline["statistic"], headline["level"], strict=True)
             ],
             "subject": headline["subject"],
             "value": headline["value"],
             "unit": headline["unit"],
-            "paper": headline["paper_value"],
+            "paper_value": headline["paper_value"],
         }
     )
-    return display.set_index("finding")
+    return table.set_index("finding")
+
+
+# --- The tables as people read them (Markdown, LaTeX, the HTML report) -------------------
+
+#: Caption title and units of each table (see table_caption).
+TABLE_TITLES = {
+    "region_membership": (
+        "Region membership of the groups",
+        "regions of the data in each group of the grouping file",
+    ),
+    "group_accounts": (
+        "Production- and consumption-based CO2 by group",
+        "Mt CO2, billion current USD, kg CO2 per USD; ratio: production- over "
+        "consumption-based intensity",
+    ),
+    "group_flows": (
+        "Embodied CO2 flows between groups (rows: where emitted; columns: whose final demand)",
+        "Mt CO2, industry emissions (household direct emissions excluded)",
+    ),
+    "headline": (
+        "Headline findings: every reading recomputed, next to the paper's statement",
+        "units per row",
+    ),
+}
+
+_EMISSIONS, _ECONOMY, _INTENSITY = "CO2 emissions", "Economy", "Intensity"
+#: How the account columns (accounts.csv, groups/accounts.csv) are shown.
+ACCOUNT_COLUMNS = {
+    "production_mt": Column(
+        "production_mt", "Production-based", "number", "Mt CO2", spanner=_EMISSIONS
+    ),
+    "consumption_mt": Column(
+        "consumption_mt", "Consumption-based", "number", "Mt CO2", spanner=_EMISSIONS
+    ),
+    "household_direct_mt": Column(
+        "household_direct_mt", "Household direct", "number", "Mt CO2", spanner=_EMISSIONS
+    ),
+    "net_export_mt": Column(
+        "net_export_mt", "Net embodied exports", "number", "Mt CO2", spanner=_EMISSIONS
+    ),
+    "value_added_musd": Column(
+        "value_added_musd",
+        "Value added",
+        "number",
+        "billion USD",
+        scale=1e-3,
+        spanner=_ECONOMY,
+        new_part=True,
+    ),
+    "final_demand_musd": Column(
+        "final_demand_musd", "Final demand", "number", "billion USD", scale=1e-3, spanner=_ECONOMY
+    ),
+    "gross_output_musd": Column(
+        "gross_output_musd", "Gross output", "number", "billion USD", scale=1e-3, spanner=_ECONOMY
+    ),
+    "production_intensity_kg_per_usd": Column(
+        "production_intensity_kg_per_usd",
+        "Production-based intensity",
+        "number",
+        "kg CO2 per USD",
+        spanner=_INTENSITY,
+        short="Production-based",
+    ),
+    "consumption_intensity_kg_per_usd": Column(
+        "consumption_intensity_kg_per_usd",
+        "Consumption-based intensity",
+        "number",
+        "kg CO2 per USD",
+        spanner=_INTENSITY,
+        short="Consumption-based",
+    ),
+    "production_to_consumption_intensity_ratio": Column(
+        "production_to_consumption_intensity_ratio",
+        "Production / consumption intensity",
+        "number",
+        rounding="ratio",
+        short="Ratio",
+    ),
+}
+_GROUP = Column("group", "Group")
+_BRI = Column("bri", "BRI", "flag")
+
+
+def region_membership_display(membership: pd.DataFrame) -> typeset.Display:
+    """Table ``region_membership`` as shown: group, BRI, number of regions and the members,
+    which fill the rest of the line (a long table: the list grows with the grouping)."""
+    columns = [
+        _GROUP,
+        _BRI,
+        Column("regions", "Regions", "number", rounding="count"),
+        Column("members", "Members", fill=True),
+    ]
+    return typeset.display(columns, [("", membership.reset_index())], long=True)
+
+
+def group_accounts_display(accounts: pd.DataFrame) -> typeset.Display:
+    """Table ``group_accounts`` as shown: emissions (Mt CO2), then in a second part the money
+    (billion USD, from the million USD of the CSV), the intensities (kg CO2 per USD) and
+    their ratio."""
+    columns = [_GROUP, _BRI]
+    columns += [column for key, column in ACCOUNT_COLUMNS.items() if key in accounts.columns]
+    return typeset.display(columns, [("", accounts.reset_index())])
+
+
+def group_flows_display(matrix: pd.DataFrame) -> typeset.Display:
+    """Table ``group_flows`` as shown: origins as rows, the destinations (whose final demand)
+    under one heading, Mt CO2; the last row (totals) set apart by a rule."""
+    frame = matrix.copy()
+    frame.insert(0, "", matrix.index)
+    columns = [Column("", "Emitted in")]
+    columns += [
+        Column(
+            str(name),
+            "Total" if name == "Total" else str(name),
+            "number",
+            rounding="Mt CO2",
+            spanner="" if name == "Total" else "Final demand of",
+        )
+        for name in matrix.columns
+    ]
+    blocks = [("", frame.iloc[:-1]), ("", frame.iloc[-1:])]
+    return typeset.display(columns, blocks)
+
+
+def headline_display(table: pd.DataFrame) -> typeset.Display:
+    """Table ``headline`` as shown: one block per paper statement, headed by the finding and
+    the statement, with each reading's value (rounded by its unit) next to the paper's."""
+    columns = [
+        Column("reading", "Reading", fill=True),
+        Column("subject", "Subject", width_cm=4.0),
+        Column("value", "Value", "number", unit_key="unit"),
+        Column("unit", "Unit"),
+        Column("paper_value", "Paper", "number", rounding="as given"),
+    ]
+    table = table.reset_index()
+    key = table["finding"].astype(str) + "\0" + table["paper_statement"].astype(str)
+    starts = key.ne(key.shift())
+    blocks = []
+    for _, rows in table.groupby(starts.cumsum(), sort=False):
+        finding, statement = rows["finding"].iloc[0], rows["paper_statement"].iloc[0]
+        heading = f"({finding}) Paper: \u201c{statement}\u201d" if statement else f"({finding})"
+        blocks.append((heading, rows))
+    return typeset.display(columns, blocks, stub=0, long=True)
+
+
+def comparison_display(table: pd.DataFrame, names: tuple[str, str]) -> typeset.Display:
+    """The source comparison of the group accounts (bri_carbon.core.compare.side_by_side)
+    as shown: per compared column its value in either source and the relative difference
+    (b - a) / |a| in percent, under one heading; split into parts as wide as the page."""
+    columns = [
+        _GROUP,
+        _BRI,
+        *(Column(f"in_{name}", f"In {name}", "flag") for name in names),
+    ]
+    for key, column in ACCOUNT_COLUMNS.items():
+        if f"{key}_rel_diff" not in table.columns:
+            continue
+        shown = {"unit": column.unit, "rounding": column.rounding, "scale": column.scale}
+        columns += [
+            Column(
+                f"{key}_{name}",
+                f"{column.header}, {name}",
+                "number",
+                **shown,
+                short=name,
+                spanner=column.header,
+            )
+            for name in names
+        ]
+        columns.append(
+            Column(
+                f"{key}_rel_diff",
+                f"{column.header}, relative difference",
+                "number",
+                "%",
+                scale=100.0,
+                spanner=column.header,
+                short="Difference",
+            )
+        )
+    return typeset.display(columns, [("", table.reset_index())])
+
+
+def read_comparison(path: Path, names: tuple[str, str]) -> pd.DataFrame:
+    """Read a source comparison's ``group_accounts.csv`` (the input of
+    :func:`comparison_display`): ``bri`` and ``in_{name}`` as bool, numbers as float."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("group")
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read the source comparison {path}: {err}") from err
+    flags = ["bri", *(f"in_{name}" for name in names)]
+    for column in frame.columns:
+        if column in flags:
+            frame[column] = frame[column].str.lower() == "true"
+        else:
+            frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+    return frame
+
+
+#: The display of each table, from the frame its CSV holds (see read_table).
+DISPLAYS = {
+    "region_membership": region_membership_display,
+    "group_accounts": group_accounts_display,
+    "group_flows": group_flows_display,
+    "headline": headline_display,
+}
+
+
+def read_table(name: str, path: Path) -> pd.DataFrame:
+    """Read the CSV of table ``name`` back into the frame it was written from (the input of
+    ``DISPLAYS[name]``): texts verbatim, flags as bool, numbers as float."""
+    try:
+        if name == "group_accounts":
+            return read_accounts(path, "group")
+        if name == "headline":
+            return pd.read_csv(
+                path, keep_default_na=False, na_values={"value": [""], "paper_value": [""]}
+            ).set_index("finding")
+        index = "group" if name == "region_membership" else "origin"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index(index)
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read the table {path}: {err}") from err
+    if name == "region_membership":
+        frame["bri"] = frame["bri"].str.lower() == "true"
+        frame["regions"] = frame["regions"].astype(int)
+        return frame
+    return frame.apply(lambda column: pd.to_numeric(column.replace("", np.nan)))
