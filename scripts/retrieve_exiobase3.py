@@ -1,10 +1,11 @@
 """Rule retrieve_exiobase3: IOT_{year}_{system}.zip of EXIOBASE 3.8.2, local copy first.
 
-The local copy in {local_data}/exiobase3/ is linked without network access; otherwise the
+The local copy in {local_data}/exiobase3/ is copied without network access; otherwise the
 file is downloaded from Zenodo and its md5 (from the datasets table or Zenodo's record
 listing) verified before it gets its final name.
 """
 
+import sys
 from pathlib import Path
 
 from bri_carbon.runtime import logs
@@ -21,7 +22,7 @@ def main(smk) -> None:
         dataset.file("archive", year, system),
         Path(smk.output.archive),
         smk.config["local_data"],
-        retrieve.download_settings(smk.config["download"]),
+        retrieve.download_settings(smk.config["download"], terminal=sys.stderr),
     )
     retrieve.write_record(record, Path(smk.output.record))
 

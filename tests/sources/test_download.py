@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
+import io
 import logging
 import socket
 import time
@@ -56,6 +58,30 @@ def test_download_succeeds_and_verifies_md5(tmp_path, payload, caplog):
     assert digests["md5"] == md5_of(payload)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.zip"]
     assert "100%" in caplog.text and "[####################]" in caplog.text
+
+
+class _Terminal(io.StringIO):
+    """A stand-in for the user's terminal (``isatty`` true)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("stream", [io.StringIO, _Terminal])
+def test_progress_is_shown_on_the_terminal_too(tmp_path, payload, stream):
+    """In place on a terminal (carriage returns, one final line), as lines elsewhere."""
+    shown = stream()
+    settings = dataclasses.replace(FAST, chunk_bytes=1024, terminal=shown)
+    with UpstreamServer(FakeUpstream(files={"/a.zip": payload})) as upstream:
+        _fetch(upstream, "/a.zip", tmp_path / "a.zip", md5=md5_of(payload), settings=settings)
+    text = shown.getvalue()
+    assert text.endswith("\n") and "a.zip [####################] 100%" in text
+    if stream is _Terminal:
+        assert text.startswith("\r") and text.count("\n") == 1
+    else:
+        assert "\r" not in text
+        lines = text.splitlines()
+        assert 2 <= len(lines) <= 12 and all(line.startswith("a.zip [") for line in lines)
 
 
 def test_resume_after_a_cut_on_the_next_call(tmp_path, payload):

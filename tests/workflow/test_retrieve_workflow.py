@@ -201,7 +201,7 @@ def test_eora26_download_with_login_writes_no_password(workdir, tmp_path, monkey
             datasets=_datasets_for(workdir, upstream.url),
             download={"retries": 2, "timeout": 10, "backoff": 0.05},
         )
-        snakemake(
+        run = snakemake(
             workdir,
             f"resources/harmonized/eora26/{year}.nc",
             "--cores",
@@ -209,6 +209,10 @@ def test_eora26_download_with_login_writes_no_password(workdir, tmp_path, monkey
             "--configfile",
             config,
         )
+    # The download's progress reaches the terminal too (as lines: the output is no terminal).
+    terminal = run.stdout + run.stderr
+    assert f"{archive.name} [####################] 100%" in terminal
+    assert PASSWORD not in terminal and quote_plus(EMAIL) not in terminal
     ranges = [r["range"] for r in upstream.requests_for(f"/{archive.name}")]
     assert ranges[0] is None and ranges[-1] and ranges[-1].startswith("bytes=")
     record = json.loads((workdir / f"resources/raw/eora26/{archive.name}.json").read_text())

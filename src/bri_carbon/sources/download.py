@@ -5,7 +5,10 @@
   bounded number of times with exponential backoff, verifies every known checksum and only
   then renames the file to its final name. A checksum mismatch deletes the partial file.
   A host name that cannot be resolved (DNS) fails at once: retrying cannot help offline.
-- Progress is written to the log (a text bar every 10 % or every ``progress_seconds``).
+- Progress is written to the log (a text bar every 10 % or every ``progress_seconds``) and,
+  when ``DownloadSettings.terminal`` is set (the retrieve scripts pass the job's stderr, which
+  is the user's terminal in a local run), shown there too: a bar redrawn in place on a
+  terminal, the log's lines otherwise (a file, a pipe, a cluster job's output).
 - Credentials come only from two environment variables or ``~/.netrc``. :func:`login` sends
   them in the body of a form POST (which checks them and keeps the session cookie). Where the
   server wants the account with every file request (Eora), :func:`fetch` sends it as URL query
@@ -30,7 +33,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
@@ -49,6 +52,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DENIED_STATUSES = frozenset({401, 403})
 #: What a secret is replaced with in logs, messages and exception texts.
 REDACTED = "***"
+#: Seconds between two redraws of the progress bar on a terminal.
+REDRAW_SECONDS = 0.2
 #: Loggers that may write a request's URL (urllib3 logs every request line at DEBUG). A
 #: filter only acts on records created by its own logger, hence the full names.
 URL_LOGGERS = (
@@ -83,7 +88,8 @@ class _TransientError(Exception):
 class DownloadSettings:
     """Limits of one download: ``retries`` further attempts after the first, ``timeout``
     seconds per connect/read, ``backoff`` seconds before the first retry (doubled each time,
-    at most ``max_backoff``), progress logged at least every ``progress_seconds``."""
+    at most ``max_backoff``), progress logged at least every ``progress_seconds`` and also
+    shown on ``terminal`` when it is set (see the module docstring)."""
 
     retries: int = 5
     timeout: float = 60.0
@@ -91,6 +97,7 @@ class DownloadSettings:
     max_backoff: float = 120.0
     chunk_bytes: int = 1 << 14
     progress_seconds: float = 30.0
+    terminal: TextIO | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -444,13 +451,19 @@ def partial_path(target: Path) -> Path:
 
 
 class _Progress:
-    """Log a text progress bar every 10 % or every ``seconds`` (when the size is unknown)."""
+    """Log a text progress bar every 10 % or every ``seconds`` (when the size is unknown);
+    on ``terminal`` redraw it in place at most every :data:`REDRAW_SECONDS` when that is a
+    terminal, else write the logged lines there too."""
 
-    def __init__(self, name: str, total: int | None, done: int, seconds: float) -> None:
+    def __init__(
+        self, name: str, total: int | None, done: int, seconds: float, terminal: TextIO | None
+    ) -> None:
         self.name, self.total, self.done, self.seconds = name, total, done, seconds
-        self.start = self.last_time = time.monotonic()
+        self.start = self.last_time = self.last_drawn = time.monotonic()
         self.start_bytes = done
         self.last_step = self._step()
+        self.terminal = terminal
+        self.in_place = bool(terminal is not None and terminal.isatty())
 
     def _step(self) -> int:
         return int(self.done * 10 / self.total) if self.total else 0
@@ -458,27 +471,53 @@ class _Progress:
     def update(self, received: int) -> None:
         self.done += received
         now = time.monotonic()
+        if self.in_place and now - self.last_drawn >= REDRAW_SECONDS:
+            self.last_drawn = now
+            self._draw()
         if self._step() > self.last_step or now - self.last_time >= self.seconds:
             self.last_step, self.last_time = self._step(), now
             self.report()
 
-    def report(self) -> None:
+    def text(self) -> str:
+        """The bar (or, of an unknown size, the bytes so far) with the transfer rate."""
         elapsed = max(time.monotonic() - self.start, 1e-9)
         rate = (self.done - self.start_bytes) / elapsed / 1e6
         if self.total:
             filled = int(self.done * 20 / self.total)
-            log.info(
-                "%s [%s%s] %3d%% %.1f/%.1f MB, %.1f MB/s",
-                self.name,
-                "#" * filled,
-                "." * (20 - filled),
-                int(self.done * 100 / self.total),
-                self.done / 1e6,
-                self.total / 1e6,
-                rate,
+            return (
+                f"{self.name} [{'#' * filled}{'.' * (20 - filled)}] "
+                f"{int(self.done * 100 / self.total):3d}% {self.done / 1e6:.1f}/"
+                f"{self.total / 1e6:.1f} MB, {rate:.1f} MB/s"
             )
-        else:
-            log.info("%s %.1f MB received, %.1f MB/s", self.name, self.done / 1e6, rate)
+        return f"{self.name} {self.done / 1e6:.1f} MB received, {rate:.1f} MB/s"
+
+    def _draw(self) -> None:
+        if self.terminal is not None:
+            self.terminal.write(f"\r{self.text()}\x1b[K")
+            self.terminal.flush()
+
+    def report(self) -> None:
+        """Log the current state (and write it as a line where the terminal is not one)."""
+        line = self.text()
+        log.info("%s", line)
+        if self.terminal is not None and not self.in_place:
+            self.terminal.write(line + "\n")
+            self.terminal.flush()
+
+    def interrupt(self) -> None:
+        """End the bar's line on a terminal when the transfer stops early."""
+        if self.in_place and self.terminal is not None:
+            self.terminal.write("\n")
+            self.terminal.flush()
+
+    def finish(self) -> None:
+        """The final state: logged, and the bar on a terminal ends its line."""
+        self.report()
+        if self.in_place:
+            self._draw()
+            if self.terminal is not None:
+                self.terminal.write("\n")
+                self.terminal.flush()
 
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -530,18 +569,22 @@ def _transfer(
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             offset, mode = 0, "wb"
-        progress = _Progress(name, total, offset, settings.progress_seconds)
+        progress = _Progress(name, total, offset, settings.progress_seconds, settings.terminal)
         with open(partial, mode) as handle:
-            for chunk in response.iter_content(chunk_size=settings.chunk_bytes):
-                handle.write(chunk)
-                progress.update(len(chunk))
+            try:
+                for chunk in response.iter_content(chunk_size=settings.chunk_bytes):
+                    handle.write(chunk)
+                    progress.update(len(chunk))
+            except BaseException:
+                progress.interrupt()
+                raise
         size = partial.stat().st_size
         if total is not None and size < total:
             raise _TransientError(f"connection closed after {size} of {total} bytes")
         if total is not None and size > total:
             partial.unlink()
             raise _TransientError(f"received {size} bytes, more than the announced {total}")
-        progress.report()
+        progress.finish()
         return True
 
 

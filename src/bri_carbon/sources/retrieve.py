@@ -19,7 +19,7 @@ import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from bri_carbon.runtime import atomic
 from bri_carbon.runtime.errors import WorkflowInputError
@@ -237,12 +237,16 @@ def _record(
     return record
 
 
-def download_settings(config: Mapping[str, Any]) -> download.DownloadSettings:
-    """Download limits from the config key ``download`` (retries, timeout, backoff)."""
+def download_settings(
+    config: Mapping[str, Any], terminal: TextIO | None = None
+) -> download.DownloadSettings:
+    """Download limits from the config key ``download`` (retries, timeout, backoff);
+    ``terminal``: where progress is shown besides the log (see bri_carbon.sources.download)."""
     return download.DownloadSettings(
         retries=int(config.get("retries", 5)),
         timeout=float(config.get("timeout", 60)),
         backoff=float(config.get("backoff", 2.0)),
+        terminal=terminal,
     )
 
 
