@@ -12,21 +12,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from bri_carbon.core.findings import HEADLINE_COLUMNS
 from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
 
-#: Columns of the trends table (the headline columns a reader needs, with the year first).
+#: Columns of the trends table: the year, then the headline columns a reader needs (the
+#: paper's statement and its citation, the same in every year, are left out).
 SERIES_COLUMNS = (
     "year",
-    "finding",
-    "statistic",
-    "level",
-    "subject",
-    "value",
-    "unit",
-    "paper_value",
-    "definition",
+    *(column for column in HEADLINE_COLUMNS if column not in ("paper_statement", "citation")),
 )
 #: Readings drawn over time in the trends figure: (statistic, level, subject).
 FIGURE_READINGS = (
