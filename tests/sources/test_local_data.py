@@ -329,8 +329,8 @@ def test_the_sha256_of_a_local_file_is_computed_once_per_change(tmp_path, local,
     path = local / "eora26" / NAME
     memo = tmp_path / "memo.json"
     calls = []
-    real = local_data.digests
-    monkeypatch.setattr(local_data, "digests", lambda p: calls.append(p) or real(p))
+    real = local_data.file_digests
+    monkeypatch.setattr(local_data, "file_digests", lambda p: calls.append(p) or real(p))
     first = local_data.local_sha256(path, memo)
     assert local_data.local_sha256(path, memo) == first and len(calls) == 1
     os.utime(path, (3, 3))

@@ -14,7 +14,7 @@ import pytest
 import xarray as xr
 import yaml
 
-from bri_carbon.sources.download import file_digests
+from bri_carbon.runtime.digests import file_digests
 
 from ..support.fixtures import (
     EORA_COUNTRIES,

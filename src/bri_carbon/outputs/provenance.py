@@ -8,7 +8,6 @@ command line of the run.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 import logging
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 
 from bri_carbon.runtime.config_check import configured_files, file_digest
+from bri_carbon.runtime.digests import sha256_file
 from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,6 @@ DESCRIPTIVE_KEYS = ("title", "version", "homepage", "license", "citation", "doi"
 #: Config keys that are never recorded (credentials come from the environment only).
 _SECRET_KEY = re.compile(r"pass(word|wd)?|token|secret|credential|api[_-]?key|auth", re.I)
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def raw_files(raw_dir: Path, year: int) -> list[Path]:

@@ -10,7 +10,6 @@ as text (``--config 'synthetic={"seed": 5}'`` gives the string ``"5"``);
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -19,6 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from bri_carbon.runtime.digests import sha256_file
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: A year range "first-last", both ends included.
@@ -266,8 +266,4 @@ def check_configured_files(config: Mapping[str, Any], workdir: Path) -> None:
 @cache
 def file_digest(path: str) -> str:
     """sha256 of a small file (configured and reference tables), once per process."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_file(path)

@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import netrc
 import os
@@ -39,6 +38,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 import requests
 
 from bri_carbon import __version__
+from bri_carbon.runtime.digests import file_digests
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.datasets import CredentialSpec, LoginSpec, QueryCredentials
 
@@ -418,16 +418,6 @@ def checksum_listing(
         if name and algorithm == "md5" and digest:
             listing[name] = digest.lower()
     return listing
-
-
-def file_digests(path: Path, chunk_bytes: int = 1 << 20) -> dict[str, str]:
-    """md5 and sha256 hex digests of the file at ``path``, read once."""
-    md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(chunk_bytes):
-            md5.update(chunk)
-            sha256.update(chunk)
-    return {"md5": md5.hexdigest(), "sha256": sha256.hexdigest()}
 
 
 def verify(path: Path, expected: Mapping[str, str | None], label: str) -> dict[str, str]:

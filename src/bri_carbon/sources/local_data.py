@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bri_carbon.runtime.atomic import write_text
+from bri_carbon.runtime.digests import file_digests
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import archives
 
@@ -54,7 +54,6 @@ SHA256_MEMO = ".local_data.sha256.json"
 DOWNLOAD = "download"
 #: The ``content`` param of a local file that cannot be read, when nothing is cached.
 UNAVAILABLE = "local file unavailable"
-_CHUNK = 1 << 20
 
 
 class LocalFileError(WorkflowInputError):
@@ -250,16 +249,6 @@ def _unreadable(path: Path, err: OSError, homepage: str) -> LocalFileError:
     )
 
 
-def digests(path: Path) -> dict[str, str]:
-    """md5 and sha256 hex digests of the file at ``path``, read once."""
-    md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            md5.update(chunk)
-            sha256.update(chunk)
-    return {"md5": md5.hexdigest(), "sha256": sha256.hexdigest()}
-
-
 def check_file(
     path: Path,
     expected: Mapping[str, str | None],
@@ -298,7 +287,7 @@ def check_file(
         )
     replace = f"Replace it with the complete file from {homepage}."
     try:
-        found = digests(path)
+        found = file_digests(path)
         problem = archives.zip_problem(path) if path.name.endswith(".zip") else None
     except OSError as err:
         raise _unreadable(path, err, homepage) from None
@@ -361,7 +350,7 @@ def local_sha256(path: Path, memo: Path, inform: Callable[[str], Any] | None = N
     log.info(note)
     if inform is not None:
         inform(note)
-    sha256 = digests(path)["sha256"]
+    sha256 = file_digests(path)["sha256"]
     remember_sha256(memo, path, sha256)
     return sha256
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from bri_carbon.runtime import atomic
+from bri_carbon.runtime.digests import file_digests
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import download, local_data
 from bri_carbon.sources.datasets import Dataset, RemoteFile
@@ -65,7 +66,7 @@ def install(origin: Path, target: Path, sha256: str) -> str:
                 else:
                     how = "copied"
                     shutil.copyfileobj(source, copy, COPY_CHUNK)
-            copied = local_data.digests(tmp)["sha256"]
+            copied = file_digests(tmp)["sha256"]
             if copied != sha256:
                 raise local_data.LocalFileError(
                     f"{origin} (config key local_data) changed while it was being copied "
@@ -207,7 +208,7 @@ def retrieve(
         raise download.DownloadError(
             missing_message(dataset, remote, local_data_folder, str(err))
         ) from None
-    digests = download.file_digests(target)
+    digests = file_digests(target)
     log.info("%s: sha256 %s (download)", remote.name, digests["sha256"])
     return _record(dataset, remote, target, digests, "download", remote.url, expected)
 
