@@ -78,4 +78,5 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Print ``rows`` under ``header`` in left-aligned columns separated by two spaces."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * width for width in widths), *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
