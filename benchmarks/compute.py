@@ -66,13 +66,17 @@ import json
 import logging
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# The shared helpers beside this file (also when the file is imported, e.g. by the tests).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from processes import blas_info, describe_blas, machine, print_table, spawn
 
 log = logging.getLogger("benchmarks.compute")
 
@@ -245,14 +249,6 @@ def generate(layout: Layout, seed: int, data: Path) -> None:
 # --------------------------------------------------------------------------- workers
 
 
-def blas_info() -> list[dict[str, Any]]:
-    """threadpoolctl's view of the loaded BLAS libraries (name, version, core type, threads)."""
-    from threadpoolctl import threadpool_info
-
-    keys = ("internal_api", "version", "architecture", "num_threads", "threading_layer")
-    return [{key: pool.get(key) for key in keys} for pool in threadpool_info()]
-
-
 def run_reference(data: Path, threads: int) -> dict[str, Any]:
     """(a): pymrio IOSystem with one CO2 extension, ``calc_all()``; regional D_pba/D_cba."""
     import numpy as np
@@ -328,30 +324,11 @@ WORKERS = {"reference": run_reference, "workflow": run_workflow}
 # --------------------------------------------------------------------------- parent
 
 
-def spawn(arguments: list[str], log_path: Path) -> tuple[float, float, float]:
-    """Run ``sys.executable`` with ``arguments``; return (wall s, CPU s, peak RSS MiB).
-
-    CPU time (user + system) and the peak, ``ru_maxrss`` (KiB on Linux), are the child's
-    own, from :func:`os.wait4`.
-    """
-    with log_path.open("w") as child_log:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, __file__, *arguments], stdout=child_log, stderr=subprocess.STDOUT
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        tail = log_path.read_text()[-4000:]
-        raise RuntimeError(f"{' '.join(arguments)} failed ({process.returncode}):\n{tail}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
-
-
 def measure(method: str, data: Path, threads: int, run: int) -> Measurement:
     """One fresh process of ``method`` on the data of one size."""
     out = data / f"{method}-{run}.json"
     wall, cpu, peak = spawn(
+        __file__,
         ["--worker", method, "--data", str(data), "--threads", str(threads), "--out", str(out)],
         data / f"{method}-{run}.log",
     )
@@ -370,30 +347,6 @@ def max_relative_difference(candidate: dict[str, Any], reference: dict[str, Any]
             gap = abs(actual[region] - value)
             worst = max(worst, gap / abs(value) if value else gap)
     return worst
-
-
-def machine() -> str:
-    """CPU count, model and memory of this machine (from the OS, no third-party package)."""
-    model = "unknown CPU"
-    with Path("/proc/cpuinfo").open() as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory_kib = 0
-    with Path("/proc/meminfo").open() as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory_kib = int(line.split()[1])
-    return f"{len(os.sched_getaffinity(0))} CPUs ({model}), {memory_kib / 2**20:.1f} GiB RAM"
-
-
-def describe_blas(pools: list[dict[str, Any]]) -> str:
-    return "; ".join(
-        f"{pool['internal_api']} {pool['version']} ({pool['architecture']}, "
-        f"{pool['num_threads']} threads)"
-        for pool in pools
-    )
 
 
 def runs_for(layout: Layout, runs: int | None) -> int:
@@ -419,7 +372,7 @@ def benchmark(sizes: list[Layout], runs: int | None, threads: int, seed: int, wo
         data.mkdir(parents=True, exist_ok=True)
         log.info("generating %s (n = %d) in %s", layout.label, layout.n, data)
         generator = ["--worker", "generate", "--layout", layout.label, "--seed", str(seed)]
-        spawn([*generator, "--data", str(data)], data / "generate.log")
+        spawn(__file__, [*generator, "--data", str(data)], data / "generate.log")
         results: dict[str, list[Measurement]] = {method: [] for method in METHODS}
         for run in range(runs_for(layout, runs)):
             for method in METHODS:
@@ -487,9 +440,7 @@ def benchmark(sizes: list[Layout], runs: int | None, threads: int, seed: int, wo
         "CPU s",
         "in-process wall s",
     )
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print_table(header, rows)
     last = (
         f"ratio_wall={max(item[0] for item in summary):.3f} "
         f"ratio_rss={max(item[1] for item in summary):.3f} "

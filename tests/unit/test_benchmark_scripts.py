@@ -1,4 +1,5 @@
-"""Smoke tests of the compute benchmark script at a tiny size; nothing here is timed."""
+"""Smoke tests of the benchmark scripts compute.py and raw_to_accounts.py at tiny sizes;
+nothing here is timed."""
 
 from __future__ import annotations
 
@@ -70,3 +71,54 @@ def test_relative_difference_is_per_region_and_matches_labels():
     candidate["regions"] = ["B", "C"]
     with pytest.raises(RuntimeError, match="different regions"):
         compute.max_relative_difference(candidate, reference)
+
+
+def test_raw_to_accounts_benchmark_runs_the_rule_jobs_and_pymrio_on_a_tiny_world(tmp_path: Path):
+    script = REPO / "benchmarks" / "raw_to_accounts.py"
+    options = ["--countries", "CHN,USA,DEU", "--runs", "1", "--threads", "1"]
+    result = subprocess.run(
+        [sys.executable, str(script), *options, "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    lines = result.stdout.strip().splitlines()
+    match = LAST_LINE.fullmatch(lines[-1])
+    assert match, lines[-1]
+    assert float(match.group(1)) > 0 and float(match.group(2)) > 0
+    # accounts.csv keeps 12 significant digits
+    assert float(match.group(3)) <= 1e-10
+    table = "\n".join(lines)
+    assert "(a) pymrio parse_eora26 + calc_all" in table
+    assert "(b) workflow job harmonize_eora26" in table and "(b) workflow job accounts" in table
+    assert "n = 78 region-sectors solved (the archive's 79 less ROW)" in table
+    run = tmp_path / "run-1"
+    for name in ("harmonized.nc", "accounts.csv", "flows.csv", "sector_flows.csv"):
+        assert (run / name).is_file(), name
+    assert "rule accounts finished" in (run / "accounts.log").read_text()
+
+
+def test_raw_to_accounts_compares_eora_codes_in_gg_with_output_codes_in_mt():
+    raw_to_accounts = load_benchmark("raw_to_accounts")
+    codes = {"SDS": "SSD", "SUD": "SDN", "CHN": "CHN"}
+    reference = {
+        "unit": "Gg",
+        "regions": ["CHN", "SDS", "SUD"],
+        "production": [2000.0, 30.0, 0.0],
+        "consumption": [1000.0, 40.0, 5.0],
+    }
+    workflow = {"SSD": (0.03, 0.04), "CHN": (2.0, 1.0), "SDN": (0.0, 0.005)}
+    assert raw_to_accounts.max_relative_difference(workflow, reference, codes) == pytest.approx(
+        0.0, abs=1e-15
+    )
+    workflow["SSD"] = (0.03 * (1 + 1e-6), 0.04)
+    assert raw_to_accounts.max_relative_difference(workflow, reference, codes) == pytest.approx(
+        1e-6
+    )
+    del workflow["SDN"]
+    with pytest.raises(RuntimeError, match="different regions"):
+        raw_to_accounts.max_relative_difference(workflow, reference, codes)
+    with pytest.raises(RuntimeError, match="not Gg"):
+        raw_to_accounts.max_relative_difference(workflow, reference | {"unit": "t"}, codes)
