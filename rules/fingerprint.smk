@@ -17,6 +17,8 @@ rule fingerprint:
         folder=bri_scenario.FOLDER.pattern,
     log:
         f"{LOGS}fingerprint/{{folder}}.log",
+    benchmark:
+        f"{LOGS}benchmarks/fingerprint/{{folder}}.tsv"
     threads: 1
     resources:
         mem_mb=500,
