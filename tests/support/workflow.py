@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,6 +44,16 @@ def copy_workflow(target: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, target / part)
     return target
+
+
+def grouping_without(workdir: Path, iso3: str) -> str:
+    """Write ``config/regions_without_{iso3}.csv`` in ``workdir``: the default grouping
+    without the region ``iso3``, which the data still has (an incomplete grouping file).
+    Returns the ``--config`` override that names it."""
+    regions = pd.read_csv(workdir / "config" / "regions.csv", keep_default_na=False)
+    name = f"config/regions_without_{iso3}.csv"
+    regions[regions["iso3"] != iso3].to_csv(workdir / name, index=False)
+    return f"regions={name}"
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -9,10 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from ..support.workflow import TINY, copy_workflow, snakemake
+from ..support.workflow import TINY, copy_workflow, grouping_without, snakemake
 
 
 # 9. Config: unknown key, unknown source, empty years, year outside the schema.
@@ -67,10 +66,6 @@ def test_second_concurrent_run_is_refused(workflow_copy):
 
 
 def test_failed_rule_leaves_no_partial_output_and_keeps_raw_files(workflow_copy):
-    regions = pd.read_csv(workflow_copy / "config" / "regions.csv", keep_default_na=False)
-    regions[regions["iso3"] != "IND"].to_csv(
-        workflow_copy / "config" / "regions_without_india.csv", index=False
-    )
     result = snakemake(
         workflow_copy,
         "--cores",
@@ -78,12 +73,12 @@ def test_failed_rule_leaves_no_partial_output_and_keeps_raw_files(workflow_copy)
         "--configfile",
         TINY,
         "--config",
-        "regions=config/regions_without_india.csv",
+        grouping_without(workflow_copy, "IND"),
         check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "regions_without_india.csv does not map these regions of the data: ['IND']" in output
+    assert "regions_without_IND.csv does not map these regions of the data: ['IND']" in output
     assert not (workflow_copy / "results" / "synthetic" / "2015" / "accounts.csv").exists()
     leftovers = [p for p in (workflow_copy / "results").rglob("*") if ".part" in p.name]
     assert leftovers == []

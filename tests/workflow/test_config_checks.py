@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ..support.workflow import TINY, copy_workflow, snakemake
+from ..support.workflow import TINY, copy_workflow, grouping_without, snakemake
 
 RESULT = "results/synthetic/2015"
 
@@ -47,8 +47,6 @@ def test_nested_numbers_can_be_set_on_the_command_line(workflow_copy):
 def test_an_input_error_shows_its_message_and_no_traceback(finished_run, tmp_path):
     workdir = tmp_path / "input_error"
     shutil.copytree(finished_run, workdir, symlinks=True)
-    regions = pd.read_csv(workdir / "config" / "regions.csv", keep_default_na=False)
-    regions[regions["iso3"] != "IND"].to_csv(workdir / "config" / "no_india.csv", index=False)
     failed = snakemake(
         workdir,
         "--cores",
@@ -56,13 +54,13 @@ def test_an_input_error_shows_its_message_and_no_traceback(finished_run, tmp_pat
         "--configfile",
         TINY,
         "--config",
-        "regions=config/no_india.csv",
+        grouping_without(workdir, "IND"),
         check=False,
     )
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
     assert "Error in rule accounts" in output
-    assert "config/no_india.csv does not map these regions" in output
+    assert "config/regions_without_IND.csv does not map these regions" in output
     assert "Traceback" not in output
     log = workdir / "logs" / "accounts" / "synthetic_2015.log"
     assert "does not map these regions of the data: ['IND']" in log.read_text().splitlines()[-1]
