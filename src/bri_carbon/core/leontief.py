@@ -348,7 +348,10 @@ def _unsolved_error(
     scale = np.abs(solution).max(axis=1)
     relative = np.divide(correction, scale, out=np.full_like(correction, np.inf), where=scale > 0)
     relative = np.where(np.isfinite(correction) & np.isfinite(scale), relative, np.inf)
-    worst = np.argsort(-relative, kind="stable")
+    # Ordered by the value as printed (3 significant digits), ties in label order, so that
+    # sectors whose changes differ only in the last bits are named the same way on every BLAS.
+    shown = np.array([float(f"{value:.3g}") for value in relative])
+    worst = np.argsort(-shown, kind="stable")
     return WorkflowInputError(
         "the Leontief system (I - A) X = Y cannot be solved accurately in float64: iterative "
         f"refinement does not converge (after {refinement.steps} steps). The solution is "
