@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -62,71 +65,93 @@ def test_formats_are_passed_explicitly_so_a_part_name_works(tmp_path):
     assert xr.load_dataset(tmp_path / "b.nc", engine="h5netcdf")["x"].sum() == 3.0
 
 
-def _age(path, seconds_ago: float) -> None:
-    when = time.time() - seconds_ago
-    os.utime(path, (when, when))
+def _dead_pid() -> int:
+    """The id of a process that has ended (a child that exited and was reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
 
 
-def test_stale_temporaries_are_removed_and_nothing_else(tmp_path, monkeypatch):
-    """Only names of the temporary pattern, only regular files, only those older than the
-    run: a user's files, a download's resumable .part, a link and a write in progress stay."""
-    started = time.time_ns()
-    monkeypatch.setenv(atomic.RUN_STARTED_VARIABLE, str(started))
-    stale = tmp_path / ".Eora26_2015_bp.zip.k3x9q2ab.part"
-    other_target = tmp_path / ".indices.zip.zz11yy22.part"
-    fresh = tmp_path / ".Eora26_2014_bp.zip.abcdefgh.part"
-    keep = {
-        "user": tmp_path / "Eora26_2015_bp.zip",
-        "resumable download": tmp_path / ".IOT_2015_ixi.zip.part",
-        "hidden user file": tmp_path / ".notes.part",
-        "not 8 characters": tmp_path / ".x.zip.abc.part",
-    }
-    for path in (stale, other_target, fresh, *keep.values()):
-        path.write_bytes(b"x")
-    link = tmp_path / ".y.zip.linkto12.part"
-    link.symlink_to(keep["user"])
-    for path in (stale, other_target, *keep.values()):
-        _age(path, 60)
-    os.utime(link, (time.time() - 60,) * 2, follow_symlinks=False)
-    _age(fresh, -5)  # written after the run started: a job of this run is writing it
-
-    removed = atomic.remove_stale_temporaries(tmp_path)
-
-    assert sorted(removed) == sorted([stale, other_target])
-    assert not stale.exists() and not other_target.exists()
-    assert fresh.exists() and link.is_symlink()
-    assert all(path.exists() for path in keep.values())
+def _temporary(folder, target: str, pid: int, host: str | None = None) -> Path:
+    """A leftover temporary of ``target`` written by process ``pid`` on ``host``."""
+    path = folder / f".{target}.{pid}@{host or atomic.host_label()}.k3x9q2ab.part"
+    path.write_bytes(b"x")
+    return path
 
 
-def test_a_write_removes_stale_temporaries_of_its_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv(atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
-    stale = tmp_path / ".accounts.csv.q1w2e3r4.part"
-    stale.write_text("half")
-    _age(stale, 60)
+def test_temporaries_name_their_writer(tmp_path):
+    with atomic.atomic_path(tmp_path / "flows.csv") as tmp:
+        assert tmp.name.startswith(f".flows.csv.{os.getpid()}@{atomic.host_label()}.")
+        assert not atomic.writer_is_gone(tmp.name)
+
+
+def test_only_temporaries_of_writers_that_are_gone_are_removed(tmp_path):
+    """Only names of the temporary pattern, only regular files, only those whose writer
+    has ended: a user's files, a download's resumable .part, a link, the temporary of a
+    process still running (another run's job beside this one) and one of another host (its
+    writer cannot be seen from here) stay."""
+    gone = _dead_pid()
+    stale = _temporary(tmp_path, "Eora26_2015_bp.zip", gone)
+    other_target = _temporary(tmp_path, "indices.zip", gone)
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live = _temporary(tmp_path, "Eora26_2014_bp.zip", running.pid)
+        own = _temporary(tmp_path, "Eora26_2013_bp.zip", os.getpid())
+        elsewhere = _temporary(tmp_path, "Eora26_2012_bp.zip", gone, host="another-node")
+        keep = {
+            "user": tmp_path / "Eora26_2015_bp.zip",
+            "resumable download": tmp_path / ".IOT_2015_ixi.zip.part",
+            "hidden user file": tmp_path / ".notes.part",
+            "older name without writer": tmp_path / ".x.zip.abcdefgh.part",
+        }
+        for path in keep.values():
+            path.write_bytes(b"x")
+        link = tmp_path / f".y.zip.{gone}@{atomic.host_label()}.linkto12.part"
+        link.symlink_to(keep["user"])
+
+        removed = atomic.remove_stale_temporaries(tmp_path)
+
+        assert sorted(removed) == sorted([stale, other_target])
+        assert live.exists() and own.exists() and elsewhere.exists() and link.is_symlink()
+        assert all(path.exists() for path in keep.values())
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_a_write_removes_the_leftovers_of_ended_writers_in_its_folder(tmp_path):
+    stale = _temporary(tmp_path, "accounts.csv", _dead_pid())
     atomic.write_text(tmp_path / "flows.csv", "a\n")
     assert not stale.exists()
 
 
-def test_outside_a_run_only_the_targets_own_temporaries_are_removed(tmp_path, monkeypatch):
-    """Without the run's start (a script run by hand), other writers of the folder are
-    unknown: only the target's own leftovers older than this process are removed."""
-    monkeypatch.delenv(atomic.RUN_STARTED_VARIABLE, raising=False)
-    own = tmp_path / ".flows.csv.q1w2e3r4.part"
-    other = tmp_path / ".accounts.csv.q1w2e3r4.part"
-    for path in (own, other):
-        path.write_text("half")
-        _age(path, 3600)
-    atomic.write_text(tmp_path / "flows.csv", "a\n")
-    assert not own.exists() and other.exists()
-
-
-def test_a_write_outside_the_jobs_outputs_removes_nothing(tmp_path, monkeypatch):
-    """The sha256 memo of local_data is written while Snakemake builds the job graph,
-    maybe of a dry run beside a running workflow: it must not remove the temporaries of
-    that workflow's jobs, which are older than the dry run."""
-    monkeypatch.setenv(atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
-    running = tmp_path / ".IOT_2015_ixi.zip.q1w2e3r4.part"
-    running.write_text("being copied")
-    _age(running, 60)
-    atomic.write_text(tmp_path / ".local_data.sha256.json", "{}\n", remove_stale=False)
-    assert running.exists()
+def test_a_concurrent_runs_live_temporary_survives_a_write_beside_it(tmp_path, monkeypatch):
+    """Two runs (say, two named runs sharing resources/) write into one folder: the
+    temporary of the one that started first is never removed by the other, however old.
+    (Versions that removed temporaries older than the run's start, given by this
+    variable, removed it.)"""
+    monkeypatch.setenv("BRI_CARBON_RUN_STARTED_NS", str(time.time_ns()))
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from bri_carbon.runtime import atomic\n"
+            f"with atomic.atomic_path({str(tmp_path / 'big.nc')!r}) as tmp:\n"
+            "    with open(tmp, 'w') as handle:\n"
+            "        handle.write('half, ')\n"
+            "        print(tmp.name, flush=True)\n"
+            "        sys.stdin.readline()\n"
+            "        handle.write('whole')\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    name = writer.stdout.readline().strip()
+    old = time.time() - 3600
+    os.utime(tmp_path / name, (old, old))
+    atomic.write_text(tmp_path / "small.csv", "a\n")
+    writer.communicate("go\n", timeout=60)
+    assert writer.returncode == 0
+    assert (tmp_path / "big.nc").read_text() == "half, whole"
