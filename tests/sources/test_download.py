@@ -725,7 +725,7 @@ def test_an_unresolvable_host_fails_at_once_with_one_clear_message(tmp_path, no_
     with download.new_session() as session, pytest.raises(download.DownloadError) as failure:
         download.fetch(
             session,
-            "http://nonexistent.invalid/Eora26_2015_bp.zip",
+            "https://nonexistent.invalid/Eora26_2015_bp.zip",
             tmp_path / "Eora26_2015_bp.zip",
             settings=slow,
             secret_query={"email": EMAIL, "pass": PASSWORD},
@@ -743,10 +743,53 @@ def test_an_unresolvable_login_host_fails_at_once_naming_the_folder(tmp_path, no
     slow = download.DownloadSettings(retries=2, timeout=5, backoff=3)
     started = time.monotonic()
     with pytest.raises(download.DownloadError) as failure:
-        _retrieve(_eora_query("http://nonexistent.invalid"), "archive", tmp_path, slow)
+        _retrieve(_eora_query("https://nonexistent.invalid"), "archive", tmp_path, slow)
     assert time.monotonic() - started < 3
     assert no_dns == ["nonexistent.invalid"]
     message = str(failure.value)
-    assert "login at http://nonexistent.invalid/login failed" in message
+    assert "login at https://nonexistent.invalid/login failed" in message
     assert "nonexistent.invalid cannot be resolved" in message
     assert "put the file Eora26_2015_bp.zip exactly under this name" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("login", "http://worldmrio.com/Register2?submit=login"),
+        ("archive", "http://worldmrio.com/simplified/Eora26_{year}_bp.zip"),
+        ("indices", "ftp://worldmrio.com/simplified/indices.zip"),
+    ],
+)
+def test_a_datasets_table_sending_the_account_without_https_is_refused(tmp_path, key, url):
+    """The account (in the query, or the session its login opens) goes only over HTTPS."""
+    table = yaml.safe_load((REPO / "data" / "datasets.yaml").read_text())
+    entry = table["eora26"]
+    (entry["login"] if key == "login" else entry["files"][key])["url"] = url
+    path = tmp_path / "datasets.yaml"
+    path.write_text(yaml.safe_dump(table))
+    with pytest.raises(WorkflowInputError) as failure:
+        datasets.read_datasets(path)
+    where = "login" if key == "login" else f"files.{key}"
+    assert f"{path}: eora26.{where}.url is {url}, which is not an https:// address" in str(
+        failure.value
+    )
+
+
+def test_an_account_is_never_sent_to_a_plain_http_address(tmp_path, payload, caplog, no_dns):
+    """Even past the table's check: fetch and login refuse before any request (no DNS
+    lookup, nothing on the wire), naming no secret."""
+    caplog.set_level(logging.DEBUG)
+    with download.new_session() as session:
+        with pytest.raises(download.CredentialsError, match="not an https:// address"):
+            download.fetch(
+                session,
+                "http://mirror.invalid/Eora26_2015_bp.zip",
+                tmp_path / "Eora26_2015_bp.zip",
+                settings=FAST,
+                secret_query={"email": EMAIL, "pass": PASSWORD},
+            )
+        spec = LoginSpec("http://mirror.invalid/login", "email", "pass")
+        with pytest.raises(download.CredentialsError, match="not an https:// address"):
+            download.login(session, spec, download.Credentials(EMAIL, PASSWORD), FAST)
+    assert no_dns == []
+    assert_nowhere((PASSWORD, EMAIL), tmp_path, caplog.text)

@@ -14,15 +14,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.runtime.yaml_files import check_yaml
 
 #: Checksum algorithms the table may give per file, in the order they are verified.
 CHECKSUM_ALGORITHMS = ("md5", "sha256")
 #: Keys a file of the table may have.
 FILE_KEYS = ("name", "url", "credentials_in_query")
+#: Host names of the loopback interface: a test server there may take an account over HTTP.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def safe_for_account(url: str) -> bool:
+    """Whether an account may be sent to ``url``: HTTPS, or HTTP to a test server on the
+    loopback interface (never leaving the machine)."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
+
+
+def check_account_urls(dataset: Dataset, where: str) -> None:
+    """Every URL of a dataset that needs an account (its login and its files, which get the
+    session cookie or the account in the query) must be :func:`safe_for_account`."""
+    if dataset.credentials is None:
+        return
+    urls = {f"{where}.files.{role}.url": spec["url"] for role, spec in dataset.files.items()}
+    if dataset.login is not None:
+        urls[f"{where}.login.url"] = dataset.login.url
+    for key, url in urls.items():
+        if not safe_for_account(url):
+            raise WorkflowInputError(
+                f"{key} is {url}, which is not an https:// address: the {dataset.source} "
+                "account (or its session) would travel in clear text, so nothing is sent "
+                "there. Write the https:// address (only a test server on 127.0.0.1 or "
+                "localhost may use http://)."
+            )
 
 
 @dataclass(frozen=True)
@@ -198,7 +227,7 @@ def parse_entry(source: str, entry: dict[str, Any], path: Path) -> Dataset:
             )
     credentials = entry.get("credentials")
     login = entry.get("login")
-    return Dataset(
+    dataset = Dataset(
         source=source,
         title=str(entry.get("title", source)),
         version=str(_required(entry, "version", where)),
@@ -228,14 +257,17 @@ def parse_entry(source: str, entry: dict[str, Any], path: Path) -> Dataset:
         checksum_listing=entry.get("checksum_listing"),
         credentials_in_query=in_query,
     )
+    check_account_urls(dataset, where)
+    return dataset
 
 
 def read_datasets(path: Path) -> dict[str, Dataset]:
     """Read and check the whole datasets table at ``path``."""
+    check_yaml(Path(path))
     try:
         table = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
-        raise WorkflowInputError(f"cannot read the datasets table {path}: {err}") from err
+        raise WorkflowInputError(f"cannot read the datasets table {path}: {err}") from None
     if not isinstance(table, dict):
         raise WorkflowInputError(f"{path} must map source names to dataset entries")
     return {source: parse_entry(source, entry, Path(path)) for source, entry in table.items()}

@@ -2,17 +2,18 @@
 
 - :func:`fetch` writes to ``.{name}.part`` next to the target, resumes it with an HTTP
   ``Range`` request after a cut, retries 5xx answers, timeouts and dropped connections a
-  bounded number of times with exponential backoff, verifies every known checksum and only
-  then renames the file to its final name. A checksum mismatch deletes the partial file.
-  A host name that cannot be resolved (DNS) fails at once: retrying cannot help offline.
+  bounded number of times with exponential backoff (tenacity), verifies every known checksum
+  and only then renames the file to its final name. A checksum mismatch deletes the partial
+  file. A host name that cannot be resolved (DNS) fails at once: retrying cannot help offline.
 - Progress is written to the log (a text bar every 10 % or every ``progress_seconds``) and,
   when ``DownloadSettings.terminal`` is set (the retrieve scripts pass the job's stderr, which
-  is the user's terminal in a local run), shown there too: a bar redrawn in place on a
+  is the user's terminal in a local run), shown there too: a tqdm bar redrawn in place on a
   terminal, the log's lines otherwise (a file, a pipe, a cluster job's output).
 - Credentials come only from two environment variables or ``~/.netrc``. :func:`login` sends
   them in the body of a form POST (which checks them and keeps the session cookie). Where the
   server wants the account with every file request (Eora), :func:`fetch` sends it as URL query
-  parameters (``secret_query``, over HTTPS as the datasets table gives it). Their values are
+  parameters (``secret_query``). An account is only ever sent over HTTPS
+  (:func:`require_https`; a test server on the loopback interface aside). Their values are
   redacted (``pass=***``) from every log record, including those of urllib3 and requests,
   from every message and exception text, and are never written to any file.
   HTTP 401/403, a login page instead of a zip, or a login answer that reports wrong
@@ -21,6 +22,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import netrc
 import os
@@ -36,11 +38,18 @@ from typing import TextIO, TypeVar
 from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
+import tenacity
+from tqdm import tqdm
 
 from bri_carbon import __version__
 from bri_carbon.runtime.digests import file_digests
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources.datasets import CredentialSpec, LoginSpec, QueryCredentials
+from bri_carbon.sources.datasets import (
+    CredentialSpec,
+    LoginSpec,
+    QueryCredentials,
+    safe_for_account,
+)
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +267,17 @@ def require_credentials(
     return credentials
 
 
+def require_https(url: str, what: str) -> None:
+    """Refuse to send an account to ``url`` unless it is HTTPS (a test server on the
+    loopback interface aside): :class:`CredentialsError`, before anything is sent."""
+    if not safe_for_account(url):
+        raise CredentialsError(
+            f"{what}: {shown_url(url)} is not an https:// address, so the account would "
+            "travel in clear text; nothing was sent. Use the https:// address in the datasets "
+            "table."
+        )
+
+
 def new_session() -> requests.Session:
     """A session with an identifying User-Agent that asks for unencoded bodies."""
     session = requests.Session()
@@ -265,11 +285,6 @@ def new_session() -> requests.Session:
         {"User-Agent": f"bri-carbon/{__version__}", "Accept-Encoding": "identity"}
     )
     return session
-
-
-def _backoff(settings: DownloadSettings, attempt: int) -> float:
-    """Seconds to wait before retry number ``attempt`` (1, 2, ...)."""
-    return min(settings.backoff * 2 ** (attempt - 1), settings.max_backoff)
 
 
 def is_name_resolution_failure(err: BaseException) -> bool:
@@ -300,6 +315,16 @@ def _unresolved_message(what: str, url: str) -> str:
     )
 
 
+def _transient(err: BaseException) -> bool:
+    """Whether another attempt may help: a 5xx or a bad range answer, a timeout, a dropped
+    or refused connection (not a host name that cannot be resolved)."""
+    if isinstance(err, requests.ConnectionError):
+        return not is_name_resolution_failure(err)
+    return isinstance(
+        err, (_TransientError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+    )
+
+
 def _retrying(
     action: Callable[[], _T],
     what: str,
@@ -307,44 +332,45 @@ def _retrying(
     url: str,
     redaction: Callable[[str], str] = NO_REDACTION,
 ) -> _T:
-    """Run ``action()`` (a request of ``url``) with bounded retries on transient failures;
-    return its result.
+    """Run ``action()`` (a request of ``url``) with up to ``settings.retries`` further
+    attempts on transient failures, waiting ``backoff`` seconds, doubled each time (at most
+    ``max_backoff``); return its result.
 
     ``what`` names the action in messages and must be safe to show; ``redaction`` cleans
     the texts of requests' exceptions, which hold the full URL of the request. A host name
     that cannot be resolved and any non-transient requests error fail at once as a
     :class:`DownloadError` with a clean text.
     """
-    attempt = 0
-    while True:
-        fatal = None
-        try:
-            return action()
-        except requests.ConnectionError as err:
-            if is_name_resolution_failure(err):
-                fatal = _unresolved_message(what, url)
-            else:
-                reason = _reason(err, redaction)
-        except (
-            _TransientError,
-            requests.Timeout,
-            requests.exceptions.ChunkedEncodingError,
-        ) as err:
-            reason = _reason(err, redaction)
-        except requests.RequestException as err:
-            fatal = f"{what} failed: {_reason(err, redaction)}"
-        # Raised here, outside the except clauses, so that no exception carries the
-        # original (unredacted) one as its context.
-        if fatal is not None:
-            raise DownloadError(fatal)
-        attempt += 1
-        if attempt > settings.retries:
-            raise DownloadError(f"{what} failed after {attempt} attempts: {reason}")
-        delay = _backoff(settings, attempt)
+
+    def warn(state: tenacity.RetryCallState) -> None:
         log.warning(
-            "%s: %s; retry %d of %d in %.1f s", what, reason, attempt, settings.retries, delay
+            "%s: %s; retry %d of %d in %.1f s",
+            what,
+            _reason(state.outcome.exception(), redaction),
+            state.attempt_number,
+            settings.retries,
+            state.next_action.sleep,
         )
-        time.sleep(delay)
+
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(settings.retries + 1),
+        wait=tenacity.wait_exponential(multiplier=settings.backoff, max=settings.max_backoff),
+        retry=tenacity.retry_if_exception(_transient),
+        before_sleep=warn,
+        reraise=True,
+    )
+    try:
+        return retrying(action)
+    except (requests.RequestException, _TransientError) as err:
+        error = err
+    # Raised here, outside the except clause, so that no exception carries the original
+    # (unredacted) one as its context.
+    if is_name_resolution_failure(error):
+        raise DownloadError(_unresolved_message(what, url))
+    if _transient(error):
+        attempts = retrying.statistics["attempt_number"]
+        raise DownloadError(f"{what} failed after {attempts} attempts: {_reason(error, redaction)}")
+    raise DownloadError(f"{what} failed: {_reason(error, redaction)}")
 
 
 def _reason(err: Exception, redaction: Callable[[str], str] = NO_REDACTION) -> str:
@@ -366,6 +392,7 @@ def login(
     Raises :class:`CredentialsError` on HTTP 401/403 or when the answer contains one of
     ``spec.failure_markers``. Neither the password nor the answer's text is ever logged.
     """
+    require_https(spec.url, "login")
     form = dict(spec.extra_fields)
     form[spec.email_field] = credentials.username
     form[spec.password_field] = credentials.password
@@ -440,74 +467,69 @@ def partial_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.part")
 
 
+class _Discard(io.TextIOBase):
+    """A text stream that drops what it is given (the bar where it is not drawn)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
 class _Progress:
-    """Log a text progress bar every 10 % or every ``seconds`` (when the size is unknown);
-    on ``terminal`` redraw it in place at most every :data:`REDRAW_SECONDS` when that is a
-    terminal, else write the logged lines there too."""
+    """Progress of one transfer: a tqdm bar redrawn in place on ``terminal`` when that is a
+    terminal, and a line (the bar as text) in the log every 10 % or every ``seconds`` (when
+    the size is unknown), also written to ``terminal`` when that is not a terminal."""
 
     def __init__(
         self, name: str, total: int | None, done: int, seconds: float, terminal: TextIO | None
     ) -> None:
-        self.name, self.total, self.done, self.seconds = name, total, done, seconds
-        self.start = self.last_time = self.last_drawn = time.monotonic()
-        self.start_bytes = done
-        self.last_step = self._step()
-        self.terminal = terminal
-        self.in_place = bool(terminal is not None and terminal.isatty())
+        in_place = bool(terminal is not None and terminal.isatty())
+        shape = "{desc} [{bar:20}] {percentage:3.0f}% " if total else "{desc} "
+        self.bar = tqdm(
+            desc=name,
+            total=total,
+            initial=done,
+            unit="B",
+            unit_scale=True,
+            ascii=".#",
+            bar_format=shape + "{n_fmt}/{total_fmt}, {rate_fmt}"
+            if total
+            else shape + "{n_fmt} received, {rate_fmt}",
+            file=terminal if in_place else _Discard(),
+            mininterval=REDRAW_SECONDS,
+            dynamic_ncols=False,
+        )
+        self.echo = None if in_place else terminal
+        self.total, self.seconds = total, seconds
+        self.last_step, self.last_time = self._step(), time.monotonic()
 
     def _step(self) -> int:
-        return int(self.done * 10 / self.total) if self.total else 0
+        return int(self.bar.n * 10 / self.total) if self.total else 0
+
+    def text(self) -> str:
+        """The bar as one line of text (the same whether or not it is drawn)."""
+        return self.bar.format_meter(**self.bar.format_dict)
 
     def update(self, received: int) -> None:
-        self.done += received
+        self.bar.update(received)
         now = time.monotonic()
-        if self.in_place and now - self.last_drawn >= REDRAW_SECONDS:
-            self.last_drawn = now
-            self._draw()
         if self._step() > self.last_step or now - self.last_time >= self.seconds:
             self.last_step, self.last_time = self._step(), now
             self.report()
-
-    def text(self) -> str:
-        """The bar (or, of an unknown size, the bytes so far) with the transfer rate."""
-        elapsed = max(time.monotonic() - self.start, 1e-9)
-        rate = (self.done - self.start_bytes) / elapsed / 1e6
-        if self.total:
-            filled = int(self.done * 20 / self.total)
-            return (
-                f"{self.name} [{'#' * filled}{'.' * (20 - filled)}] "
-                f"{int(self.done * 100 / self.total):3d}% {self.done / 1e6:.1f}/"
-                f"{self.total / 1e6:.1f} MB, {rate:.1f} MB/s"
-            )
-        return f"{self.name} {self.done / 1e6:.1f} MB received, {rate:.1f} MB/s"
-
-    def _draw(self) -> None:
-        if self.terminal is not None:
-            self.terminal.write(f"\r{self.text()}\x1b[K")
-            self.terminal.flush()
 
     def report(self) -> None:
         """Log the current state (and write it as a line where the terminal is not one)."""
         line = self.text()
         log.info("%s", line)
-        if self.terminal is not None and not self.in_place:
-            self.terminal.write(line + "\n")
-            self.terminal.flush()
+        if self.echo is not None:
+            self.echo.write(line + "\n")
+            self.echo.flush()
 
-    def interrupt(self) -> None:
-        """End the bar's line on a terminal when the transfer stops early."""
-        if self.in_place and self.terminal is not None:
-            self.terminal.write("\n")
-            self.terminal.flush()
-
-    def finish(self) -> None:
-        """The final state: logged, and the bar on a terminal ends its line."""
-        self.report()
-        if self.in_place:
-            self._draw()
-            if self.terminal is not None:
-                self.terminal.write("\n")
-                self.terminal.flush()
+    def close(self, complete: bool) -> None:
+        """End the bar; a ``complete`` transfer logs its final state first (unless its last
+        line already showed it)."""
+        if complete and (not self.total or self.last_step < 10):
+            self.report()
+        self.bar.close()
 
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -560,21 +582,21 @@ def _transfer(
             total = int(length) if length and length.isdigit() else None
             offset, mode = 0, "wb"
         progress = _Progress(name, total, offset, settings.progress_seconds, settings.terminal)
-        with open(partial, mode) as handle:
-            try:
+        received = False
+        try:
+            with open(partial, mode) as handle:
                 for chunk in response.iter_content(chunk_size=settings.chunk_bytes):
                     handle.write(chunk)
                     progress.update(len(chunk))
-            except BaseException:
-                progress.interrupt()
-                raise
-        size = partial.stat().st_size
+            received = True
+        finally:
+            size = partial.stat().st_size if partial.exists() else 0
+            progress.close(received and (total is None or size == total))
         if total is not None and size < total:
             raise _TransientError(f"connection closed after {size} of {total} bytes")
         if total is not None and size > total:
             partial.unlink()
             raise _TransientError(f"received {size} bytes, more than the announced {total}")
-        progress.finish()
         return True
 
 
@@ -609,6 +631,8 @@ def fetch(
     ``name=***`` (:func:`shown_url`). ``url`` itself must hold no secret.
     """
     settings = settings or DownloadSettings()
+    if secret_query:
+        require_https(url, f"download of {target.name}")
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(target)
