@@ -5,10 +5,13 @@ gone keeping its copy. Nothing under local_data is ever changed."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
+import socket
 import zipfile
 from pathlib import Path
 
@@ -299,7 +302,22 @@ def test_a_local_file_that_is_gone_keeps_the_copy_and_says_so(tmp_path, local, e
     assert decision.token == first
     assert decision.warning.startswith(f"{local / 'eora26' / NAME} is gone from local_data")
     assert str(cache) in decision.warning and "is kept and used" in decision.warning
-    assert _decide(tmp_path / "unmounted", cache).token == first
+    local.rename(tmp_path / "elsewhere")  # the folder unmounted
+    assert _decide(local, cache).token == first
+
+
+def test_a_copy_is_not_reused_for_another_local_data_folder(tmp_path, local, eora):
+    """local_data now names a folder without the year's archive: the copy made from the
+    old folder is not used silently (nor mixed with the new folder's files); the warning
+    names the folder it came from and where to put the file."""
+    cache = _cached(tmp_path, local, eora)
+    other = tmp_path / "new_mrio"
+    (other / "eora26").mkdir(parents=True)
+    shutil.copy2(local / "eora26" / "indices.zip", other / "eora26" / "indices.zip")
+    decision = _decide(other, cache)
+    assert decision.token == local_data.DOWNLOAD
+    assert decision.warning.startswith(f"{other / 'eora26' / NAME} is not in local_data")
+    assert f"came from {local / 'eora26' / NAME}, another local_data folder" in decision.warning
 
 
 @pytest.mark.parametrize("case", ["a dangling link", "a link loop"])
@@ -360,3 +378,98 @@ def test_an_error_about_a_copy_names_the_local_file(tmp_path, local, eora):
     assert "replace or repair that file" in message and "\n" not in message
     with pytest.raises(WorkflowInputError, match=r"^other$"), local_data.naming_origin(cache):
         raise WorkflowInputError("other")
+
+
+# ------------------------------------------------------------------ nothing blocks, nothing twice
+
+
+@contextlib.contextmanager
+def within(seconds: int):
+    """Fail (instead of hanging the test run) when the block takes longer."""
+
+    def expired(signum, frame):
+        raise AssertionError(f"blocked for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("kind", ["a named pipe (FIFO)", "a folder", "a socket"])
+def test_an_entry_that_is_not_a_regular_file_is_refused_at_once(tmp_path, local, kind):
+    """Opening a named pipe blocks until a writer comes; the workflow never opens one (not
+    while it decides what to run, not in a dry run) and refuses it before any job."""
+    path = local / "eora26" / NAME
+    path.unlink()
+    if kind == "a named pipe (FIFO)":
+        os.mkfifo(path)
+    elif kind == "a folder":
+        path.mkdir()
+    else:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+    expected = {"eora26": [NAME, "indices.zip"]}
+    with within(20):
+        with pytest.raises(LocalFileError) as refused:
+            local_data.check_local_data(str(local), tmp_path, expected)
+        cache = tmp_path / "resources" / "raw" / "eora26" / NAME
+        assert local_data.archive_lacks(str(local), "eora26", NAME, cache, ("x",)) is False
+        with pytest.raises(OSError):
+            local_data.local_sha256(path, tmp_path / "memo.json")
+    message = str(refused.value)
+    assert message.startswith(f"{path} (config key local_data) is {kind}, not the file {NAME}")
+    assert "\n" not in message
+
+
+def test_local_data_one_level_too_deep_names_the_folder_to_give(tmp_path, local):
+    """The Eora26 folder itself given as local_data: the message names its parent."""
+    folder = local / "eora26"
+    expected = {"eora26": [NAME, "indices.zip"]}
+    with pytest.raises(WorkflowInputError) as refused:
+        local_data.check_local_data(str(folder), tmp_path, expected)
+    message = str(refused.value)
+    assert message.startswith(f"config key local_data names {str(folder)!r}, which holds")
+    assert f"set local_data to {local} (the folder that holds eora26/)" in message
+    assert message.count(NAME) == 2
+
+
+def test_a_folder_holding_the_files_under_another_name_says_where_to_move_them(tmp_path, local):
+    other = tmp_path / "downloads"
+    other.mkdir()
+    shutil.copy2(local / "eora26" / NAME, other / NAME)
+    with pytest.raises(WorkflowInputError, match=f"move the eora26 files into {other}/eora26/"):
+        local_data.check_local_data(str(other), tmp_path, {"eora26": [NAME]})
+
+
+def test_a_rerun_for_an_unchanged_local_file_neither_hashes_nor_copies(
+    tmp_path, local, eora, monkeypatch
+):
+    """The retrieve job runs again (Snakemake reruns it after a change of the workflow's
+    code, deleting its output first): the unchanged local file is not read again, and the
+    copy comes back from its kept link."""
+    target = tmp_path / "resources" / "raw" / "eora26" / NAME
+    first = _retrieve(eora, local, target)
+    first_inode = target.stat().st_ino
+    target.unlink()  # as Snakemake removes a job's outputs before it runs it again
+    reads: list[Path] = []
+    real_digests, real_copy = local_data.file_digests, shutil.copyfileobj
+    monkeypatch.setattr(local_data, "file_digests", lambda p: reads.append(p) or real_digests(p))
+    monkeypatch.setattr(retrieve, "file_digests", lambda p: reads.append(p) or real_digests(p))
+    monkeypatch.setattr(
+        shutil, "copyfileobj", lambda *a, **k: reads.append(a[0]) or real_copy(*a, **k)
+    )
+    again = _retrieve(eora, local, target)
+    assert reads == []
+    assert again == first and target.stat().st_ino == first_inode
+    assert target.read_bytes() == (local / "eora26" / NAME).read_bytes()
+
+    with zipfile.ZipFile(local / "eora26" / NAME, "a") as archive:  # new content
+        archive.writestr("README.txt", "a note")
+    target.unlink()
+    changed = _retrieve(eora, local, target)
+    assert reads and changed["sha256"] != first["sha256"]
+    assert target.read_bytes() == (local / "eora26" / NAME).read_bytes()

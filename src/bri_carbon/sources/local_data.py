@@ -15,7 +15,17 @@
   (``resources/raw/{source}/.local_data.sha256.json``), so it is computed once per change.
 - **A vanished file keeps its copy.** A file removed from ``local_data``, a folder removed
   or unmounted, a link whose target is gone, or a file that cannot be read leave the cached
-  copy as it is; the run uses it and says so.
+  copy as it is; the run uses it and says so. A copy belongs to the folder it came from:
+  when ``local_data`` names another folder that lacks the file, the copy is not used (the
+  file is fetched anew, or the run says where to put it).
+- **Nothing blocks.** An entry that is not a regular file (a named pipe, a device, a
+  socket, a folder) under an upstream file's name is refused before any job, and never
+  opened (:func:`check_local_data`); so is a ``local_data`` one level too deep (the folder
+  of one source instead of the folder above), with the folder to give instead.
+- **No repeated cost.** A retrieve job that runs again for an unchanged local file (after
+  a change of the workflow's code, say) neither hashes nor copies it again: the sha256 memo
+  knows its content and a kept hard link of the copy (``.kept/{name}`` beside it) brings
+  the copy back at once (:func:`kept_copy`).
 - **Clear refusals.** A local file that exists but cannot be used (empty, truncated, not a
   zip, unreadable, a symbolic link loop or a dangling link, two members with one name, a
   checksum that differs from the published one) stops the retrieve job with one paragraph
@@ -32,7 +42,7 @@ import logging
 import os
 import stat
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,14 +123,18 @@ def _records_from(folder: Path, workdir: Path) -> list[Path]:
     return found
 
 
-def check_local_data(local_data: str | None, workdir: Path) -> str | None:
+def check_local_data(
+    local_data: str | None, workdir: Path, expected: Mapping[str, Sequence[str]] | None = None
+) -> str | None:
     """Check config key ``local_data`` before any job; return a warning to show, if any.
 
     Refused (:class:`WorkflowInputError`, one paragraph naming the key, the path and the
-    fix): a folder that resolves inside one of :data:`GENERATED_FOLDERS` of ``workdir``,
-    and a path that is not a folder, unless files were copied from it before (a folder
+    fix): a folder that resolves inside one of :data:`GENERATED_FOLDERS` of ``workdir``;
+    a path that is not a folder, unless files were copied from it before (a folder
     removed or unmounted after a run): then the cached copies are kept and used, and the
-    returned warning says so.
+    returned warning says so; a folder one level too deep (:func:`check_depth`) and an
+    entry that is not a regular file under a name of ``expected`` (source -> the upstream
+    file names the run looks for, :func:`check_entries`).
     """
     if not local_data:
         return None
@@ -137,6 +151,8 @@ def check_local_data(local_data: str | None, workdir: Path) -> str | None:
         )
     folder = Path(os.path.abspath(Path(workdir) / local_data))
     if folder.is_dir():
+        check_depth(local_data, folder, expected or {})
+        check_entries(local_data, expected or {})
         return None
     cached = _records_from(folder, workdir)
     if cached:
@@ -152,6 +168,66 @@ def check_local_data(local_data: str | None, workdir: Path) -> str | None:
         "put the upstream files in {local_data}/eora26/ or {local_data}/exiobase3/, or "
         "set local_data: null to download them."
     )
+
+
+def check_depth(local_data: str, folder: Path, expected: Mapping[str, Sequence[str]]) -> None:
+    """Refuse a ``local_data`` that is the folder of one source (``/data/mrio/eora26``)
+    rather than the folder above (``/data/mrio``): it has no ``{source}/`` folder but holds
+    that source's files itself. The message names the folder to give instead."""
+    for source, names in expected.items():
+        if (folder / source).exists():
+            continue
+        present = [name for name in names if os.path.lexists(folder / name)]
+        if not present:
+            continue
+        if folder.name == source:
+            fix = f"set local_data to {folder.parent} (the folder that holds {source}/)"
+        else:
+            fix = f"move the {source} files into {folder / source}/"
+        raise WorkflowInputError(
+            f"config key local_data names {local_data!r}, which holds {present[0]} itself; "
+            f"the workflow looks for it in {folder / source / present[0]}. local_data is the "
+            f"folder above one folder per source: {fix}."
+        )
+
+
+def check_entries(local_data: str, expected: Mapping[str, Sequence[str]]) -> None:
+    """Refuse, before any job and without opening it, an entry of ``local_data`` under an
+    upstream file's name that is not a regular file (after links): a named pipe, a device
+    or a socket would block a reader or never end; a folder is no archive."""
+    for source, names in expected.items():
+        for name in names:
+            path = local_path(local_data, source, name)
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                continue  # absent, a dangling link, ...: the retrieve job says what is wrong
+            if stat.S_ISREG(mode):
+                continue
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise LocalFileError(
+                f"{path} (config key local_data) is {kind}, not the file {name}; it is not "
+                f"opened (a reader could wait on it forever). Put the file {name} itself "
+                "there, or remove the entry to have the file downloaded."
+            )
+
+
+#: What :func:`check_entries` calls an entry that is not a regular file.
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def is_regular(path: Path) -> bool:
+    """True when ``path`` is (or links to) a regular file; never opens it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------- finding a file
@@ -323,13 +399,14 @@ def _read_memo(memo: Path) -> dict[str, Any]:
     return content if isinstance(content, dict) else {}
 
 
-def remember_sha256(memo: Path, path: Path, sha256: str) -> None:
-    """Remember that the local file ``path``, as it is now, has ``sha256`` (best effort:
-    a memo that cannot be written only costs a second hash)."""
+def remember_sha256(memo: Path, path: Path, sha256: str, **more: Any) -> None:
+    """Remember that the local file ``path``, as it is now, has ``sha256`` (and ``more``:
+    its md5, whether it passed :func:`check_file`); best effort: a memo that cannot be
+    written only costs a second hash."""
     try:
         info = os.stat(path)
         entries = _read_memo(memo)
-        entries[str(path)] = {"stat": _stat_key(info), "sha256": sha256}
+        entries[str(path)] = {"stat": _stat_key(info), "sha256": sha256, **more}
         # Also written while Snakemake builds the job graph, maybe of a dry run beside a
         # running workflow: that must not remove the temporaries of the running jobs.
         write_text(memo, json.dumps(entries, indent=1, sort_keys=True) + "\n", False)
@@ -343,16 +420,72 @@ def local_sha256(path: Path, memo: Path, inform: Callable[[str], Any] | None = N
     takes a while for large files) and remembered. Raises :class:`OSError` when the file
     cannot be read."""
     info = os.stat(path)
-    known = _read_memo(memo).get(str(path))
-    if isinstance(known, dict) and known.get("stat") == _stat_key(info) and known.get("sha256"):
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    known = remembered(memo, path, info)
+    if known:
         return str(known["sha256"])
     note = f"computing the sha256 of {path} ({info.st_size / 1e6:.1f} MB), new or changed"
     log.info(note)
     if inform is not None:
         inform(note)
-    sha256 = file_digests(path)["sha256"]
-    remember_sha256(memo, path, sha256)
-    return sha256
+    digests = file_digests(path)
+    remember_sha256(memo, path, digests["sha256"], md5=digests["md5"])
+    return digests["sha256"]
+
+
+def remembered(memo: Path, path: Path, info: os.stat_result | None = None) -> dict[str, Any]:
+    """The memo's entry of the local file ``path`` if the file is still as it was then
+    (same size, times, inode and device); empty otherwise."""
+    try:
+        info = info or os.stat(path)
+    except OSError:
+        return {}
+    known = _read_memo(memo).get(str(path))
+    if isinstance(known, dict) and known.get("stat") == _stat_key(info) and known.get("sha256"):
+        return known
+    return {}
+
+
+def kept_path(cache: Path) -> Path:
+    """The kept hard link of the cached copy ``cache``: ``.kept/{name}`` beside it, which
+    Snakemake does not delete when the retrieve job runs again."""
+    return cache.parent / ".kept" / cache.name
+
+
+def kept_copy(cache: Path, sha256: str) -> Path | None:
+    """The kept link of ``cache`` when it holds ``sha256`` (per the memo of the copy,
+    which records the link's file identity); None otherwise."""
+    kept = kept_path(cache)
+    memo = cache.parent / SHA256_MEMO
+    try:
+        info = os.stat(kept)
+    except OSError:
+        return None
+    known = _read_memo(memo).get(f"kept:{cache.name}")
+    identity = [info.st_size, info.st_ino, info.st_dev]
+    good = isinstance(known, dict) and known.get("identity") == identity
+    return kept if good and known.get("sha256") == sha256 else None
+
+
+def keep_copy(cache: Path, sha256: str) -> None:
+    """Keep a hard link of the fresh copy ``cache`` (content ``sha256``) for
+    :func:`kept_copy`; best effort (no hard links: the next rerun copies again)."""
+    kept = kept_path(cache)
+    memo = cache.parent / SHA256_MEMO
+    try:
+        kept.parent.mkdir(exist_ok=True)
+        kept.unlink(missing_ok=True)
+        os.link(cache, kept)
+        info = os.stat(kept)
+        entries = _read_memo(memo)
+        entries[f"kept:{cache.name}"] = {
+            "identity": [info.st_size, info.st_ino, info.st_dev],
+            "sha256": sha256,
+        }
+        write_text(memo, json.dumps(entries, indent=1, sort_keys=True) + "\n", False)
+    except OSError as err:
+        log.debug("cannot keep a link of %s: %s", cache, err)
 
 
 @dataclass(frozen=True)
@@ -401,6 +534,16 @@ def cache_decision(
             return CacheDecision(DOWNLOAD)
         warning = None
         if record.get("origin") == "local_data":
+            origin = Path(str(record.get("location", "")))
+            here = Path(os.path.abspath(path))
+            if origin != here and os.path.realpath(origin) != os.path.realpath(here):
+                return CacheDecision(
+                    DOWNLOAD,
+                    f"{path} is not in local_data; the copy {cache} came from {origin}, "
+                    "another local_data folder, and is not used for this one: the file is "
+                    f"downloaded instead. To use a file you have, put it into {path.parent}/ "
+                    "(or set local_data back).",
+                )
             warning = (
                 f"{path} is gone from local_data; the copy made of it before, {cache} "
                 f"(sha256 {str(record['sha256'])[:12]}...), is kept and used. Put the file "
@@ -427,6 +570,8 @@ def cache_decision(
 def zip_has_members(path: Path, members: tuple[str, ...]) -> bool | None:
     """Whether the zip at ``path`` holds every name in ``members``; None when it cannot be
     read as a zip (missing, unreadable, truncated, not a zip)."""
+    if not is_regular(path):
+        return None
     try:
         with zipfile.ZipFile(path) as handle:
             names = set(handle.namelist())
