@@ -30,6 +30,24 @@ def test_a_grouping_file_in_another_encoding_is_named(tmp_path, encoding, messag
         config_tables.read_regions(path)
 
 
+@pytest.mark.parametrize("line", [3, 120])
+def test_the_first_byte_that_is_not_utf8_is_named_where_it_is(tmp_path, line):
+    """pandas reports the offset within its read buffer (byte 1 for a file whose bad byte
+    is at 4309); the message names the byte in the file, its line and column."""
+    rows = [f"X{n:02d},Region {n},false,Rest" for n in range(line - 2)]
+    text = "iso3,name,bri,group\n" + "".join(row + "\n" for row in rows)
+    text += "CIV,C\u00f4te d'Ivoire,false,Rest\n"
+    data = text.encode("latin-1")
+    path = tmp_path / "regions.csv"
+    path.write_bytes(data)
+    with pytest.raises(WorkflowInputError) as refused:
+        config_tables.read_regions(path)
+    offset = data.index(b"\xf4")
+    assert str(refused.value).startswith(
+        f"{path} is not UTF-8 text: byte {offset} (line {line}, column 6, value 0xf4)"
+    )
+
+
 def test_an_empty_grouping_file_is_named(tmp_path):
     path = tmp_path / "regions.csv"
     path.write_text("")

@@ -44,10 +44,12 @@ def test_nested_numbers_given_as_text_become_numbers():
         ({"colour": "red"}, "(top level): unknown key(s) colour", "known keys here"),
         ({"source": "gloria"}, "config key source: 'gloria'", "allowed: synthetic, eora26"),
         ({"years": [1850]}, "config key years (item 1): 1850", "at least 1970"),
-        ({"identity_rtol": 0}, "config key identity_rtol: 0", "more than 0"),
+        ({"identity_rtol": 0}, "config key identity_rtol: 0", "at least 1e-12"),
+        ({"identity_rtol": 1e-15}, "config key identity_rtol: 1e-15", "at least 1e-12"),
         ({"synthetic": {"seed": "x"}}, "config key synthetic.seed: 'x'", "seed"),
         ({"run": {"name": "eora26"}}, "config key run.name: 'eora26' is reserved", "synthetic"),
-        ({"run": {"name": "my run"}}, "config key run.name: 'my run'", "Name of the scenario"),
+        ({"run": {"name": "my run"}}, "config key run.name: 'my run'", "letters, digits"),
+        ({"run": {"name": "v1.zip"}}, "config key run.name: 'v1.zip'", "letters, digits"),
     ],
 )
 def test_a_config_error_names_the_key_the_value_and_what_is_allowed(change, named, allowed):
@@ -94,3 +96,59 @@ def test_the_default_files_exist_and_are_tracked_by_content(tmp_path):
     first = config_check.file_digest(str(path))
     assert first == config_check.file_digest(str(path)) and len(first) == 64
     assert Path(path).exists()
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [
+        ([2015, 2015], "config key years lists 2015 more than once"),
+        (["2014", 2015, 2014], "config key years lists 2014 more than once"),
+        (["'2015'"], "config key years (item 1): \"'2015'\" is a year with quotes inside"),
+        ([2014, '"2015"'], "config key years (item 2): '\"2015\"' is a year with quotes inside"),
+    ],
+)
+def test_duplicate_and_quoted_years_are_named_as_such(years, message):
+    with pytest.raises(WorkflowInputError) as refused:
+        config_check.expand_years(years)
+    assert str(refused.value).startswith(message)
+
+
+def test_a_year_given_as_text_is_a_year():
+    assert config_check.expand_years("2015") == [2015]
+    assert config_check.expand_years([" 2015 "]) == [2015]
+
+
+def test_a_shortened_description_never_ends_mid_word():
+    text = "Years to compute, each independently and in parallel: a list of four-digit years"
+    short = config_check.shortened(text, 40)
+    assert short == "Years to compute, each independently ..." and len(short) <= 44
+    assert config_check.shortened("short", 40) == "short"
+
+
+def test_a_leading_tilde_is_the_home_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = {
+        "local_data": "~/mrio",
+        "regions": "~/groups.csv",
+        "natural_earth": {"shapefile": "data/x.shp", "iso3_fixes": "~/fixes.csv"},
+        "drivers": {"deflator": None},
+    }
+    config_check.expand_user(config)
+    assert config["local_data"] == f"{tmp_path}/mrio"
+    assert config["regions"] == f"{tmp_path}/groups.csv"
+    assert config["natural_earth"] == {
+        "shapefile": "data/x.shp",
+        "iso3_fixes": f"{tmp_path}/fixes.csv",
+    }
+
+
+def test_a_folder_that_takes_no_file_is_named_before_any_job(tmp_path):
+    config_check.check_writable([str(tmp_path / "results" / ".build")])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    with permissions_enforced(), pytest.raises(WorkflowInputError) as refused:
+        config_check.check_writable([str(locked / "results")])
+    message = str(refused.value)
+    assert message.startswith(f"the workflow cannot write in {locked / 'results'}: Permission")
+    assert "chmod u+w" in message and "\n" not in message

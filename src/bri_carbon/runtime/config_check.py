@@ -10,8 +10,11 @@ as text (``--config 'synthetic={"seed": 5}'`` gives the string ``"5"``);
 
 from __future__ import annotations
 
+import errno
+import os
 import re
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,16 +32,35 @@ _SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+def _year_item(item: Any, position: int) -> Any:
+    """One item of ``years``: a year given as text (``"2015"``, `` 2015 ``) as the number;
+    a year written with quotes inside the text (``"'2015'"``) is named as such."""
+    if not isinstance(item, str):
+        return item
+    text = item.strip()
+    if text.isdigit():
+        return int(text)
+    bare = text.strip("'\"").strip()
+    if bare.isdigit() and bare != text:
+        raise WorkflowInputError(
+            f"config key years (item {position + 1}): {item!r} is a year with quotes inside "
+            f"the text; write it as a number: {bare}."
+        )
+    return item
+
+
 def expand_years(value: Any) -> Any:
-    """``years`` as a list of integers: one year, a list (text items converted) or a range
-    string ``"1990-2016"``. A reversed range is an error that says how to write it; other
+    """``years`` as a list of integers: one year (a number or text), a list (text items
+    converted) or a range string ``"1990-2016"``. A reversed range, a year with quotes in
+    its text and a year listed twice are errors that say so and how to write it; other
     values are returned unchanged for the schema to judge."""
     if isinstance(value, int) and not isinstance(value, bool):
         return [value]
     if isinstance(value, str):
         match = YEAR_RANGE.fullmatch(value)
         if not match:
-            return value
+            single = _year_item(value, 0)
+            return [single] if isinstance(single, int) else value
         first, last = int(match.group(1)), int(match.group(2))
         if first > last:
             raise WorkflowInputError(
@@ -48,7 +70,14 @@ def expand_years(value: Any) -> Any:
             )
         return list(range(first, last + 1))
     if isinstance(value, list):
-        return [int(item) if isinstance(item, str) and item.isdigit() else item for item in value]
+        years = [_year_item(item, position) for position, item in enumerate(value)]
+        twice = sorted({y for y in years if isinstance(y, int) and years.count(y) > 1})
+        if twice:
+            raise WorkflowInputError(
+                f"config key years lists {', '.join(map(str, twice))} more than once "
+                f"({value}); list each year once."
+            )
+        return years
     return value
 
 
@@ -88,10 +117,14 @@ def coerce_numbers(
     value: Any, schema: Mapping[str, Any], root: Mapping[str, Any] | None = None
 ) -> Any:
     """``value`` with the text of numeric fields turned into numbers, as the schema types
-    them (nested mappings and lists included); everything else unchanged."""
+    them, and the text ``null`` into None where the schema allows null (``--config
+    local_data=null`` gives that text); nested mappings and lists included; everything
+    else unchanged."""
     root = root if root is not None else schema
     schema = _resolved(schema, root)
     kinds = _types(schema, root)
+    if isinstance(value, str) and "null" in kinds and value.strip() == "null":
+        return None
     if isinstance(value, str) and kinds & {"integer", "number"} and "string" not in kinds:
         return _number(value, kinds)
     if isinstance(value, dict):
@@ -140,8 +173,16 @@ def _allowed(error: ValidationError) -> str:
         return f"allowed: {bounds[error.validator]} {error.validator_value}"
     description = " ".join(str(schema.get("description", "")).split())
     if description:
-        return _SENTENCE_END.split(description)[0][:200]
+        return shortened(_SENTENCE_END.split(description)[0], 200)
     return "see docs/configuration.md"
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut at the last word boundary within ``limit`` characters, marked with
+    "..." when cut (never in the middle of a word)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
@@ -214,6 +255,23 @@ def _get(config: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
+#: Config keys (dotted) that name a folder.
+FOLDER_KEYS = ("local_data",)
+
+
+def expand_user(config: MutableMapping[str, Any]) -> None:
+    """Expand a leading ``~`` (the home folder, as a shell would) in every config value
+    that names a file or folder (:data:`FILE_KEYS`, :data:`FOLDER_KEYS`), in place."""
+    for key in (*FILE_KEYS, *FOLDER_KEYS):
+        *parents, last = key.split(".")
+        holder: Any = config
+        for part in parents:
+            holder = holder.get(part) if isinstance(holder, Mapping) else None
+        value = holder.get(last) if isinstance(holder, Mapping) else None
+        if isinstance(value, str) and value.startswith("~"):
+            holder[last] = os.path.expanduser(value)
+
+
 def configured_files(config: Mapping[str, Any]) -> dict[str, str]:
     """The files the configuration names: config key (dotted) -> path, for the keys of
     :data:`FILE_KEYS` that are set (a shapefile's .dbf and .shx under the same key)."""
@@ -267,3 +325,34 @@ def check_configured_files(config: Mapping[str, Any], workdir: Path) -> None:
 def file_digest(path: str) -> str:
     """sha256 of a small file (configured and reference tables), once per process."""
     return sha256_file(path)
+
+
+def configured_digests(config: Mapping[str, Any]) -> dict[str, str]:
+    """The sha256 of every file the configuration names (dotted config key -> sha256)."""
+    return {key: file_digest(path) for key, path in configured_files(config).items()}
+
+
+def check_writable(folders: Sequence[str]) -> None:
+    """Each of ``folders`` (created if missing) takes a new file: otherwise the run stops
+    before any job, in one paragraph naming the folder, the reason and the fix (a full or
+    read-only file system, no permission, an immutable folder)."""
+    for folder in folders:
+        try:
+            os.makedirs(folder, exist_ok=True)
+            handle, probe = tempfile.mkstemp(dir=folder, prefix=".write-test.", suffix=".part")
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as err:
+            if err.errno in (errno.ENOSPC, errno.EDQUOT):
+                fix = f"free space on its file system (df -h {folder})"
+            elif err.errno == errno.EROFS:
+                fix = "run in a folder on a writable file system"
+            else:
+                fix = (
+                    "make it writable for the user who runs the workflow (chmod u+w; an "
+                    "immutable folder: lsattr, chattr -i)"
+                )
+            raise WorkflowInputError(
+                f"the workflow cannot write in {folder}: {err.strerror or err}. Before any "
+                f"job runs: {fix}, then run again; nothing was changed."
+            ) from None

@@ -38,17 +38,32 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
+def undecodable_text(path: Path, what: str) -> WorkflowInputError:
+    """The error for a file that is not UTF-8: the first bad byte's offset in the file,
+    its line and column (pandas reports the offset within a buffer, not the file)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        start = err.start
+    else:
+        start = 0
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return WorkflowInputError(
+        f"{path} is not UTF-8 text: byte {start} (line {line}, column {column}, value "
+        f"0x{data[start]:02x}) cannot be decoded; {what} must be a CSV file in UTF-8. Save it "
+        "again as 'CSV UTF-8' (or convert it, e.g. with iconv -f latin1 -t utf-8)."
+    )
+
+
 def _read(path: Path, what: str, columns: tuple[str, ...], **options) -> pd.DataFrame:
     """Read a CSV table (UTF-8) and check that it has ``columns``; every error is one
     paragraph naming the file and the fix."""
     try:
         table = pd.read_csv(path, encoding="utf-8", **options)
-    except UnicodeDecodeError as err:
-        raise WorkflowInputError(
-            f"{path} is not UTF-8 text (byte {err.start} cannot be decoded); {what} must be a "
-            "CSV file in UTF-8. Save it again as 'CSV UTF-8' (or convert it, e.g. with "
-            f"iconv -f latin1 -t utf-8)."
-        ) from None
+    except UnicodeDecodeError:
+        raise undecodable_text(path, what) from None
     except pd.errors.EmptyDataError:
         raise WorkflowInputError(
             f"{path} is empty; {what} needs the header {','.join(columns)} and its rows."
@@ -63,23 +78,82 @@ def _read(path: Path, what: str, columns: tuple[str, ...], **options) -> pd.Data
     return table
 
 
+def numbers(
+    table: pd.DataFrame,
+    column: str,
+    path: Path,
+    what: str,
+    integer: bool = False,
+    allow_empty: bool = False,
+) -> pd.Series:
+    """Column ``column`` of ``table`` (read as text) as float64 (or int64 with
+    ``integer``; empty cells NaN with ``allow_empty``); a cell that is not a finite number
+    (or not a whole number) is an error naming the file, its line (the header is line 1),
+    the column and the value."""
+    text = table[column].astype(str).str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    bad = ~values.abs().lt(float("inf"))
+    if allow_empty:
+        bad &= text != ""
+    if integer:
+        bad |= values.notna() & (values % 1 != 0)
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        kind = "a whole number" if integer else "a number"
+        raise WorkflowInputError(
+            f"{path}, line {position + 2}, column {column}: {text.iloc[position]!r} is not "
+            f"{kind} ({int(bad.sum())} such cell(s) in this column); {what} needs {kind} in "
+            "every row there (a decimal point, no thousands separators, no units)."
+        )
+    return values.astype("int64") if integer else values.astype("float64")
+
+
+def _norm(name: str) -> str:
+    """A group name as two names that differ only in white space or case share it."""
+    return " ".join(name.split()).casefold()
+
+
 def read_regions(path: Path) -> pd.DataFrame:
     """Read and validate the grouping file; returns a frame indexed by ``iso3``.
 
-    Raises a clear error for missing columns, duplicate codes or unreadable ``bri`` values.
+    Values are trimmed of leading and trailing white space. Raises a clear error for
+    missing columns, duplicate codes, unreadable ``bri`` values, rows without a group, a
+    group whose members differ in ``bri`` (a group is BRI or not, as a whole) and group
+    names that differ only in white space or case (one group written two ways).
     """
     table = _read(path, "the region grouping", REGION_COLUMNS, dtype=str, keep_default_na=False)
+    for column in REGION_COLUMNS:
+        table[column] = table[column].str.strip()
     duplicated = sorted(set(table["iso3"][table["iso3"].duplicated()]))
     if duplicated:
         raise WorkflowInputError(f"{path} lists these codes more than once: {duplicated}")
-    flags = table["bri"].str.strip().str.lower()
+    flags = table["bri"].str.lower()
     bad = table.loc[~flags.isin(_TRUE | _FALSE), "iso3"].tolist()
     if bad:
         raise WorkflowInputError(f"{path}: column bri must be true or false; bad rows: {bad}")
-    empty_group = table.loc[table["group"].str.strip() == "", "iso3"].tolist()
+    empty_group = table.loc[table["group"] == "", "iso3"].tolist()
     if empty_group:
         raise WorkflowInputError(f"{path}: rows without a group: {empty_group}")
     table["bri"] = flags.isin(_TRUE)
+    spellings = table.groupby(table["group"].map(_norm), sort=False)["group"].unique()
+    twice = [list(names) for names in spellings if len(names) > 1]
+    if twice:
+        raise WorkflowInputError(
+            f"{path}: these group names differ only in white space or case, so one group "
+            f"would be split in two: {twice}. Write each group's name the same way in every "
+            "row."
+        )
+    kinds = table.groupby("group", sort=False)["bri"].nunique()
+    for group in kinds[kinds > 1].index:
+        members = table[table["group"] == group]
+        odd = bool(members["bri"].value_counts().idxmin())
+        rows = members.loc[members["bri"] == odd, "iso3"].tolist()
+        raise WorkflowInputError(
+            f"{path}: group {group!r} mixes BRI and non-BRI regions ({rows} have bri="
+            f"{str(odd).lower()}, its other {len(members) - len(rows)} members "
+            f"{str(not odd).lower()}). A group is BRI or not as a whole: give these rows "
+            "the group's bri value, or move them to a group of their own."
+        )
     return table.set_index("iso3")
 
 
@@ -112,26 +186,44 @@ def read_concordance(path: Path) -> pd.Series:
 
 
 def read_exchange_rates(path: Path) -> pd.DataFrame:
-    """The annual rate table (``year``, ``usd_per_eur``, ``source``), indexed by year."""
-    table = _read(path, "the exchange-rate table", EXCHANGE_RATE_COLUMNS, keep_default_na=False)
-    if table["year"].duplicated().any():
-        raise WorkflowInputError(f"{path} lists a year more than once")
+    """The annual rate table (``year``, ``usd_per_eur``, ``source``), indexed by year; every
+    year a whole number, every rate a positive number."""
+    what = "the exchange-rate table"
+    table = _read(path, what, EXCHANGE_RATE_COLUMNS, dtype=str, keep_default_na=False)
+    table["year"] = numbers(table, "year", path, what, integer=True)
+    table["usd_per_eur"] = numbers(table, "usd_per_eur", path, what)
+    _positive(table, "usd_per_eur", path, what)
+    _unique_years(table, path)
     return table.set_index("year")
+
+
+def _positive(table: pd.DataFrame, column: str, path: Path, what: str) -> None:
+    """Every value of ``column`` must be above zero (a rate or an index)."""
+    bad = table[column] <= 0
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise WorkflowInputError(
+            f"{path}, line {position + 2}, column {column}: {table[column].iloc[position]} is "
+            f"not above zero; {what} needs positive values there."
+        )
+
+
+def _unique_years(table: pd.DataFrame, path: Path) -> None:
+    """Each year at most once."""
+    twice = sorted(set(table["year"][table["year"].duplicated()]))
+    if twice:
+        raise WorkflowInputError(
+            f"{path} lists the years {twice} more than once; keep one row per year."
+        )
 
 
 def read_paper_values(path: Path) -> pd.DataFrame:
     """Read the paper's reported values (``data/paper_values.csv``): one row per statistic,
     level and subject (``*``: every subject of that statistic and level); ``paper_value``
     empty where the paper states the finding in words only."""
-    table = _read(
-        path,
-        "the paper's values",
-        PAPER_VALUE_COLUMNS,
-        dtype={column: str for column in PAPER_VALUE_COLUMNS if column != "paper_value"}
-        | {"paper_value": float},
-        keep_default_na=False,
-        na_values={"paper_value": [""]},
-    )
+    what = "the paper's values"
+    table = _read(path, what, PAPER_VALUE_COLUMNS, dtype=str, keep_default_na=False)
+    table["paper_value"] = numbers(table, "paper_value", path, what, allow_empty=True)
     twice = table[table.duplicated(["statistic", "level", "subject"])]
     if not twice.empty:
         rows = twice[["statistic", "level", "subject"]].to_dict("records")
@@ -140,6 +232,12 @@ def read_paper_values(path: Path) -> pd.DataFrame:
 
 
 def read_price_index(path: Path) -> pd.Series:
-    """A price index by year (columns ``year``, ``index``), for the drivers of change."""
-    table = _read(path, "the deflator", PRICE_INDEX_COLUMNS)
+    """A price index by year (columns ``year``, ``index``), for the drivers of change; every
+    year a whole number, every index a positive number."""
+    what = "the deflator"
+    table = _read(path, what, PRICE_INDEX_COLUMNS, dtype=str, keep_default_na=False)
+    table["year"] = numbers(table, "year", path, what, integer=True)
+    table["index"] = numbers(table, "index", path, what)
+    _positive(table, "index", path, what)
+    _unique_years(table, path)
     return table.set_index("year")["index"]

@@ -1,0 +1,134 @@
+"""Checks of the configured tables before any job: what can be known from the configuration
+and the files it names is checked before the first job starts, so that a mistake never
+surfaces half-way through a run.
+
+- The grouping file (config key ``regions``) is read as every rule reads it
+  (:func:`bri_carbon.sources.config_tables.read_regions`: one ``bri`` value per group, group
+  names trimmed, two spellings of one group refused) and must group every region of each
+  source of the run (the codes of ``data/region_codes.csv``; the synthetic world's
+  configured countries).
+- Every group named by a config key (:data:`GROUP_KEYS`) is a group of that file, and every
+  region named by one (:data:`REGION_KEYS`) is a region of the data, grouped as BRI.
+- The configured tables with numbers (exchange rates, the deflator, the paper's values) hold
+  numbers in every cell the workflow reads, or the message names the file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, MutableMapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import config_tables
+
+#: Config keys (dotted) whose values name groups of the grouping file.
+GROUP_KEYS = ("findings.driver_groups", "findings.developed_groups")
+#: Config keys (dotted) whose values name BRI regions (output region codes).
+REGION_KEYS = ("findings.without_regions",)
+
+
+def _get(config: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = config
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _set(config: MutableMapping[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    target: Any = config
+    for part in parents:
+        target = target[part]
+    target[last] = value
+
+
+def source_regions(
+    region_codes: pd.DataFrame, source: str, countries: Sequence[str] | None = None
+) -> list[str]:
+    """The output region codes of ``source``'s data, from the region code table: every
+    region the table maps the source's codes to (the synthetic world: Eora26's codes, or
+    only those of its configured ``countries``), in table order."""
+    table_source = "eora26" if source == "synthetic" else source
+    rows = region_codes[region_codes["source"] == table_source]
+    if source == "synthetic" and countries:
+        rows = rows[rows["source_code"].isin(list(countries))]
+    return list(dict.fromkeys(rows["region"]))
+
+
+def run_sources(config: Mapping[str, Any]) -> list[str]:
+    """The sources a run computes: its source and those of the comparison."""
+    return list(dict.fromkeys([config["source"], *(config["compare"]["sources"] or [])]))
+
+
+def _closest(name: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_grouping(config: MutableMapping[str, Any]) -> pd.DataFrame:
+    """Check the grouping file against the data's regions and the config keys that name
+    groups and regions; trim the names those keys give. Returns the grouping."""
+    path = Path(config["regions"])
+    regions = config_tables.read_regions(path)
+    codes = config_tables.read_region_codes(Path(config["region_codes"]))
+    countries = (config.get("synthetic") or {}).get("countries")
+    data_regions: dict[str, list[str]] = {}
+    for source in run_sources(config):
+        data_regions[source] = source_regions(codes, source, countries)
+        missing = [code for code in data_regions[source] if code not in regions.index]
+        if missing:
+            raise WorkflowInputError(
+                f"{path} (config key regions) does not group these regions of the {source} "
+                f"data: {missing}. Add one row per code (iso3,name,bri,group); every region "
+                "of the data must belong to a group."
+            )
+    groups = list(dict.fromkeys(regions["group"]))
+    for key in GROUP_KEYS:
+        names = [str(name).strip() for name in _get(config, key) or []]
+        _set(config, key, names)
+        for name in names:
+            if name not in groups:
+                raise WorkflowInputError(
+                    f"config key {key} names the group {name!r}{_closest(name, groups)}, "
+                    f"which {path} (config key regions) does not have; its groups: {groups}. "
+                    f"Set {key} to groups of that file (e.g. after renaming a group there)."
+                )
+    known = set().union(*data_regions.values())
+    for key in REGION_KEYS:
+        names = [str(name).strip() for name in _get(config, key) or []]
+        _set(config, key, names)
+        for name in names:
+            if name not in known:
+                raise WorkflowInputError(
+                    f"config key {key} names the region {name!r}{_closest(name, sorted(known))}, "
+                    f"which is not a region of the data of this run ({', '.join(data_regions)}). "
+                    f"Use region codes of {path}, or remove it ({key}: [] for none)."
+                )
+            if not regions.loc[name, "bri"]:
+                raise WorkflowInputError(
+                    f"config key {key} names the region {name!r}, which {path} groups as not "
+                    f"BRI ({regions.loc[name, 'group']!r}); it lists BRI regions to leave out "
+                    "of the BRI readings. Remove it, or mark its group BRI."
+                )
+    return regions
+
+
+def check_number_tables(config: Mapping[str, Any]) -> None:
+    """Read the configured tables of numbers the run uses, as the rules read them: a cell
+    that is not a number stops the run before any job, naming the file, line and column."""
+    config_tables.read_paper_values(Path(config["findings"]["paper_values"]))
+    if "exiobase3" in run_sources(config):
+        config_tables.read_exchange_rates(Path(config["exchange_rates"]))
+    deflator = (config.get("drivers") or {}).get("deflator")
+    if deflator:
+        config_tables.read_price_index(Path(deflator))
+
+
+def check_tables(config: MutableMapping[str, Any]) -> None:
+    """Every check of this module (see the module docstring), before any job."""
+    check_grouping(config)
+    check_number_tables(config)
