@@ -1,7 +1,8 @@
 # Two entry points: `make run` (default workflow on the embedded synthetic data, report
 # included) and `make test` (the whole test suite; `make test-fast` leaves out the tests that
-# run Snakemake).
-# Both create .venv from requirements.lock if needed.
+# run Snakemake). Both create .venv from requirements.lock if needed. `make` alone (or
+# `make help`) lists the targets: the `##` comment after each target is its line there.
+.DEFAULT_GOAL := help
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,46 +14,60 @@ CONFIG ?=
 SNAKEMAKE = $(BIN)/snakemake --cores $(CORES)$(if $(CONFIG), --configfile $(CONFIG))
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast test-slurm lint report latex-tools clean
+.PHONY: help run test test-fast test-slurm lint report latex-tools clean
+
+help: ## list the targets with one line each (this text)
+	@echo "bri-carbon: embodied carbon flows of the Belt and Road regions (Snakemake workflow)"
+	@echo "Usage: make TARGET [CORES=n] [CONFIG=my.yaml]"
+	@awk -F ':.*## ' '/^[a-z][a-z.-]*:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "Results: results/synthetic/ (report.html there); docs: README.md, docs/."
 
 # uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
 # install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
-$(STAMP): requirements.lock pyproject.toml
+# The .pth line makes the environment's `snakemake` command take dotted --config keys, name
+# the line of a YAML error in a --configfile and end on Ctrl-C without tracebacks, its rule
+# scripts too (bri_carbon.runtime.command_line); it acts on no other program.
+COMMAND_LINE_HOOK := import sys; sys.argv[:1] and (sys.argv[0].endswith('snakemake') or '.snakemake/scripts/' in sys.argv[0]) and __import__('bri_carbon.runtime.command_line', fromlist=['install']).install()
+
+$(STAMP): requirements.lock pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	$(BIN)/python -m compileall -q src
+	$(BIN)/python -c 'import sys, sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "zz_bri_carbon_command_line.pth").write_text(sys.argv[1] + "\n")' "$(COMMAND_LINE_HOOK)"
 	touch $@
 
-run: $(STAMP)
+run: $(STAMP) ## run the workflow (default: embedded synthetic data, no network), report included
 	$(SNAKEMAKE)
 
-test: $(STAMP)
+test: $(STAMP) ## run the whole test suite (about 5 minutes on 2 cores)
 	$(BIN)/python -m pytest
 
 # Only the tests that run no Snakemake (tests/unit, tests/sources; marker `workflow` left out):
 # well under a minute, for the edit-test loop.
-test-fast: $(STAMP)
+test-fast: $(STAMP) ## run the tests that need no Snakemake run (under a minute)
 	$(BIN)/python -m pytest -m "not workflow"
 
 # A real one-node SLURM cluster on this host (root, Debian-like: installs slurm-wlm and munge
 # if absent), the tiny workflow through profiles/slurm, then the daemons are stopped.
-test-slurm: $(STAMP)
+test-slurm: $(STAMP) ## run the SLURM tests on a one-node cluster on this host (root, Debian-like)
 	tests/slurm/cluster.sh run $(BIN)/python -m pytest -q -p no:cacheprovider tests/slurm
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff and snakemake --lint
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 
-# Only the report (results/{source}/report.html) and what it needs, with the same config.
-report: $(STAMP)
-	$(SNAKEMAKE) --until report
+# The report is published together with the results folders it describes (never beside
+# folders it does not describe), so it comes from a complete run: the same as `make run`,
+# kept for the habit; a finished run names the report's path.
+report: $(STAMP) ## the same as run: the report is published with the folders it describes
+	$(SNAKEMAKE)
 
 # Debian-like hosts (root): pdflatex with the packages the LaTeX tables need (booktabs, array,
 # longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.
-latex-tools:
+latex-tools: ## install pdflatex and pdftoppm for the LaTeX table tests (root, Debian-like)
 	apt-get install -y --no-install-recommends texlive-latex-recommended poppler-utils
 
-clean:
+clean: ## remove results/, resources/, logs/ and .snakemake/
 	rm -rf results resources logs .snakemake

@@ -1,7 +1,9 @@
 """bri_carbon.runtime.logs.run_rule: the wrapper every rule script runs its ``main`` through."""
 
+import errno
 import gc
 import logging
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -105,3 +107,37 @@ def test_a_stale_traceback_file_is_removed_when_the_rule_runs_again(rule_context
     traceback_file.write_text("Traceback of an earlier failure")
     logs.run_rule(lambda smk: None, rule_context)
     assert not traceback_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "fix"),
+    [
+        (errno.ENOSPC, "the file system is full", "df -h results/.build/synthetic/2015"),
+        (errno.EDQUOT, "the disk quota is used up", "Free space"),
+        (errno.EROFS, "the file system is read-only", "writable file system"),
+        (errno.EACCES, "permission denied", "chmod u+w"),
+        (errno.EPERM, "immutable", "chattr -i"),
+    ],
+)
+def test_a_write_that_fails_for_space_or_permission_is_one_paragraph(code, reason, fix):
+    """Named by its target, not by the temporary the write went to."""
+    temporary = "results/.build/synthetic/2015/.accounts.csv.4711@node1.k3x9q2ab.part"
+    problem = logs.storage_problem(OSError(code, os.strerror(code), temporary))
+    assert "results/.build/synthetic/2015/accounts.csv failed" in problem
+    assert reason in problem and fix in problem and ".part" not in problem
+    assert logs.storage_problem(OSError(errno.EIO, "I/O error", temporary)) is None
+
+
+def test_a_full_disk_in_a_rule_ends_it_with_that_paragraph(tmp_path):
+    log = tmp_path / "rule.log"
+
+    def main(smk):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out.csv"))
+
+    smk = SimpleNamespace(log=[str(log)], params=SimpleNamespace(), threads=1, rule="accounts")
+    with pytest.raises(SystemExit) as stopped:
+        logs.run_rule(main, smk)
+    assert stopped.value.code == 1
+    last = log.read_text().splitlines()[-1]
+    assert f"writing {tmp_path / 'out.csv'} failed: the file system is full" in last
+    assert "Traceback" in logs.traceback_path(log).read_text()
