@@ -27,6 +27,7 @@ def inputs_of(smk) -> report.Inputs:
         drivers_files=(named["drivers_effects"], named["drivers_figure"]) if drivers else None,
         compared=compared,
         comparison={year: named[f"comparison_{year}"] for year in years} if compared else None,
+        diagnostics={year: named[f"diagnostics_{year}"] for year in years},
     )
 
 

@@ -254,6 +254,46 @@ def _discrepancy_table(
     }
 
 
+#: Negative CO2 cells listed by name in diagnostics.json (the most negative first).
+LISTED_NEGATIVE_CELLS = 10
+
+
+def negative_co2(inputs: AccountInputs) -> dict[str, Any]:
+    """Negative fossil-CO2 cells of the data: industry cells of F (n,) and households' direct
+    CO2 by region (F_Y summed). They are computed as given (a correction or a sink in the
+    source, or a mistake); this says how many, their sum (Mt CO2) and the
+    :data:`LISTED_NEGATIVE_CELLS` most negative, for diagnostics.json, the terminal and
+    the report."""
+    labels = inputs.labels
+    cells = [(labels[i], float(inputs.emissions[i])) for i in np.flatnonzero(inputs.emissions < 0)]
+    households = inputs.household_emissions
+    cells += [
+        (f"{inputs.regions[i]} / households", float(households[i]))
+        for i in np.flatnonzero(households < 0)
+    ]
+    cells.sort(key=lambda cell: (cell[1], cell[0]))
+    return {
+        "cells": len(cells),
+        "sum_mt": float(sum(value for _, value in cells)),
+        "largest": [
+            {"cell": name, "co2_mt": value} for name, value in cells[:LISTED_NEGATIVE_CELLS]
+        ],
+    }
+
+
+def negative_co2_note(negative: dict[str, Any], where: str) -> str | None:
+    """One sentence on the negative CO2 cells of :func:`negative_co2` (None if there are
+    none), naming ``where`` they are (a results folder)."""
+    if not negative.get("cells"):
+        return None
+    shown = ", ".join(f"{c['cell']} ({c['co2_mt']:.4g})" for c in negative["largest"][:3])
+    return (
+        f"{where}: {negative['cells']} negative CO2 cell(s) in the data, {negative['sum_mt']:.4g}"
+        f" Mt CO2 in total (most negative: {shown}); computed as given, see diagnostics.json "
+        "(negative_co2)."
+    )
+
+
 def regional_accounts(
     inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed", threads: int = 1
 ) -> RegionalAccounts:
@@ -320,7 +360,11 @@ def regional_accounts(
             "categories": list(inputs.excluded_categories),
             "industry_co2_mt": float(excluded.sum()),
         },
+        "negative_co2": negative_co2(inputs),
     }
+    note = negative_co2_note(diagnostics["negative_co2"], "the data")
+    if note:
+        log.warning("%s", note)
     discrepancy = _discrepancy_table(inputs, sums, gross_output)
     if discrepancy is not None and inputs.discrepancy is not None:
         totals: dict[str, Any] = {

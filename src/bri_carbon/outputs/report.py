@@ -23,6 +23,7 @@ import markupsafe
 import pandas as pd
 import yaml
 
+from bri_carbon.core.accounts import negative_co2_note
 from bri_carbon.outputs import captions, typeset
 from bri_carbon.outputs.tables import (
     DISPLAYS,
@@ -87,6 +88,7 @@ class Provenance:
     dirty: bool
     command: str
     files: tuple[tuple[str, str, str], ...]
+    fingerprint: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Report:
     provenance: tuple[Provenance, ...]
     config: str
     run_name: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def png_data_uri(path: Path) -> str:
@@ -194,7 +197,8 @@ def effects_display(effects: pd.DataFrame, base: str, target: str) -> typeset.Di
 
 def provenance_summary(record: Mapping[str, Any]) -> Provenance:
     """The parts of one provenance.json the report lists: dataset version and licence, the
-    git commit, the command line and every input file with its sha256."""
+    git commit, the command line, every input file with its sha256 and the fingerprint of
+    the configuration that made the year's folder."""
     dataset = record.get("dataset") or {}
     git = record.get("git") or {}
     files = [
@@ -213,6 +217,7 @@ def provenance_summary(record: Mapping[str, Any]) -> Provenance:
         dirty=bool(git.get("dirty", False)),
         command=str(record.get("command_line", "unknown")),
         files=tuple(files),
+        fingerprint=str(record.get("fingerprint") or "unknown"),
     )
 
 
@@ -262,7 +267,8 @@ class Inputs:
     figures (PNG) and tables (CSV) per year, each year's groups/headline.csv and
     provenance.json; the trends (headline.csv and figure) with several years; the drivers'
     effects.csv and figure between ``drivers`` (base, target); the comparison's
-    group_accounts.csv per year between ``compared`` (a, b)."""
+    group_accounts.csv per year between ``compared`` (a, b); each year's diagnostics.json
+    (its warnings about the data lead the report)."""
 
     years: tuple[int, ...]
     figures: Mapping[int, Mapping[str, Path]]
@@ -274,6 +280,7 @@ class Inputs:
     drivers_files: tuple[Path, Path] | None = None
     compared: tuple[str, str] | None = None
     comparison: Mapping[int, Path] | None = None
+    diagnostics: Mapping[int, Path] | None = None
 
 
 def _figure_item(name: str, path: Path, year: int, fields: Mapping[str, object]) -> Item:
@@ -318,6 +325,11 @@ def build(
         ]
         records.append(_read_json(inputs.provenance[year]))
         provenance.append(provenance_summary(records[-1]))
+    warnings = []
+    for year, path in sorted((inputs.diagnostics or {}).items()):
+        note = negative_co2_note(_read_json(path).get("negative_co2") or {}, f"{year}")
+        if note:
+            warnings.append(note)
     sections = year_sections(inputs.years, figures, shown_tables)
     if inputs.trends:
         series, figure = inputs.trends
@@ -387,6 +399,7 @@ def build(
         provenance=tuple(provenance),
         config=config_text(records[0]) if records else "",
         run_name=run_name,
+        warnings=tuple(warnings),
     )
 
 
