@@ -13,9 +13,15 @@ import yaml
 from snakemake.logging import logger
 from snakemake.utils import min_version, validate
 
-from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_years
+from bri_carbon.runtime.config_check import (
+    check_config,
+    coerce_numbers,
+    expand_user,
+    expand_years,
+)
 from bri_carbon.runtime.errors import stop_on_input_error
 from bri_carbon.runtime.terminal import one_line_per_job
+from bri_carbon.runtime.yaml_files import check_yaml
 
 min_version("9.27")
 
@@ -31,17 +37,25 @@ if workflow.is_main_process:
     one_line_per_job(logging.getLogger("snakemake.logging"))
 
 
+# A syntax error in the workflow's config file is one paragraph with its line (those of
+# --configfile files are caught as the snakemake command starts: bri_carbon.runtime.command_line).
+with stop_on_input_error(logger.error):
+    check_yaml(Path(workflow.basedir) / "config/config.yaml")
+
+
 configfile: "config/config.yaml"
 
 
 # The configuration is checked before any job, in a few lines that name the key, the value
 # and what is allowed (Snakemake's own message would print the whole schema); text from
-# --config becomes the numbers the schema asks for, and `years: "1990-2016"` (or
-# `--config years=1990-2016`) becomes the list of years, both ends included.
+# --config becomes the numbers the schema asks for, `years: "1990-2016"` (or
+# `--config years=1990-2016`) becomes the list of years, both ends included, and a path
+# that starts with ~ is expanded to the home folder.
 SCHEMA = yaml.safe_load((Path(workflow.basedir) / "rules/schemas/config.schema.yaml").read_text())
 with stop_on_input_error(logger.error):
     config.update(coerce_numbers(dict(config), SCHEMA))
     config["years"] = expand_years(config.get("years", [2015]))
+    expand_user(config)
     check_config(config, SCHEMA)
 validate(config, "rules/schemas/config.schema.yaml")
 # The defaults, for deciding whether a named run can share resources/ (rules/common.smk).
@@ -71,6 +85,7 @@ include: "rules/trends.smk"
 include: "rules/drivers.smk"
 include: "rules/compare.smk"
 include: "rules/report.smk"
+include: "rules/publish.smk"
 
 
 # Lightweight rules run on the submitting host, not as cluster jobs.
@@ -85,9 +100,21 @@ localrules:
     trends,
     compare_sources,
     report,
+    publish,
 
 
 rule all:
+    """Every result of the configured source and years, published (the default target)."""
     input:
         all_targets(),
     default_target: True
+
+
+onstart:
+    warn_of_stale_folders()
+
+
+onsuccess:
+    for note in data_warnings():
+        logger.warning(note)
+    logger.info(finished_message())

@@ -2,6 +2,7 @@
 
 
 rule accounts:
+    """Production- and consumption-based CO2 of every region and the embodied flow matrix."""
     input:
         fingerprint=fingerprint_of(RESULT),
         dataset=HARMONIZED,

@@ -59,26 +59,39 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False):
 
 # --- Where a run writes (bri_carbon.runtime.scenario, config key run.name) -------------
 
+import json
+
+from snakemake.io import strip_wildcard_constraints
+
+from bri_carbon.core import accounts as bri_accounts
+
+from bri_carbon.runtime import publish as bri_publish
 from bri_carbon.runtime import scenario as bri_scenario
 
 #: The run's path segment: "" for the unnamed run, "{run.name}/" for a named one.
 RUN_PREFIX = bri_scenario.run_prefix(config["run"]["name"])
-#: The run's results and logs: results/ and logs/, or results/{name}/ and logs/{name}/.
+#: The run's published results and logs: results/ and logs/, or results/{name}/ and
+#: logs/{name}/.
 RESULTS = f"results/{RUN_PREFIX}"
 LOGS = f"logs/{RUN_PREFIX}"
+#: The run's build tree: every rule writes below it, never into the published folders;
+#: rule publish replaces each published folder under RESULTS whole when the run's last
+#: job has succeeded (bri_carbon.runtime.publish).
+BUILD = f"{bri_publish.build_root(RESULTS).as_posix()}/"
 #: The run's synthetic raw tables and harmonized datasets, with their logs: shared under
 #: resources/ unless a named run changes a setting that shapes them.
 RESOURCES_PREFIX = RUN_PREFIX if bri_scenario.own_resources(config, DEFAULT_CONFIG) else ""
 RESOURCES = f"resources/{RESOURCES_PREFIX}"
 RESOURCE_LOGS = f"logs/{RESOURCES_PREFIX}"
 
-#: Every result of one source and year lives under this folder; rules write their output
-#: paths once, below it, and later rules take them from ``rules.<name>.output``.
-RESULT = f"{RESULTS}{{source}}/{{year}}"
+#: Every result of one source and year is built under this folder (published as
+#: RESULTS/{source}/{year}); rules write their output paths once, below it, and later rules
+#: take them from ``rules.<name>.output``.
+RESULT = f"{BUILD}{{source}}/{{year}}"
 #: The results across years of one source, a drivers decomposition and a source comparison.
-TRENDS = f"{RESULTS}{{source}}/trends"
-DRIVERS = f"{RESULTS}{{source}}/drivers/{{base}}_{{target}}"
-COMPARE = f"{RESULTS}compare/{{year}}/{{source_a}}_vs_{{source_b}}"
+TRENDS = f"{BUILD}{{source}}/trends"
+DRIVERS = f"{BUILD}{{source}}/drivers/{{base}}_{{target}}"
+COMPARE = f"{BUILD}compare/{{year}}/{{source_a}}_vs_{{source_b}}"
 #: The harmonized (native) dataset of one source and year.
 HARMONIZED = f"{RESOURCES}harmonized/{{source}}/{{year}}.nc"
 
@@ -89,20 +102,33 @@ def raw_dir(source):
     return f"{RESOURCES}raw/synthetic" if source == "synthetic" else f"resources/raw/{source}"
 
 
-def folder_record(wildcards):
-    """Param ``record`` of the fingerprint rule, the record of the configuration for the results
-    folder ``wildcards.folder`` (a path below RESULTS)."""
-    kind = bri_scenario.folder_kind(wildcards.folder)
-    return bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)
+def fingerprint_params():
+    """Params of the fingerprint rule, one per setting (dotted config key) and configured
+    file: ``key=`` and a short hash of what a results folder of the job's kind is made
+    with (bri_carbon.runtime.scenario.setting_digests). Snakemake reruns the job when one
+    changes, and its reason names just the changed keys."""
+    names = bri_scenario.setting_names(config, CONFIGURED_DIGESTS)
+
+    def digest_of(name):
+        def digest(wildcards):
+            kind = bri_scenario.folder_kind(wildcards.folder)
+            digests = bri_scenario.setting_digests(config, kind, CONFIGURED_DIGESTS)
+            return f"{name}={digests.get(name, 'not used')}"
+
+        return digest
+
+    return {bri_scenario.param_name(name): digest_of(name) for name in names}
 
 
 def fingerprint_of(folder_pattern):
     """Input ``fingerprint`` of every rule that writes into ``folder_pattern`` (RESULT,
-    TRENDS, DRIVERS or COMPARE): the record of the configuration that made the folder,
-    written by rule fingerprint, which empties the folder first when the record changes."""
+    TRENDS, DRIVERS or COMPARE): the record of the configuration that makes the folder,
+    written by rule fingerprint, which runs again when the configuration changes."""
     return f"{folder_pattern}/{bri_scenario.RECORD_NAME}"
+
+
 #: The HTML report of one source: every configured year's findings, figures and tables.
-REPORT = f"{RESULTS}{{source}}/report.html"
+REPORT = f"{BUILD}{{source}}/report.html"
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
 #: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
@@ -184,7 +210,8 @@ def table_inputs(wildcards):
 
 def report_inputs(wildcards):
     """The files the report shows, named by kind, year and name: figure_{year}_{name} (PNG),
-    table_{year}_{name} (CSV), headline_{year}, provenance_{year}; with several years
+    table_{year}_{name} (CSV), headline_{year}, provenance_{year}, diagnostics_{year} (its
+    warnings about the data); with several years
     trends_headline and trends_figure; with a decomposition drivers_effects and
     drivers_figure; with a source comparison comparison_{year}."""
     source = wildcards.source
@@ -197,6 +224,7 @@ def report_inputs(wildcards):
             inputs[f"table_{year}_{name}"] = rules.table.output.csv.format(table=name, **where)
         inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
         inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
+        inputs[f"diagnostics_{year}"] = rules.accounts.output.diagnostics.format(**where)
     if len(config_years()) > 1:
         inputs["trends_headline"] = rules.trends.output.headline.format(source=source)
         inputs["trends_figure"] = rules.trends.output.png.format(source=source)
@@ -219,9 +247,12 @@ def of_source(pattern, letter):
     return pattern.replace("{source}", f"{{source_{letter}}}")
 
 
-def target_folders():
-    """The results folders this run writes or reads, as paths below RESULTS (see
-    bri_carbon.runtime.scenario.FOLDER)."""
+def published_folders():
+    """The results folders this run publishes, as paths below RESULTS (see
+    bri_carbon.runtime.scenario.FOLDER): every year of the source, its trends and drivers
+    decomposition when configured, the source comparisons. (A comparison reads the other
+    source's results from the build tree; that source's published folders stay as they
+    are.)"""
     source, years = config["source"], config_years()
     folders = [f"{source}/{year}" for year in years]
     if len(years) > 1:
@@ -231,20 +262,21 @@ def target_folders():
         folders.append(f"{source}/drivers/{drivers[0]}_{drivers[1]}")
     if config["compare"]["sources"]:
         first, second = config["compare"]["sources"]
-        for year in years:
-            folders += [f"{first}/{year}", f"{second}/{year}"]
-            folders.append(f"compare/{year}/{first}_vs_{second}")
-    return list(dict.fromkeys(folders))
+        folders += [f"compare/{year}/{first}_vs_{second}" for year in years]
+    return folders
 
 
 def warn_of_stale_folders():
-    """Name the results folders of this run's results root that another configuration made
-    and that this run leaves as they are (e.g. the trends of other years)."""
+    """Name the published folders of this run's source (and its comparisons) that another
+    configuration made and that this run leaves as they are (e.g. the trends of other
+    years); folders of other sources and other run names are none of its business."""
     expected = {
         kind: bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)["fingerprint"]
         for kind in bri_scenario.FOLDER_KINDS
     }
-    stale = bri_scenario.stale_folders(Path(RESULTS), expected, set(target_folders()))
+    stale = bri_scenario.stale_folders(
+        Path(RESULTS), expected, set(published_folders()), config["source"]
+    )
     if stale:
         logger.warning(
             "These results folders were made with another configuration (or other years), "
@@ -253,9 +285,9 @@ def warn_of_stale_folders():
         )
 
 
-def all_targets():
-    """Every final output of the configured source and years, from the rules' own output
-    patterns (called by rule all, after every rule is defined)."""
+def build_targets():
+    """Every output of the configured source and years in the build tree, from the rules'
+    own output patterns (the inputs of rule publish)."""
     per_year = dict(source=config["source"], year=config_years())
     targets = expand(rules.accounts.output, **per_year)
     targets += expand(rules.groups.output, **per_year)
@@ -276,8 +308,68 @@ def all_targets():
         targets += expand(
             rules.compare_sources.output, year=config_years(), source_a=first, source_b=second
         )
-    targets += expand(rules.report.output, source=config["source"])
+    targets += expand(rules.fingerprint.output, folder=published_folders())
     return list(dict.fromkeys(targets))
+
+
+def publish_files(wildcards):
+    """Input ``files`` of the publish rule (the build files of every folder it publishes)."""
+    return build_targets()
+
+
+def all_targets():
+    """The final output of the run: the manifest of rule publish for the configured source
+    (called by rule all, after every rule is defined)."""
+    return expand(rules.publish.output, source=config["source"])
+
+
+def published_report(source):
+    """Where the report of ``source`` is published: RESULTS/{source}/report.html."""
+    return f"{RESULTS}{source}/report.html"
+
+
+def published_target(wildcards):
+    """Input of the published rule, of which no job ever runs (a published file is no
+    target of its own, and asking for one stops the run with this explanation)."""
+    raise bri_errors.WorkflowInputError(
+        f"{RESULTS}{wildcards.path} is published whole with its folder by a complete run, "
+        "not made on its own. Run without targets (or with --until RULE), or ask for its "
+        f"build file {BUILD}{wildcards.path}."
+    )
+
+
+def finished_message():
+    """The last words of a successful run: where its pages are. Every HTML output of a rule
+    at the level of a source (the report, and the explorer where a rule makes one), found
+    by the rules' own output patterns, at its published place, if it is there."""
+    source_folder = f"{BUILD}{{source}}/"
+    pages = []
+    for declared in workflow.rules:
+        for pattern in map(strip_wildcard_constraints, declared.output):
+            name = pattern.removeprefix(source_folder)
+            if pattern.startswith(source_folder) and name.endswith(".html"):
+                if len(Path(name).parts) == 1 and "{" not in name:
+                    pages.append(f"{RESULTS}{config['source']}/{name}")
+    shown = [page for page in dict.fromkeys(pages) if os.path.isfile(page)]
+    if not shown:
+        return f"Results are in {RESULTS}{config['source']}/."
+    return "Open " + " and ".join(shown) + f" (results in {RESULTS}{config['source']}/)."
+
+
+def data_warnings():
+    """Warnings about the data of the run's published years (negative CO2 cells, computed
+    as given), from each year's diagnostics.json; one line each."""
+    notes = []
+    for year in config_years():
+        folder = f"{RESULTS}{config['source']}/{year}"
+        try:
+            diagnostics = json.loads(Path(folder, "diagnostics.json").read_text())
+        except (OSError, ValueError):
+            continue
+        note = bri_accounts.negative_co2_note(diagnostics.get("negative_co2") or {}, folder)
+        if note:
+            notes.append(note)
+    return notes
 
 
 #: The command line of the main Snakemake process. Jobs inherit it through the environment
@@ -322,6 +414,7 @@ def datasets_input(wildcards):
 from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.sources import datasets as bri_datasets
 from bri_carbon.runtime import errors as bri_errors
+from bri_carbon.sources import preflight as bri_preflight
 from bri_carbon.sources import eora26_layout as bri_eora26_layout
 from bri_carbon.sources import local_data as bri_local_data
 from pathlib import Path
@@ -395,12 +488,31 @@ def excluded_categories(source):
     return list(config["final_demand"]["exclude"].get(table_source, []))
 
 
+def expected_local_files():
+    """The upstream file names the run looks for in local_data, by source (real sources
+    only): each year's archive, and Eora26's indices.zip."""
+    expected = {}
+    for source in bri_preflight.run_sources(config):
+        if source == "synthetic":
+            continue
+        dataset = upstream_dataset(source)
+        system = config["exiobase3"]["system"] if source == "exiobase3" else None
+        names = [dataset.file("archive", int(year), system).name for year in config_years()]
+        if "indices" in dataset.files:
+            names.append(dataset.file("indices").name)
+        expected[source] = names
+    return expected
+
+
 def check_local_data():
     """Config key local_data, when set, must name a folder outside resources/, results/,
-    logs/ and .snakemake/; one that is gone after files were copied from it only warns
-    (bri_carbon.sources.local_data.check_local_data). A refusal is one paragraph, without
-    a traceback."""
-    warning = bri_local_data.check_local_data(config["local_data"], Path.cwd())
+    logs/ and .snakemake/, not one level too deep, without entries that are not regular
+    files under the names the run looks for; one that is gone after files were copied from
+    it only warns (bri_carbon.sources.local_data.check_local_data). A refusal is one
+    paragraph, without a traceback."""
+    warning = bri_local_data.check_local_data(
+        config["local_data"], Path.cwd(), expected_local_files()
+    )
     if warning:
         logger.warning(warning)
 
@@ -429,14 +541,27 @@ def content_of(*keys, paths=()):
 # Checks before any job: each problem ends the run in its one paragraph, without a traceback.
 with bri_errors.stop_on_input_error(logger.error):
     bri_config_check.check_configured_files(config, Path.cwd())
+    bri_preflight.check_tables(config)
     check_upstream_years()
     check_local_data()
     drivers_years()
+    if workflow.is_main_process and not workflow.output_settings.dryrun:
+        bri_config_check.check_writable([BUILD, RESOURCES, LOGS])
 
 #: The sha256 of every file the configuration names (dotted config key -> sha256).
-CONFIGURED_DIGESTS = {
-    key: bri_config_check.file_digest(path)
-    for key, path in bri_config_check.configured_files(config).items()
-}
-if workflow.is_main_process:
+CONFIGURED_DIGESTS = bri_config_check.configured_digests(config)
+
+# Folders of this run's source that another configuration made: named in a dry run here,
+# in a real run when it starts (onstart in the Snakefile); --list-rules and the like say
+# nothing about them.
+if workflow.is_main_process and workflow.output_settings.dryrun:
     warn_of_stale_folders()
+
+# Published outputs whose content is not what the workflow wrote (edited by hand, replaced,
+# deleted) are made anew, each with a note (bri_carbon.runtime.publish).
+if workflow.is_main_process:
+    for note in bri_publish.regenerate_changed(
+        bri_publish.manifest_path(RESULTS, config["source"]),
+        dry_run=workflow.output_settings.dryrun,
+    ):
+        logger.warning(note)

@@ -2,6 +2,7 @@
 
 
 rule compare_sources:
+    """Group accounts, flows and findings of one year from two sources side by side."""
     input:
         fingerprint=fingerprint_of(COMPARE),
         accounts_a=of_source(rules.groups.output.accounts, "a"),

@@ -2,6 +2,7 @@
 
 
 rule drivers:
+    """Structural decomposition of the change in embodied CO2 between two years."""
     input:
         unpack(deflator_input),
         fingerprint=fingerprint_of(DRIVERS),

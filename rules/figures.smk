@@ -6,6 +6,7 @@ rules/common.smk) and the drawing function of scripts/figure.py.
 
 
 rule figure:
+    """One of the paper's figures (or the sector hot spots) of a source and year, PNG and PDF."""
     input:
         unpack(figure_inputs),
         fingerprint=fingerprint_of(RESULT),

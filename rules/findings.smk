@@ -3,6 +3,7 @@ blocks of the flow matrix and the shares of each BRI region's emissions by desti
 
 
 rule findings:
+    """The paper's three headline findings of a source and year, next to the paper's values."""
     input:
         fingerprint=fingerprint_of(RESULT),
         accounts=rules.accounts.output.accounts,

@@ -4,15 +4,17 @@ A results folder (one source and year, the trends, a drivers decomposition, a so
 comparison) holds fingerprint.json: the settings that shape it, the sha256 of the files the
 configuration names, and their fingerprint (bri_carbon.runtime.scenario). Every rule that
 writes into the folder takes the record as input, so another configuration reruns all of
-them, and the rule empties the folder first: a folder never mixes two configurations.
+them. The record is built in the build tree and published with the folder (rule publish);
+its params, one per setting, make a dry run's reason name the settings that changed.
 """
 
 
 rule fingerprint:
+    """Record the configuration that makes a results folder (fingerprint.json)."""
     output:
-        record=f"{RESULTS}{{folder}}/{bri_scenario.RECORD_NAME}",
+        record=f"{BUILD}{{folder}}/{bri_scenario.RECORD_NAME}",
     params:
-        record=folder_record,
+        **fingerprint_params(),
     wildcard_constraints:
         folder=bri_scenario.FOLDER.pattern,
     log:

@@ -2,6 +2,7 @@
 
 
 rule groups:
+    """Accounts and flows summed to the BRI and non-BRI groups of the grouping file."""
     input:
         fingerprint=fingerprint_of(RESULT),
         accounts=rules.accounts.output.accounts,

@@ -9,6 +9,7 @@ system is solved at that resolution, and results are aggregated afterwards.
 
 
 rule harmonize_eora26:
+    """Read an Eora26-layout archive once into the native dataset (netCDF)."""
     input:
         unpack(eora26_archive_inputs),
         region_codes=config["region_codes"],
@@ -34,6 +35,7 @@ rule harmonize_eora26:
 
 
 rule harmonize_exiobase3:
+    """Read an EXIOBASE 3 archive once into the native dataset (netCDF)."""
     input:
         archive=exiobase3_archive(),
         region_codes=config["region_codes"],

@@ -6,6 +6,7 @@ with the Natural Earth 1:110m polygons in EPSG:4326 (bri_carbon.outputs.gis).
 
 
 rule maps:
+    """The region accounts of a source and year as a GeoPackage for GIS."""
     input:
         fingerprint=fingerprint_of(RESULT),
         accounts=rules.accounts.output.accounts,

@@ -1,7 +1,13 @@
-"""Provenance stage: what went into each source and year, and with which code."""
+"""Provenance stage: what went into each source and year, and with which code.
+
+The configuration it records is the run's (snakemake.config in the script), not a param:
+its settings reach the rule through the folder's fingerprint, and a param would put the
+whole configuration, twice, into a dry run's reason.
+"""
 
 
 rule provenance:
+    """Record the input sha256s, dataset, configuration, packages and commit of a year."""
     input:
         unpack(datasets_input),
         unpack(raw_inputs),
@@ -11,7 +17,6 @@ rule provenance:
         provenance=f"{RESULT}/provenance.json",
     params:
         raw_dir=lambda wildcards: raw_dir(wildcards.source),
-        config=config,
     log:
         f"{LOGS}provenance/{{source}}_{{year}}.log",
     benchmark:

@@ -2,6 +2,7 @@
 
 
 rule report:
+    """The run's findings, figures and tables in one self-contained HTML report."""
     input:
         unpack(report_inputs),
     output:

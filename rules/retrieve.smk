@@ -5,20 +5,9 @@ EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as data/data
 says; each is recorded (sha256, origin) in a JSON file next to it.
 """
 
-import time
-
-from bri_carbon.runtime import atomic as bri_atomic
-
-# The start of this run, set once by the main Snakemake process and inherited by every job
-# (SLURM jobs too: sbatch --export=ALL). Writes remove the temporaries that interrupted runs
-# left behind, only those older than this (bri_carbon.runtime.atomic). A job's own Snakemake
-# (on a cluster) never sets it: where an executor does not pass the environment on, the
-# job removes only its own targets' leftovers, never those of jobs running beside it.
-if workflow.is_main_process:
-    os.environ.setdefault(bri_atomic.RUN_STARTED_VARIABLE, str(time.time_ns()))
-
 
 rule synthetic_world:
+    """Write the seeded synthetic world of one year as an Eora26 zip (no network)."""
     input:
         region_codes=config["region_codes"],
         natural_earth=config["natural_earth"]["shapefile"].removesuffix(".shp") + ".dbf",
@@ -56,6 +45,7 @@ rule synthetic_world:
 
 
 rule retrieve_eora26:
+    """An Eora26 year archive from local_data, else downloaded with an account."""
     output:
         archive="resources/raw/eora26/Eora26_{year}_bp.zip",
         record="resources/raw/eora26/Eora26_{year}_bp.zip.json",
@@ -79,6 +69,7 @@ rule retrieve_eora26:
 
 
 rule retrieve_eora26_indices:
+    """Eora26's indices.zip (the label files) from local_data, else downloaded."""
     output:
         archive="resources/raw/eora26/indices.zip",
         record="resources/raw/eora26/indices.zip.json",
@@ -102,6 +93,7 @@ rule retrieve_eora26_indices:
 
 
 rule retrieve_exiobase3:
+    """An EXIOBASE 3 archive from local_data, else downloaded from Zenodo."""
     output:
         archive="resources/raw/exiobase3/IOT_{year}_{system}.zip",
         record="resources/raw/exiobase3/IOT_{year}_{system}.zip.json",

@@ -6,6 +6,7 @@ rules/common.smk) and the builder of scripts/table.py.
 
 
 rule table:
+    """One of the paper's four tables of a source and year, as CSV, Markdown and LaTeX."""
     input:
         unpack(table_inputs),
         fingerprint=fingerprint_of(RESULT),

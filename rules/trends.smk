@@ -2,6 +2,7 @@
 
 
 rule trends:
+    """Headline readings and group accounts across the configured years."""
     input:
         fingerprint=fingerprint_of(TRENDS),
         accounts=expand(rules.groups.output.accounts, year=config_years(), allow_missing=True),

@@ -15,7 +15,7 @@ def main(smk) -> None:
         year=int(smk.wildcards.year),
         raw_dir=Path(smk.params.raw_dir),
         datasets_file=Path(smk.input.datasets) if smk.input.get("datasets") else None,
-        config=smk.params.config,
+        config=smk.config,
         command_line=os.environ.get("BRI_CARBON_COMMAND_LINE", "unknown"),
         repository=Path(smk.scriptdir).parent,
         harmonized_attrs=read_attributes(Path(smk.input.dataset)),

@@ -8,7 +8,7 @@ import re
 
 #: Lightweight rules that must run on the submitting host, never as cluster jobs.
 LIGHTWEIGHT_RULES = frozenset(
-    {"all", "groups", "findings", "figure", "table", "trends", "compare_sources"}
+    {"all", "groups", "findings", "figure", "table", "trends", "compare_sources", "publish"}
 )
 
 _RULE = re.compile(r"^(?:local)?rule (\w+):$")

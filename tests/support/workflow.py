@@ -21,6 +21,10 @@ WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "config", "data", "profiles",
 TINY = "config/test/tiny.yaml"
 #: The tiny world in 2014 and 2015, with the 2014 -> 2015 driver decomposition.
 TWO_YEARS = "config/test/two_years.yaml"
+#: The build tree of the unnamed run: every rule writes there; a complete run publishes
+#: results/ from it (bri_carbon.runtime.publish). Tests that ask for single files ask for
+#: them there.
+BUILD = "results/.build"
 
 
 def scenario(name: str) -> dict:

@@ -92,19 +92,47 @@ def test_an_unknown_folder_kind_is_refused(defaults):
         scenario.folder_settings(defaults, "yearly")
 
 
-def test_a_folder_record_is_read_back_and_the_folder_cleared(tmp_path):
+def test_a_folder_record_is_read_back(tmp_path):
     folder = tmp_path / "results/synthetic/2015"
     assert scenario.recorded_fingerprint(folder) is None
-    (folder / "figures").mkdir(parents=True)
-    (folder / "figures/driven_by.png").write_bytes(b"png")
-    (folder / "accounts.csv").write_text("region\n")
+    folder.mkdir(parents=True)
     (folder / scenario.RECORD_NAME).write_text(json.dumps({"fingerprint": "ab12"}))
-    outside = tmp_path / "results/synthetic/trends.csv"
-    outside.write_text("kept\n")
     assert scenario.recorded_fingerprint(folder) == "ab12"
-    removed = scenario.clear_folder(folder)
-    assert [str(path) for path in removed] == ["accounts.csv", "figures", scenario.RECORD_NAME]
-    assert folder.is_dir() and not any(folder.iterdir())
-    assert outside.read_text() == "kept\n"
     (folder / scenario.RECORD_NAME).write_text("{not json")
     assert scenario.recorded_fingerprint(folder) is None
+
+
+def test_the_setting_digests_name_each_changed_key_alone(defaults):
+    """The fingerprint rule's params: one short digest per setting, so that a dry run's
+    reason names the settings that changed and nothing else."""
+    files = {"regions": "a" * 64, "findings.paper_values": "b" * 64}
+    before = scenario.setting_digests(defaults, "year", files)
+    changed = dict(defaults, findings=dict(defaults["findings"], driver_groups=["Japan"]))
+    after = scenario.setting_digests(changed, "year", files | {"regions": "c" * 64})
+    assert {name for name in before if before[name] != after[name]} == {
+        "findings.driver_groups",
+        "file regions",
+    }
+    assert all(len(digest) == 10 for digest in after.values())
+    assert "years" not in before  # a year's folder does not depend on the other years
+    assert "years" in scenario.setting_digests(defaults, "trends", files)
+    names = scenario.setting_names(defaults, files)
+    assert len({scenario.param_name(name) for name in names}) == len(names)
+    assert all(scenario.param_name(name).isidentifier() for name in names)
+
+
+def test_stale_folders_are_those_of_the_runs_source_only(tmp_path, defaults):
+    root = tmp_path / "results"
+    for folder in ("synthetic/2014", "eora26/2015", "compare/2015/eora26_vs_exiobase3"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / scenario.RECORD_NAME).write_text(json.dumps({"fingerprint": "old"}))
+    (root / "tiny/synthetic/2015").mkdir(parents=True)  # a named run's folder
+    (root / "tiny/synthetic/2015" / scenario.RECORD_NAME).write_text('{"fingerprint": "x"}')
+    expected = dict.fromkeys(scenario.FOLDER_KINDS, "new")
+    assert scenario.stale_folders(root, expected, set(), "synthetic") == ["synthetic/2014"]
+    assert scenario.stale_folders(root, expected, set(), "exiobase3") == [
+        "compare/2015/eora26_vs_exiobase3"
+    ]
+    assert scenario.stale_folders(root, expected, {"eora26/2015"}, "eora26") == [
+        "compare/2015/eora26_vs_exiobase3"
+    ]

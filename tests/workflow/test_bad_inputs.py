@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ..support.workflow import TINY, copy_workflow, grouping_without, snakemake
+from ..support.workflow import BUILD, TINY, copy_workflow, grouping_without, snakemake
 
 
 # 9. Config: unknown key, unknown source, empty years, year outside the schema.
@@ -44,7 +44,7 @@ def test_second_concurrent_run_is_refused(workflow_copy):
     executable = Path(sys.executable).with_name("snakemake")
     # The first run makes the tiny world's accounts (four jobs, some seconds): long enough
     # to hold the lock while the second starts, short enough for the suite.
-    target = "results/synthetic/2015/accounts.csv"
+    target = f"{BUILD}/synthetic/2015/accounts.csv"
     first = subprocess.Popen(
         [str(executable), target, "--cores", "1", "--configfile", TINY],
         cwd=workflow_copy,
@@ -65,7 +65,11 @@ def test_second_concurrent_run_is_refused(workflow_copy):
     assert first.returncode == 0
 
 
-def test_failed_rule_leaves_no_partial_output_and_keeps_raw_files(workflow_copy):
+def test_an_incomplete_grouping_is_refused_before_any_job(workflow_copy):
+    """A region of the data without a group: refused before the first job (it used to fail
+    in the accounts job, after the world was made), nothing written."""
+    grouping = grouping_without(workflow_copy, "IND")
+    before = sorted(path for path in workflow_copy.rglob("*") if ".snakemake" not in path.parts)
     result = snakemake(
         workflow_copy,
         "--cores",
@@ -73,13 +77,13 @@ def test_failed_rule_leaves_no_partial_output_and_keeps_raw_files(workflow_copy)
         "--configfile",
         TINY,
         "--config",
-        grouping_without(workflow_copy, "IND"),
+        grouping,
         check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "regions_without_IND.csv does not map these regions of the data: ['IND']" in output
-    assert not (workflow_copy / "results" / "synthetic" / "2015" / "accounts.csv").exists()
-    leftovers = [p for p in (workflow_copy / "results").rglob("*") if ".part" in p.name]
-    assert leftovers == []
-    assert (workflow_copy / "resources" / "raw" / "synthetic" / "Eora26_2015_bp.zip").exists()
+    assert "regions_without_IND.csv (config key regions) does not group these regions" in output
+    assert "['IND']" in output
+    assert "steps" not in output and "Traceback" not in output
+    after = sorted(path for path in workflow_copy.rglob("*") if ".snakemake" not in path.parts)
+    assert after == before

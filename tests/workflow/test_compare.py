@@ -8,32 +8,27 @@ import numpy as np
 import pandas as pd
 
 from ..support import latex as latex_tools
-from ..support.workflow import TINY, snakemake
+from ..support.workflow import BUILD, TINY, snakemake
 
 
 def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
     """The rule on the tiny run's 2015 groups and a copy of them labelled eora26, +10% PBA."""
     workdir = tmp_path / "compare"
     shutil.copytree(finished_run, workdir, symlinks=True)
-    groups = pd.read_csv(workdir / "results/synthetic/2015/groups/accounts.csv")
+    build = workdir / BUILD
+    groups = pd.read_csv(build / "synthetic/2015/groups/accounts.csv")
     groups["production_mt"] *= 1.1
-    other = workdir / "results/eora26/2015/groups/accounts.csv"
+    other = build / "eora26/2015/groups/accounts.csv"
     other.parent.mkdir(parents=True)
     # The stand-in folder's record first, so that its files are newer and stay as they are.
-    shutil.copy(
-        workdir / "results/synthetic/2015/fingerprint.json",
-        workdir / "results/eora26/2015/fingerprint.json",
-    )
+    shutil.copy(build / "synthetic/2015/fingerprint.json", build / "eora26/2015/fingerprint.json")
     groups.to_csv(other, index=False)
     shutil.copy(
-        workdir / "results/synthetic/2015/groups/headline.csv",
-        workdir / "results/eora26/2015/groups/headline.csv",
+        build / "synthetic/2015/groups/headline.csv", build / "eora26/2015/groups/headline.csv"
     )
-    flows = pd.read_csv(workdir / "results/synthetic/2015/flows.csv", keep_default_na=False)
-    flows.assign(co2_mt=flows["co2_mt"] * 2).to_csv(
-        workdir / "results/eora26/2015/flows.csv", index=False
-    )
-    target = "results/compare/2015/synthetic_vs_eora26/group_accounts.csv"
+    flows = pd.read_csv(build / "synthetic/2015/flows.csv", keep_default_na=False)
+    flows.assign(co2_mt=flows["co2_mt"] * 2).to_csv(build / "eora26/2015/flows.csv", index=False)
+    target = f"{BUILD}/compare/2015/synthetic_vs_eora26/group_accounts.csv"
     # Only the comparison runs: the eora26 file stands in for a real Eora26 result.
     snakemake(
         workdir,

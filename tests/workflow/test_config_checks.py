@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ..support.workflow import TINY, copy_workflow, grouping_without, snakemake
+from ..support.workflow import TINY, copy_workflow, snakemake
 
 RESULT = "results/synthetic/2015"
 
@@ -44,7 +44,9 @@ def test_nested_numbers_can_be_set_on_the_command_line(workflow_copy):
     assert "synthetic_world" in dry.stdout + dry.stderr
 
 
-def test_an_input_error_shows_its_message_and_no_traceback(finished_run, tmp_path):
+def test_an_input_error_shows_its_message_once_and_no_traceback(finished_run, tmp_path):
+    """A label that only the data can refute (the CO2 row): the job stops with its one
+    paragraph, shown once, and the traceback stays beside the rule's log."""
     workdir = tmp_path / "input_error"
     shutil.copytree(finished_run, workdir, symlinks=True)
     failed = snakemake(
@@ -54,16 +56,16 @@ def test_an_input_error_shows_its_message_and_no_traceback(finished_run, tmp_pat
         "--configfile",
         TINY,
         "--config",
-        grouping_without(workdir, "IND"),
+        'stressors={"eora26": {"stressor": "No such CO2", "source": "Total"}}',
         check=False,
     )
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
-    assert "Error in rule accounts" in output
-    assert "config/regions_without_IND.csv does not map these regions" in output
+    assert "Error in rule harmonize_eora26" in output
+    assert output.count("has no satellite row ['No such CO2 / Total']") == 1
     assert "Traceback" not in output
-    log = workdir / "logs" / "accounts" / "synthetic_2015.log"
-    assert "does not map these regions of the data: ['IND']" in log.read_text().splitlines()[-1]
+    log = workdir / "logs" / "harmonize" / "synthetic_2015.log"
+    assert "has no satellite row" in log.read_text().splitlines()[-1]
     # the traceback is kept for developers, beside the rule's log
     assert "Traceback" in log.with_suffix(".traceback").read_text()
 

@@ -28,8 +28,12 @@ YEAR = 2015
 
 
 def _targets(source: str) -> list[str]:
-    """The CSV results of one source and year (the accounts and the groups)."""
-    return [f"results/{source}/{YEAR}/accounts.csv", f"results/{source}/{YEAR}/groups/flows.csv"]
+    """The CSV results of one source and year (the accounts and the groups), in the build
+    tree (a run publishes results/ only when it is complete)."""
+    return [
+        f"results/.build/{source}/{YEAR}/accounts.csv",
+        f"results/.build/{source}/{YEAR}/groups/flows.csv",
+    ]
 
 
 def temporaries(workdir: Path) -> list[Path]:
@@ -42,25 +46,36 @@ def temporaries(workdir: Path) -> list[Path]:
     ]
 
 
-def run_killed_at(workdir: Path, folder: str, *args: str, group: bool = False) -> None:
+def run_stopped_at(workdir: Path, folder: str, how: str, *args: str) -> str:
     """Run Snakemake with ``args``; the job about to rename a complete output in ``folder``
-    is killed with SIGKILL (with ``group``: Snakemake and all its jobs). Asserts that it was
-    and that its temporary is left behind, as in a real kill."""
-    killed = snakemake(
+    is stopped there (tests/support/kill_hook: ``job`` or ``group`` SIGKILL, or ``fail``).
+    Asserts that it was; returns the run's output."""
+    stopped = snakemake(
         workdir,
         *args,
         check=False,
         env={
             "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), os.environ.get("PYTHONPATH")])),
             "BRI_CARBON_TEST_KILL_AT": str(workdir / folder),
-            "BRI_CARBON_TEST_KILL": "group" if group else "job",
+            "BRI_CARBON_TEST_KILL": how,
         },
     )
-    output = killed.stdout + killed.stderr
-    if group:
-        assert killed.returncode == -signal.SIGKILL, output[-4000:]
-    else:
-        assert killed.returncode == 1 and "died with <Signals.SIGKILL: 9>" in output, output[-4000:]
+    output = stopped.stdout + stopped.stderr
+    expected = {
+        "group": (-signal.SIGKILL, ""),
+        "job": (1, "died with <Signals.SIGKILL: 9>"),
+        "fail": (1, "injected failure"),
+        "full": (1, "No space left on device"),
+    }[how]
+    assert stopped.returncode == expected[0] and expected[1] in output, output[-4000:]
+    return output
+
+
+def run_killed_at(workdir: Path, folder: str, *args: str, group: bool = False) -> None:
+    """Run Snakemake with ``args``; the job about to rename a complete output in ``folder``
+    is killed with SIGKILL (with ``group``: Snakemake and all its jobs). Asserts that it was
+    and that its temporary is left behind, as in a real kill."""
+    run_stopped_at(workdir, folder, "group" if group else "job", *args)
     left = [path.parent.relative_to(workdir).as_posix() for path in temporaries(workdir)]
     assert folder in left
 
@@ -72,9 +87,10 @@ def run_again(workdir: Path, *args: str) -> str:
     return done.stdout + done.stderr
 
 
-def csv_digests(workdir: Path, source: str) -> dict[str, str]:
-    """sha256 of every CSV result of ``source`` and YEAR."""
-    folder = workdir / "results" / source / str(YEAR)
+def csv_digests(workdir: Path, source: str, build: bool = True) -> dict[str, str]:
+    """sha256 of every CSV result of ``source`` and YEAR, in the build tree or (``build``
+    False) as published."""
+    folder = workdir / "results" / (".build" if build else "") / source / str(YEAR)
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*.csv"))
@@ -91,15 +107,16 @@ def test_synthetic_runs_killed_in_each_stage_recover_byte_identically(
     args = (*_targets("synthetic"), "--cores", "2", "--configfile", TINY)
     run_killed_at(workdir, "resources/raw/synthetic", *args)
     run_killed_at(workdir, "resources/harmonized/synthetic", *args)
-    run_killed_at(workdir, f"results/synthetic/{YEAR}", *args, group=True)
+    run_killed_at(workdir, f"results/.build/synthetic/{YEAR}", *args, group=True)
     run_again(workdir, *args)
 
     assert temporaries(workdir) == []
+    assert not (workdir / "results/synthetic").exists()  # published only by a complete run
     assert [path.name for path in (workdir / "resources/raw/synthetic").iterdir()] == [
         f"Eora26_{YEAR}_bp.zip"
     ]
     produced = csv_digests(workdir, "synthetic")
-    expected = csv_digests(finished_run, "synthetic")
+    expected = csv_digests(finished_run, "synthetic", build=False)
     assert {"accounts.csv", "flows.csv", "groups/flows.csv"} <= set(produced)
     assert produced == {name: expected[name] for name in produced}
 

@@ -13,7 +13,7 @@ import pytest
 
 from bri_carbon.runtime import scenario
 
-from ..support.workflow import TINY, TWO_YEARS, grouping_without, snakemake
+from ..support.workflow import TINY, TWO_YEARS, snakemake
 
 RESULT = "results/synthetic/2015"
 
@@ -92,34 +92,6 @@ def test_another_configuration_replaces_every_output_of_the_folder(workdir):
     written = [path for path in folder.rglob("*") if path.is_file()]
     assert all(path.stat().st_mtime_ns >= record.stat().st_mtime_ns for path in written)
     assert "CEE" in group_names(folder / "groups/accounts.csv")
-    log = (workdir / "logs/fingerprint/synthetic/2015.log").read_text()
-    assert "was made with another configuration" in log
-
-
-def test_a_failed_run_with_another_configuration_leaves_no_mix(workdir):
-    folder = workdir / RESULT
-    failed = snakemake(
-        workdir,
-        "--cores",
-        "1",
-        "--configfile",
-        TINY,
-        "--config",
-        grouping_without(workdir, "IND"),
-        check=False,
-    )
-    assert failed.returncode != 0
-    record_path = folder / scenario.RECORD_NAME
-    record = json.loads(record_path.read_text())
-    assert record["settings"]["regions"] == "config/regions_without_IND.csv"
-    # Only what the new configuration wrote before the failure is left (the provenance job
-    # may run before the accounts fail); nothing of the old results.
-    left = [path for path in folder.rglob("*") if path.is_file()]
-    assert not (folder / "accounts.csv").exists() and not (folder / "figures").exists()
-    assert all(path.stat().st_mtime_ns >= record_path.stat().st_mtime_ns for path in left)
-    provenance = folder / "provenance.json"
-    if provenance.exists():
-        assert json.loads(provenance.read_text())["fingerprint"] == record["fingerprint"]
 
 
 def test_results_of_another_configuration_that_the_run_leaves_are_named(workdir):
@@ -133,3 +105,20 @@ def test_results_of_another_configuration_that_the_run_leaves_are_named(workdir)
     assert "another configuration" in dry.stdout + dry.stderr
     quiet = snakemake(workdir, "-n", "--configfile", TWO_YEARS)
     assert "another configuration" not in quiet.stdout + quiet.stderr
+
+
+def test_folders_of_other_sources_and_commands_that_run_nothing_stay_quiet(workdir):
+    """The stale trends of synthetic concern neither an EXIOBASE run nor --list-rules."""
+    two_years = workdir / "results/synthetic/trends"
+    two_years.mkdir(parents=True)
+    (two_years / scenario.RECORD_NAME).write_text(json.dumps({"fingerprint": "another"}))
+    for command in (
+        ("-n", "--configfile", TINY, "--config", "source=exiobase3", "local_data=null"),
+        ("-n", "--configfile", TINY, "--config", "source=exiobase3", "local_data="),
+        ("--list-rules",),
+        ("--list-rules", "--configfile", TINY),
+    ):
+        said = snakemake(workdir, *command)
+        assert "another configuration" not in said.stdout + said.stderr, command
+    said = snakemake(workdir, "-n", "--configfile", TINY)
+    assert "results/synthetic/trends" in said.stdout + said.stderr

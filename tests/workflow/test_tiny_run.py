@@ -133,7 +133,7 @@ def test_command_line_overrides_are_validated(finished_run):
     assert bad.returncode != 0
     assert "colour" in bad.stdout + bad.stderr
     other_year = snakemake(finished_run, "-n", "--configfile", TINY, "--config", "years=[2014]")
-    assert "results/synthetic/2014/accounts.csv" in other_year.stdout + other_year.stderr
+    assert "results/.build/synthetic/2014/accounts.csv" in other_year.stdout + other_year.stderr
 
 
 def test_the_terminal_shows_one_line_per_finished_job(finished_run):

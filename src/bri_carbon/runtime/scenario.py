@@ -8,8 +8,9 @@ a named run that changes one of them keeps its own under ``resources/{name}/``.
 
 Every results folder (one source and year, the trends, a drivers decomposition, a source
 comparison) records the :func:`folder_record` of the configuration that made it in
-``fingerprint.json``. When the record changes, the folder is emptied before its results are
-written anew, so a folder never mixes the outputs of two configurations.
+``fingerprint.json``. When the record changes, every rule that writes into the folder runs
+again (they take the record as input), and the folder is published whole
+(:mod:`bri_carbon.runtime.publish`), so it never mixes the outputs of two configurations.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from bri_carbon.runtime import atomic
 
 #: Top-level config keys that change how a run executes, not what it computes.
 EXECUTION_KEYS = ("run", "source", "local_data", "download", "compute_threads")
@@ -94,6 +92,45 @@ def folder_record(
     }
 
 
+def _short_digest(value: Any) -> str:
+    """The first 10 hex digits of the sha256 of ``value`` as canonical JSON."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:10]
+
+
+def setting_digests(
+    config: Mapping[str, Any], kind: str, file_digests: Mapping[str, str]
+) -> dict[str, str]:
+    """A short digest per setting that shapes a results folder of ``kind``: one per
+    second-level key of a mapping setting (``findings.driver_groups``), one per other
+    setting (``identity_rtol``) and one per configured file (``file regions``, its sha256).
+    Together they say what :func:`folder_record`'s fingerprint covers, key by key."""
+    record = folder_record(config, kind, file_digests)
+    digests = {}
+    for key, value in record["settings"].items():
+        if isinstance(value, Mapping) and value:
+            for sub, item in value.items():
+                digests[f"{key}.{sub}"] = _short_digest(item)
+        else:
+            digests[key] = _short_digest(value)
+    for key, digest in record["files"].items():
+        digests[f"file {key}"] = digest[:10]
+    return digests
+
+
+def setting_names(config: Mapping[str, Any], file_digests: Mapping[str, str]) -> list[str]:
+    """Every name :func:`setting_digests` gives for some kind of folder, sorted."""
+    names = set()
+    for kind in FOLDER_KINDS:
+        names |= set(setting_digests(config, kind, file_digests))
+    return sorted(names)
+
+
+def param_name(name: str) -> str:
+    """A Python identifier for the setting ``name`` (a Snakemake param name)."""
+    return "setting_" + re.sub(r"\W+", "_", name).strip("_")
+
+
 def recorded_fingerprint(folder: Path) -> str | None:
     """The fingerprint in ``folder``/fingerprint.json, or None when there is none (or it
     cannot be read)."""
@@ -101,21 +138,6 @@ def recorded_fingerprint(folder: Path) -> str | None:
         return json.loads((folder / RECORD_NAME).read_text())["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def clear_folder(folder: Path) -> list[Path]:
-    """Remove everything inside ``folder`` (files, links and subfolders), keeping the folder;
-    returns what was removed, relative to ``folder``, sorted."""
-    removed = []
-    if not folder.is_dir():
-        return removed
-    for entry in sorted(folder.iterdir()):
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-        removed.append(entry.relative_to(folder))
-    return removed
 
 
 #: The results folders below a run's results root, by kind: one source and year, the
@@ -139,25 +161,28 @@ def folder_kind(folder: str) -> str:
     raise ValueError(f"{folder!r} is not a results folder (e.g. synthetic/2015)")
 
 
-def stale_folders(root: Path, expected: Mapping[str, str], targeted: set[str]) -> list[str]:
-    """Results folders below ``root`` (a run's results root) that this run leaves alone
-    although another configuration made them: a record whose fingerprint differs from
-    ``expected`` (folder kind -> fingerprint of the current configuration), in folders not
-    among ``targeted`` (paths below ``root``). Sorted paths below ``root``."""
+def concerns(folder: str, source: str) -> bool:
+    """True when the results folder ``folder`` (a path below a results root) holds results
+    of ``source``: one of its own folders, or a comparison that includes it."""
+    parts = folder.split("/")
+    if parts[0] == "compare":
+        return source in parts[-1].split("_vs_")
+    return parts[0] == source
+
+
+def stale_folders(
+    root: Path, expected: Mapping[str, str], targeted: set[str], source: str
+) -> list[str]:
+    """Results folders of ``source`` below ``root`` (a run's results root) that this run
+    leaves alone although another configuration made them: a record whose fingerprint
+    differs from ``expected`` (folder kind -> fingerprint of the current configuration), in
+    folders not among ``targeted`` (paths below ``root``). Folders of other sources and of
+    named runs (below ``root``/{name}/) are left out. Sorted paths below ``root``."""
     stale = []
     for record in sorted(root.glob(f"**/{RECORD_NAME}")):
         folder = record.parent.relative_to(root).as_posix()
-        if folder in targeted or not FOLDER.fullmatch(folder):
+        if folder in targeted or not FOLDER.fullmatch(folder) or not concerns(folder, source):
             continue
         if recorded_fingerprint(record.parent) != expected[folder_kind(folder)]:
             stale.append(folder)
     return stale
-
-
-def renew_folder(record_path: Path, record: Mapping[str, Any]) -> list[Path]:
-    """Empty the folder of ``record_path`` and write ``record`` there (JSON): the folder now
-    belongs to the configuration of ``record``. Returns what was removed (see
-    :func:`clear_folder`)."""
-    removed = clear_folder(record_path.parent)
-    atomic.write_text(record_path, json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
-    return removed
