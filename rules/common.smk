@@ -352,7 +352,10 @@ def finished_message():
                     pages.append(f"{RESULTS}{config['source']}/{name}")
     shown = [page for page in dict.fromkeys(pages) if os.path.isfile(page)]
     if not shown:
-        return f"Results are in {RESULTS}{config['source']}/."
+        return (
+            f"The outputs are in {BUILD}; {RESULTS}{config['source']}/ is published by a "
+            "run of every target (without --until or file targets)."
+        )
     return "Open " + " and ".join(shown) + f" (results in {RESULTS}{config['source']}/)."
 
 

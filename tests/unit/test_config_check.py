@@ -144,11 +144,14 @@ def test_a_leading_tilde_is_the_home_folder(monkeypatch, tmp_path):
 
 def test_a_folder_that_takes_no_file_is_named_before_any_job(tmp_path):
     config_check.check_writable([str(tmp_path / "results" / ".build")])
+    assert list(tmp_path.iterdir()) == []  # nothing created, nothing left
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o555)
     with permissions_enforced(), pytest.raises(WorkflowInputError) as refused:
-        config_check.check_writable([str(locked / "results")])
+        config_check.check_writable([str(locked / "results" / ".build")])
     message = str(refused.value)
-    assert message.startswith(f"the workflow cannot write in {locked / 'results'}: Permission")
+    assert message.startswith(
+        f"the workflow cannot write in {locked}/ (for {locked}/results/.build): Permission"
+    )
     assert "chmod u+w" in message and "\n" not in message

@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -219,3 +221,63 @@ def test_local_data_is_read_only_decided_by_content_and_kept_when_gone(tmp_path,
     assert snapshot(local) == before
     again = snakemake(workdir, *run)
     assert "Nothing to be done" in again.stdout + again.stderr
+
+
+def test_local_data_mistakes_are_named_before_any_job_and_never_block(tmp_path, upstream_files):
+    """The Eora26 folder itself given as local_data (the message, once, names the folder to
+    give), ~ for the home folder (expanded), and a named pipe under the archive's name (a
+    dry run used to wait forever for a writer)."""
+    local = tmp_path / "mrio"
+    shutil.copytree(upstream_files, local / "eora26")
+    workdir = copy_workflow(tmp_path / "work")
+    home = {"HOME": str(tmp_path)}
+
+    deep = snakemake(workdir, "-n", *config_args(local / "eora26"), check=False, env=home)
+    output = deep.stdout + deep.stderr
+    assert deep.returncode == 1 and "Traceback" not in output
+    assert f"set local_data to {local} (the folder that holds eora26/)" in output
+    assert output.count(f"holds {NAME} itself") == 1
+
+    tilde = snakemake(workdir, "-n", *config_args("~/mrio"), env=home)
+    assert "rule retrieve_eora26:" in tilde.stdout
+
+    piped = tmp_path / "piped"
+    (piped / "eora26").mkdir(parents=True)
+    shutil.copy(upstream_files / "indices.zip", piped / "eora26")
+    os.mkfifo(piped / "eora26" / NAME)
+    executable = Path(sys.executable).with_name("snakemake")
+    for arguments in (("-n",), ("--cores", "1")):
+        refused = subprocess.run(
+            [str(executable), *arguments, *config_args(piped)],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=dict(os.environ, **home),
+        )
+        output = refused.stdout + refused.stderr
+        assert refused.returncode == 1, output[-2000:]
+        assert f"{piped / 'eora26' / NAME} (config key local_data) is a named pipe (FIFO)" in output
+        assert "Traceback" not in output and "steps" not in output
+
+
+def test_a_copy_from_another_local_data_folder_is_not_used(tmp_path, upstream_files):
+    """local_data now names a folder that has indices.zip but not the year's archive: the
+    copy made from the old folder is neither used nor mixed with the new folder's files; the
+    run says where the copy came from and, without an account, where to put the file."""
+    old, new = tmp_path / "old_mrio", tmp_path / "new_mrio"
+    shutil.copytree(upstream_files, old / "eora26")
+    (new / "eora26").mkdir(parents=True)
+    shutil.copy(upstream_files / "indices.zip", new / "eora26")
+    workdir = copy_workflow(tmp_path / "work")
+    target = f"resources/harmonized/eora26/{YEAR}.nc"
+    snakemake(workdir, target, "--cores", "2", *config_args(old))
+    env = {"HOME": str(tmp_path), "EORA_EMAIL": "", "EORA_PASSWORD": ""}
+    moved = snakemake(workdir, target, "--cores", "2", *config_args(new), check=False, env=env)
+    output = moved.stdout + moved.stderr
+    assert moved.returncode != 0
+    assert f"{new / 'eora26' / NAME} is not in local_data; the copy" in output
+    assert f"came from {old / 'eora26' / NAME}, another local_data folder" in output
+    log = (workdir / f"logs/retrieve_eora26/{YEAR}.log").read_text().splitlines()[-1]
+    assert f"put it exactly under this name into the folder {new / 'eora26'}" in log
+    assert not (workdir / f"resources/raw/eora26/{NAME}").exists()

@@ -333,18 +333,21 @@ def configured_digests(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_writable(folders: Sequence[str]) -> None:
-    """Each of ``folders`` (created if missing) takes a new file: otherwise the run stops
-    before any job, in one paragraph naming the folder, the reason and the fix (a full or
-    read-only file system, no permission, an immutable folder)."""
+    """Each of ``folders`` (or, where it does not exist yet, the nearest folder above it
+    that does) takes a new file: otherwise the run stops before any job, in one paragraph
+    naming the folder, the reason and the fix (a full or read-only file system, no
+    permission, an immutable folder). Nothing is left behind."""
     for folder in folders:
+        existing = Path(folder)
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
         try:
-            os.makedirs(folder, exist_ok=True)
-            handle, probe = tempfile.mkstemp(dir=folder, prefix=".write-test.", suffix=".part")
+            handle, probe = tempfile.mkstemp(dir=existing, prefix=".write-test.", suffix=".part")
             os.close(handle)
             os.unlink(probe)
         except OSError as err:
             if err.errno in (errno.ENOSPC, errno.EDQUOT):
-                fix = f"free space on its file system (df -h {folder})"
+                fix = f"free space on its file system (df -h {existing})"
             elif err.errno == errno.EROFS:
                 fix = "run in a folder on a writable file system"
             else:
@@ -353,6 +356,7 @@ def check_writable(folders: Sequence[str]) -> None:
                     "immutable folder: lsattr, chattr -i)"
                 )
             raise WorkflowInputError(
-                f"the workflow cannot write in {folder}: {err.strerror or err}. Before any "
-                f"job runs: {fix}, then run again; nothing was changed."
+                f"the workflow cannot write in {existing}/ (for {folder}): "
+                f"{err.strerror or err}. Before any job runs: {fix}, then run again; "
+                "nothing was changed."
             ) from None
