@@ -18,6 +18,14 @@ def config_years():
     return [str(year) for year in config["years"]]
 
 
+def system_shape(source, native=False):
+    """(regions, sectors per region, extra rows) of the source's tables; see system_size."""
+    if source == "exiobase3":
+        return EXIOBASE_REGIONS, EXIOBASE_SECTORS[config["exiobase3"]["system"]], 0
+    countries = config["synthetic"]["countries"] if source == "synthetic" else None
+    return len(countries) if countries else EORA_COUNTRIES, EORA_SECTORS, 0 if native else 1
+
+
 def system_size(source, native=False):
     """Number of region-sectors n of the source's tables (drives memory requests).
 
@@ -26,32 +34,32 @@ def system_size(source, native=False):
     (ixi) or 200 products (pxp). ``native``: the system of the accounts stage, the source's
     own regions and sectors without Eora's ROW entry (4914; EXIOBASE as above).
     """
-    if source == "exiobase3":
-        regions = EXIOBASE_REGIONS
-        sectors = EXIOBASE_SECTORS[config["exiobase3"]["system"]]
-        extra = 0
-    else:
-        countries = config["synthetic"]["countries"] if source == "synthetic" else None
-        regions = len(countries) if countries else EORA_COUNTRIES
-        sectors, extra = EORA_SECTORS, 1
-    return regions * sectors + (0 if native else extra)
+    regions, sectors, extra = system_shape(source, native)
+    return regions * sectors + extra
 
 
-def mem_mb_for(copies, base_mb=400, source=None, native=False):
-    """Memory request in MB: ``copies`` dense n x n float64 matrices plus ``base_mb``.
+def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0):
+    """Memory request in MB: ``copies`` dense n x n float64 matrices, ``demand_copies``
+    n x (2 r + 1) float64 arrays and ``base_mb``.
 
-    Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20, rounded up to 100 MB,
-    with n from :func:`system_size` of ``source`` (default: the job's source wildcard) and
-    ``native``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
-    and the small arrays. For accounts, copies = 1 on the native n covers the one n x n
-    matrix of bri_carbon.core.accounts.regional_accounts: float64 when leontief_precision is
-    float64 or the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks
-    of 16 MB and the n x regions arrays (final demand, solution, residual) fit in base_mb.
+    Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20 + demand_copies * n * (2 r + 1)
+    * 8 bytes / 2^20, rounded up to 100 MB, with n from :func:`system_size` and r regions from
+    :func:`system_shape` of ``source`` (default: the job's source wildcard) and ``native``.
+    ``base_mb`` covers the interpreter, the imported libraries (about 200 MB) and the small
+    arrays. For accounts, copies = 1 on the native n covers the one n x n matrix of
+    bri_carbon.core.accounts.regional_accounts: float64 when leontief_precision is float64 or
+    the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks of 16 MB.
+    Its right-hand sides have up to 2 r + 1 columns (each purchasing region's final demand,
+    the excluded categories, each region's changes in inventories and valuables), and
+    demand_copies = 6 counts the arrays of that shape alive at once (right-hand sides,
+    their stacked copy, solution, residual, correction and the scaled solution).
     """
 
     def estimate(wildcards):
-        n = system_size(source or wildcards.source, native=native)
-        need = base_mb + copies * n * n * 8 / 2**20
+        name = source or wildcards.source
+        n = system_size(name, native=native)
+        regions = system_shape(name, native)[0]
+        need = base_mb + (copies * n * n + demand_copies * n * (2 * regions + 1)) * 8 / 2**20
         return int(math.ceil(need / 100.0) * 100)
 
     return estimate
@@ -105,8 +113,8 @@ def fingerprint_of(folder_pattern):
 REPORT = f"{RESULTS}{{source}}/report.html"
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
-#: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
-#: the driven-by shares of every BRI region.
+#: paper's six, the sector hot spots of the BRI groups, as a supplementary full page the
+#: driven-by shares of every BRI region, and the readings under the robustness variants.
 FIGURES = (
     "study_area",
     "intensity_maps",
@@ -116,6 +124,7 @@ FIGURES = (
     "driven_by",
     "driven_by_regions",
     "sector_hotspots",
+    "robustness",
 )
 #: The paper's four tables (results/{source}/{year}/tables/{name}.csv|md|tex).
 TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
@@ -142,6 +151,7 @@ FIGURE_INPUTS = {
     "driven_by": ("driven_by", "headline", "regions"),
     "driven_by_regions": ("driven_by", "headline", "regions"),
     "sector_hotspots": ("sector_hotspots", "regions"),
+    "robustness": ("robustness", "headline"),
 }
 #: The inputs each paper table reads, by name (see result_inputs).
 TABLE_INPUTS = {
@@ -160,6 +170,7 @@ def result_inputs(wildcards, names):
         "group_accounts": rules.groups.output.accounts,
         "group_flows": rules.groups.output.flows,
         "headline": rules.findings.output.headline,
+        "robustness": rules.findings.output.robustness,
         "driven_by": rules.findings.output.driven_by,
         "sector_hotspots": rules.findings.output.sector_hotspots,
         "regions": config["regions"],
@@ -184,7 +195,8 @@ def table_inputs(wildcards):
 
 def report_inputs(wildcards):
     """The files the report shows, named by kind, year and name: figure_{year}_{name} (PNG),
-    table_{year}_{name} (CSV), headline_{year}, provenance_{year}; with several years
+    table_{year}_{name} (CSV), headline_{year}, diagnostics_{year}, provenance_{year}; with
+    several years
     trends_headline and trends_figure; with a decomposition drivers_effects and
     drivers_figure; with a source comparison comparison_{year}."""
     source = wildcards.source
@@ -196,6 +208,7 @@ def report_inputs(wildcards):
         for name in TABLES:
             inputs[f"table_{year}_{name}"] = rules.table.output.csv.format(table=name, **where)
         inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
+        inputs[f"diagnostics_{year}"] = rules.accounts.output.diagnostics.format(**where)
         inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
     if len(config_years()) > 1:
         inputs["trends_headline"] = rules.trends.output.headline.format(source=source)
@@ -393,6 +406,14 @@ def excluded_categories(source):
     (config key final_demand.exclude; the synthetic world uses Eora26's labels)."""
     table_source = "eora26" if source == "synthetic" else source
     return list(config["final_demand"]["exclude"].get(table_source, []))
+
+
+def inventory_categories(source):
+    """The final-demand categories of changes in inventories and valuables of ``source``,
+    left out in the robustness variant no_inventories (config key
+    robustness.inventory_categories; the synthetic world uses Eora26's labels)."""
+    table_source = "eora26" if source == "synthetic" else source
+    return list(config["robustness"]["inventory_categories"].get(table_source, []))
 
 
 def check_local_data():

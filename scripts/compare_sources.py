@@ -1,12 +1,14 @@
 """Rule compare_sources: the results of one year from two sources side by side.
 
-Group accounts (CSV, Markdown, LaTeX), every headline reading, and the group flow matrix on
-the regions both sources have.
+Group accounts (CSV, Markdown, LaTeX), every headline reading, the group flow matrix on the
+regions both sources have, and the robustness readings of both sources.
 """
 
 from pathlib import Path
 
-from bri_carbon.core import compare
+import pandas as pd
+
+from bri_carbon.core import compare, robustness
 from bri_carbon.outputs import tables
 from bri_carbon.runtime import logs
 from bri_carbon.sources import config_tables
@@ -46,6 +48,16 @@ def main(smk) -> None:
         names,
     )
     tables.write_csv(flows, smk.output.group_flows, index=False)
+    tables.write_csv(
+        robustness.stacked(
+            [
+                pd.read_csv(path, keep_default_na=False, na_values={"value": [""]})
+                for path in (smk.input.robustness_a, smk.input.robustness_b)
+            ]
+        ),
+        smk.output.robustness,
+        index=False,
+    )
 
 
 logs.run_rule(main, snakemake)

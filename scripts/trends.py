@@ -1,8 +1,11 @@
-"""Rule trends: every headline reading and the group accounts of every configured year."""
+"""Rule trends: every headline reading, its robustness variants and the group accounts of
+every configured year."""
 
 from pathlib import Path
 
-from bri_carbon.core import trends
+import pandas as pd
+
+from bri_carbon.core import robustness, trends
 from bri_carbon.outputs import figures, tables, vintage_figures
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
@@ -22,6 +25,16 @@ def main(smk) -> None:
     series = trends.headline_series(headlines)
     tables.write_csv(series, smk.output.headline, index=False)
     tables.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
+    tables.write_csv(
+        robustness.stacked(
+            [
+                pd.read_csv(path, keep_default_na=False, na_values={"value": [""]})
+                for path in smk.input.robustness
+            ]
+        ),
+        smk.output.robustness,
+        index=False,
+    )
     fig = vintage_figures.shares_figure(
         trends.figure_series(series),
         list(smk.params.driver_groups),
