@@ -35,7 +35,7 @@ def test_tables_show_human_headers_and_rounded_numbers(finished_run):
     assert {"production_mt", "value_added_musd"} <= set(csv.columns)
     markdown = (folder / "group_accounts.md").read_text()
     assert "| Production-based (Mt CO2) |" in markdown
-    assert "| Value added (billion USD) |" in markdown
+    assert "| Primary inputs (billion USD) |" in markdown
     first = csv.iloc[0]
     row = next(line for line in markdown.splitlines() if line.startswith(f"| {csv.index[0]} |"))
     assert f"| {first['production_mt']:,.1f} |" in row
