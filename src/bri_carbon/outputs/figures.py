@@ -535,7 +535,7 @@ def driven_by_shares(
     if paper_value is not None:
         ax.axvline(paper_value, color="black", linestyle="--", linewidth=0.8)
         words = paper_wording or f"{paper_value:g}%"
-        title += f"\ndashed: the paper's value, {words}, driven by {drivers}"
+        title += f"\ndashed: the abstract's number, {words}; right: the share driven by {drivers}"
     fig.suptitle(title, x=0.01, ha="left", fontsize=7.5)
     ax.set_xlabel("Share of the group's industry CO2 emissions (%), by destination group")
     legend_axes(fig, ax, ncol=4, height_ratio=0.22)

@@ -1,8 +1,7 @@
 """The robustness figure: each finding's readings under every variant, with the paper's value.
 
 One panel per finding, (a), (b), (c), one row per reading (:data:`FIGURE_READINGS`, those
-the table holds), one marker per variant of :data:`bri_carbon.core.robustness.VARIANTS` on
-the value axis.
+the table holds), one marker per variant (:data:`VARIANT_STYLE`) on the value axis.
 Where the abstracts give a number for a reading, a dashed vertical line marks it and an open
 black diamond sits on the rows it belongs to; the panel's title gives the abstracts' words for
 it. Panel (a) shows ratios with a grey line at 1 (the world's value by construction), panels
@@ -18,7 +17,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from bri_carbon.core.robustness import VARIANTS
 from bri_carbon.outputs import figures
 from bri_carbon.outputs.tables import reading_name
 
@@ -56,12 +54,13 @@ FIGURE_READINGS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("developed_share_of_world_cba", "block", "developed"),
     ),
 }
-#: Marker and colour of each variant (Okabe-Ito; the baseline black and filled).
+#: Marker, colour (Okabe-Ito; the baseline black and filled) and legend label of each
+#: variant (:data:`bri_carbon.core.robustness.VARIANTS` says what each changes).
 VARIANT_STYLE = {
-    "baseline": ("o", "#000000"),
-    "no_inventories": ("s", "#E69F00"),
-    "drivers_developed": ("^", "#0072B2"),
-    "drivers_us_eu28": ("v", "#009E73"),
+    "baseline": ("o", "#000000", "as configured"),
+    "no_inventories": ("s", "#E69F00", "without inventories and valuables"),
+    "drivers_developed": ("^", "#0072B2", "drivers (c): all developed groups"),
+    "drivers_us_eu28": ("v", "#009E73", "drivers (c): United States + EU28"),
 }
 PANEL_TITLES = {
     "a": "Production over consumption, ratio",
@@ -95,7 +94,7 @@ def _panel(
     """Draw one finding's rows; returns the abstracts' words for its paper values."""
     positions = np.arange(len(keys))[::-1]
     values = table.set_index(["statistic", "level", "subject", "variant"])["value"]
-    for variant, (marker, colour) in VARIANT_STYLE.items():
+    for variant, (marker, colour, label) in VARIANT_STYLE.items():
         xs = [values.get((*key, variant), np.nan) for key in keys]
         ax.scatter(
             xs,
@@ -106,7 +105,7 @@ def _panel(
             edgecolors=colour,
             linewidths=0.8,
             zorder=3,
-            label=VARIANTS[variant],
+            label=label,
         )
     paper = headline.set_index(["statistic", "level", "subject"])
     wordings: list[str] = []
@@ -116,7 +115,7 @@ def _panel(
         value = float(paper.loc[key, "paper_value"])
         ax.scatter(
             [value], [position], marker="D", s=22, facecolors="none", edgecolors="black",
-            linewidths=0.7, zorder=2, label="the paper's value for this reading",
+            linewidths=0.7, zorder=2, label="the abstract's number",
         )  # fmt: skip
         ax.axvline(value, color="black", linestyle="--", linewidth=0.7, zorder=1)
         wordings += [w for w in str(paper.loc[key, "paper_wording"]).split("; ") if w]
