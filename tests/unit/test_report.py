@@ -24,12 +24,12 @@ PIXEL = bytes.fromhex(
 
 
 def _names(constant: str) -> tuple[str, ...]:
-    """The tuple assigned to ``constant`` in rules/common.smk."""
-    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    """The tuple assigned to ``constant`` in rules/common/targets.smk."""
+    tree = ast.parse((REPO / "rules" / "common" / "targets.smk").read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == constant:
             return tuple(ast.literal_eval(node.value))
-    raise AssertionError(f"{constant} is not assigned in rules/common.smk")
+    raise AssertionError(f"{constant} is not assigned in rules/common/targets.smk")
 
 
 def test_every_figure_and_table_has_a_title_and_caption():
