@@ -11,6 +11,7 @@ import pytest
 
 from bri_carbon.core import compare
 from bri_carbon.outputs import captions, report, tables, typeset
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 
 from ..support.workflow import REPO
@@ -174,7 +175,7 @@ def test_the_source_comparison_is_shown_as_a_table(tmp_path):
     )
     other = accounts.assign(production_mt=accounts["production_mt"] * 1.1)
     path = tmp_path / "group_accounts.csv"
-    tables.write_csv(compare.side_by_side(accounts, other, ("eora26", "exiobase3")), path)
+    store.write_csv(compare.side_by_side(accounts, other, ("eora26", "exiobase3")), path)
     inputs = report.Inputs(
         years=(),
         figures={},
