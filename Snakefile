@@ -6,7 +6,6 @@ Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default);
 """
 
 import gc
-import logging
 import os
 import shlex
 import sys
@@ -18,7 +17,6 @@ from snakemake.utils import min_version, validate
 
 from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_years
 from bri_carbon.runtime.errors import stop_on_input_error
-from bri_carbon.runtime.terminal import one_line_per_job
 
 min_version("9.27")
 
@@ -27,11 +25,6 @@ min_version("9.27")
 # the interpreter's exit: that takes about 0.9 s off every `snakemake` call on a 2-core
 # machine, a no-op `snakemake -n` included (docs/performance.md).
 gc.freeze()
-
-# One line per finished job on the terminal instead of some 25 (bri_carbon.runtime.terminal);
-# errors stay complete, and .snakemake/log/ keeps every job's details.
-if workflow.is_main_process:
-    one_line_per_job(logging.getLogger("snakemake.logging"))
 
 #: The command line of the main Snakemake process. Jobs inherit it through the environment
 #: (also SLURM jobs: sbatch --export=ALL), so provenance.json names the user's command, not a
