@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bri_carbon.core import accounts, grouping, intensities, plausibility
 from bri_carbon.harmonize.account_inputs import open_account_inputs
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime import atomic, logs
 from bri_carbon.sources import config_tables
 
@@ -30,11 +30,11 @@ def main(smk) -> None:
         (result, smk.output.accounts, smk.output.flows),
         (variant, smk.output.no_inventories_accounts, smk.output.no_inventories_flows),
     ):
-        frame = intensities.with_intensities(tables.accounts_frame(found), smk.params.denominators)
-        tables.write_csv(grouping.label_regions(frame, regions).sort_index(), target)
-        tables.write_csv(tables.flows_long(tables.flows_frame(found)), flows, index=False)
-    tables.write_csv(tables.discrepancy_frame(result), smk.output.discrepancy)
-    tables.write_csv(
+        frame = intensities.with_intensities(store.accounts_frame(found), smk.params.denominators)
+        store.write_csv(grouping.label_regions(frame, regions).sort_index(), target)
+        store.write_csv(store.flows_long(store.flows_frame(found)), flows, index=False)
+    store.write_csv(store.discrepancy_frame(result), smk.output.discrepancy)
+    store.write_csv(
         grouping.sector_flows_by_group(
             result.sector_flows, result.regions, result.sectors, regions
         ),

@@ -4,7 +4,7 @@ every headline reading under the robustness variants."""
 from pathlib import Path
 
 from bri_carbon.core import findings, grouping, intensities, robustness
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
@@ -12,18 +12,18 @@ from bri_carbon.sources import config_tables
 
 def main(smk) -> None:
     regions = config_tables.read_regions(Path(smk.input.regions))
-    region_accounts = tables.read_accounts(Path(smk.input.accounts), "region")
-    group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
-    flows = tables.read_flows(Path(smk.input.flows))
+    region_accounts = store.read_accounts(Path(smk.input.accounts), "region")
+    group_accounts = store.read_accounts(Path(smk.input.group_accounts), "group")
+    flows = store.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
     findings.check_groups(smk.params.driver_groups, regions, "findings.driver_groups")
     findings.check_groups(smk.params.developed_groups, regions, "findings.developed_groups")
     paper_values = config_tables.read_paper_values(Path(smk.input.paper_values))
     us_eu28 = config_tables.read_region_list(Path(smk.input.us_eu28), "findings.us_eu28")
-    tables.write_csv(findings.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
-    tables.write_csv(findings.driven_by(flows, regions), smk.output.driven_by, index=False)
-    tables.write_csv(
-        findings.sector_hotspots(tables.read_sector_flows(Path(smk.input.sector_flows)), regions),
+    store.write_csv(findings.bri_blocks(flows, regions["bri"]), smk.output.bri_blocks)
+    store.write_csv(findings.driven_by(flows, regions), smk.output.driven_by, index=False)
+    store.write_csv(
+        findings.sector_hotspots(store.read_sector_flows(Path(smk.input.sector_flows)), regions),
         smk.output.sector_hotspots,
         index=False,
     )
@@ -46,11 +46,11 @@ def main(smk) -> None:
         )
 
     def without_inventories():
-        accounts = tables.read_accounts(Path(smk.input.no_inventories_accounts), "region")
+        accounts = store.read_accounts(Path(smk.input.no_inventories_accounts), "region")
         grouped = intensities.with_intensities(
             grouping.group_accounts(accounts, regions), smk.params.denominators
         )
-        variant_flows = tables.read_flows(Path(smk.input.no_inventories_flows))
+        variant_flows = store.read_flows(Path(smk.input.no_inventories_flows))
         return readings(accounts, grouped, variant_flows, smk.params.driver_groups)
 
     headline = readings(region_accounts, group_accounts, flows, smk.params.driver_groups)
@@ -68,8 +68,8 @@ def main(smk) -> None:
         frame.insert(0, "synthetic", context.synthetic)
         frame.insert(0, "year", context.year)
         frame.insert(0, "source", context.source)
-    tables.write_csv(headline, smk.output.headline, index=False)
-    tables.write_csv(table, smk.output.robustness, index=False)
+    store.write_csv(headline, smk.output.headline, index=False)
+    store.write_csv(table, smk.output.robustness, index=False)
 
 
 logs.run_rule(main, snakemake)
