@@ -149,6 +149,52 @@ def test_the_page_is_self_contained_and_escapes_names(tmp_path):
     assert not re.search(r"<script|<link|<iframe|src=\"(?!data:)|url\(", html)
 
 
+def test_warnings_of_the_diagnostics_stand_in_a_banner_and_the_robustness_figure_leads(
+    tmp_path,
+):
+    figure = tmp_path / "robustness.png"
+    figure.write_bytes(PIXEL)
+    table = tmp_path / "headline.csv"
+    pd.DataFrame(
+        [("b", "positive_net_export_share", "region", "BRI", 62.3, "%", 95.0, "words", "s", "d")],
+        columns=[
+            "finding",
+            "statistic",
+            "level",
+            "subject",
+            "value",
+            "unit",
+            "paper_value",
+            "paper_wording",
+            "paper_statement",
+            "definition",
+        ],
+    ).to_csv(table, index=False)
+    diagnostics = tmp_path / "diagnostics.json"
+    diagnostics.write_text(
+        '{"plausibility_warnings": [{"message": "world fossil CO2 of 2015 is 33,000,000 Mt"}],'
+        ' "world_intensity": {"ratio": 1.14, "warning": "ratio 1.14, not 1"}}'
+    )
+    provenance = tmp_path / "provenance.json"
+    provenance.write_text('{"year": 2015}')
+    inputs = report.Inputs(
+        years=(2015,),
+        figures={2015: {"robustness": figure}},
+        tables={2015: {}},
+        headline={2015: table},
+        provenance={2015: provenance},
+        diagnostics={2015: diagnostics},
+    )
+    page = report.build(inputs, "eora26", False, ["USA"], ["USA"])
+    html = report.render(page)
+    banner = re.search(r'<div class="synthetic" role="alert">(.*?)</div>', html, re.S).group(1)
+    assert "2015: world fossil CO<sub>2</sub> of 2015 is 33,000,000 Mt" in banner
+    assert "2015: intensity basis: ratio 1.14, not 1" in banner
+    section = re.search(r'<section id="headline">(.*?)</section>', html, re.S).group(1)
+    assert 'id="robustness-2015"' in section and "Robustness of the readings" in section
+    assert page.sections[0].items == ()
+
+
 def test_a_file_that_is_not_a_png_is_refused(tmp_path):
     fake = tmp_path / "figure.png"
     fake.write_text("not an image")
