@@ -14,7 +14,7 @@ CONFIG ?=
 SNAKEMAKE = $(BIN)/snakemake --cores $(CORES)$(if $(CONFIG), --configfile $(CONFIG))
 UV_VERSION := 0.13.9
 
-.PHONY: help run test test-fast test-slurm lint report latex-tools clean
+.PHONY: help run test test-fast test-slurm lint report latex-tools test-tools clean
 
 help: ## list the targets with one line each (this text)
 	@echo "bri-carbon: embodied carbon flows of the Belt and Road regions (Snakemake workflow)"
@@ -68,6 +68,12 @@ report: $(STAMP) ## the same as run: the report is published with the folders it
 # longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.
 latex-tools: ## install pdflatex and pdftoppm for the LaTeX table tests (root, Debian-like)
 	apt-get install -y --no-install-recommends texlive-latex-recommended poppler-utils
+
+# Debian-like hosts (root): what the tests that skip without it need, the LaTeX tools above
+# and a headless Chromium (/usr/bin/chromium) for the browser tests; only what is missing.
+# .ci/run calls it before `make test`.
+test-tools: ## install what the LaTeX and browser tests need (root, Debian-like)
+	tools/install_test_tools.sh
 
 clean: ## remove results/, resources/, logs/ and .snakemake/
 	rm -rf results resources logs .snakemake

@@ -1,7 +1,7 @@
 """Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF.
 
 One rule draws every figure; the wildcard ``figure`` picks the inputs (FIGURE_INPUTS in
-rules/common.smk) and the drawing function of scripts/figure.py.
+rules/common/inputs.smk) and the drawing function of scripts/figure.py.
 """
 
 
@@ -17,8 +17,7 @@ rule figure:
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
-        production_denominator=config["intensity"]["production_denominator"],
-        consumption_denominator=config["intensity"]["consumption_denominator"],
+        denominators=config["intensity"]["denominators"],
     wildcard_constraints:
         figure="|".join(FIGURES),
     log:

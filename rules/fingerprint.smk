@@ -8,6 +8,8 @@ them. The record is built in the build tree and published with the folder (rule 
 its params, one per setting, make a dry run's reason name the settings that changed.
 """
 
+from bri_carbon.runtime import scenario as bri_scenario
+
 
 rule fingerprint:
     """Record the configuration that makes a results folder (fingerprint.json)."""

@@ -5,6 +5,10 @@ EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as data/data
 says; each is recorded (sha256, origin) in a JSON file next to it.
 """
 
+from snakemake.logging import logger
+
+from bri_carbon.sources import local_data as bri_local_data
+
 
 rule synthetic_world:
     """Write the seeded synthetic world of one year as an Eora26 zip (no network)."""

@@ -1,7 +1,7 @@
 """Tables stage: the paper's four tables, each as CSV, Markdown and LaTeX (booktabs).
 
 One rule writes every table; the wildcard ``table`` picks the inputs (TABLE_INPUTS in
-rules/common.smk) and the builder of scripts/table.py.
+rules/common/inputs.smk) and the builder of scripts/table.py.
 """
 
 
@@ -16,8 +16,7 @@ rule table:
         tex=f"{RESULT}/tables/{{table}}.tex",
     params:
         context=run_context,
-        production_denominator=config["intensity"]["production_denominator"],
-        consumption_denominator=config["intensity"]["consumption_denominator"],
+        denominators=config["intensity"]["denominators"],
     wildcard_constraints:
         table="|".join(TABLES),
     log:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bri_carbon.core import findings, grouping
-from bri_carbon.outputs import chord, figures, geography, maps, tables
+from bri_carbon.core import findings, grouping, intensities
+from bri_carbon.outputs import chord, figures, geography, maps, robustness_figure
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
@@ -26,7 +27,7 @@ def _boundaries(smk, purpose: str):
 
 def study_area(smk, context: RunContext) -> Figure:
     regions, boundaries = _boundaries(smk, "study area")
-    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    accounts = store.read_accounts(Path(smk.input.accounts), "region")
     in_data = [code for code in regions.index if code in accounts.index]
     return maps.study_area(
         boundaries, regions.loc[in_data], context.source, context.year, context.synthetic
@@ -35,7 +36,7 @@ def study_area(smk, context: RunContext) -> Figure:
 
 def intensity_maps(smk, context: RunContext) -> Figure:
     _, boundaries = _boundaries(smk, "intensity maps")
-    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    accounts = store.read_accounts(Path(smk.input.accounts), "region")
     return maps.intensity_maps(
         boundaries, accounts, context.source, context.year, context.synthetic
     )
@@ -43,19 +44,18 @@ def intensity_maps(smk, context: RunContext) -> Figure:
 
 def intensity_gap(smk, context: RunContext) -> Figure:
     return figures.intensity_gap(
-        tables.read_accounts(Path(smk.input.group_accounts), "group"),
+        store.read_accounts(Path(smk.input.group_accounts), "group"),
         list(smk.params.developed_groups),
         context.source,
         context.year,
         context.synthetic,
-        smk.params.production_denominator,
-        smk.params.consumption_denominator,
+        *intensities.denominators(smk.params.denominators),
     )
 
 
 def flows_chord(smk, context: RunContext) -> Figure:
-    group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
-    flows = tables.read_flows(Path(smk.input.group_flows))
+    group_accounts = store.read_accounts(Path(smk.input.group_accounts), "group")
+    flows = store.read_flows(Path(smk.input.group_flows))
     order = list(group_accounts.index)
     return chord.flows_chord(
         flows.loc[order, order],
@@ -67,15 +67,15 @@ def flows_chord(smk, context: RunContext) -> Figure:
 
 
 def net_exports_by_group(smk, context: RunContext) -> Figure:
-    headline = tables.read_headline(Path(smk.input.headline))
-    share, paper = tables.headline_reading(headline, "positive_net_export_share", "region", "BRI")
+    headline = store.read_headline(Path(smk.input.headline))
+    reading = ("positive_net_export_share", "region", "BRI")
     return figures.net_exports_by_group(
-        tables.read_accounts(Path(smk.input.group_accounts), "group"),
+        store.read_accounts(Path(smk.input.group_accounts), "group"),
         context.source,
         context.year,
         context.synthetic,
-        region_share=share,
-        paper_share=paper,
+        region_share=store.headline_reading(headline, *reading)[0],
+        paper_wording=store.paper_wording(headline, *reading),
     )
 
 
@@ -91,22 +91,25 @@ def _driven(smk) -> pd.DataFrame:
 
 def driven_by(smk, context: RunContext) -> Figure:
     order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
-    headline = tables.read_headline(Path(smk.input.headline))
+    headline = store.read_headline(Path(smk.input.headline))
+    shown = findings.driven_by_groups(_driven(smk))
+    reading = ("driven_share", "group", str(shown["group"].iloc[0]))
     return figures.driven_by_shares(
-        findings.driven_by_groups(_driven(smk)),
+        shown,
         list(smk.params.driver_groups),
         order,
         bri_groups,
         context.source,
         context.year,
         context.synthetic,
-        tables.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.headline_reading(headline, *reading)[1],
+        store.paper_wording(headline, *reading),
     )
 
 
 def driven_by_regions(smk, context: RunContext) -> Figure:
     order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
-    headline = tables.read_headline(Path(smk.input.headline))
+    headline = store.read_headline(Path(smk.input.headline))
     return figures.driven_by_regions(
         _driven(smk),
         list(smk.params.driver_groups),
@@ -115,7 +118,8 @@ def driven_by_regions(smk, context: RunContext) -> Figure:
         context.source,
         context.year,
         context.synthetic,
-        tables.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.paper_wording(headline, "driven_share", "region", "median"),
     )
 
 
@@ -132,6 +136,16 @@ def sector_hotspots(smk, context: RunContext) -> Figure:
     )
 
 
+def robustness(smk, context: RunContext) -> Figure:
+    return robustness_figure.robustness_figure(
+        store.read_robustness(Path(smk.input.robustness)),
+        store.read_headline(Path(smk.input.headline)),
+        context.source,
+        context.year,
+        context.synthetic,
+    )
+
+
 FIGURES = {
     "study_area": study_area,
     "intensity_maps": intensity_maps,
@@ -141,6 +155,7 @@ FIGURES = {
     "driven_by": driven_by,
     "driven_by_regions": driven_by_regions,
     "sector_hotspots": sector_hotspots,
+    "robustness": robustness,
 }
 
 

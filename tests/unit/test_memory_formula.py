@@ -1,4 +1,4 @@
-"""The memory requests of rules/common.smk: formula values (the measured peak they cover:
+"""The memory requests of rules/common/resources.smk: formula values (the measured peak they cover:
 tests/workflow/test_memory_formula.py)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 from ..support.workflow import REPO
 
 FORMULA_NAMES = {
+    "system_shape",
     "EORA_SECTORS",
     "EORA_COUNTRIES",
     "EXIOBASE_SECTORS",
@@ -22,11 +23,11 @@ FORMULA_NAMES = {
 
 
 def _formula(config: dict) -> dict:
-    """system_size and mem_mb_for of rules/common.smk, bound to ``config``.
+    """system_size and mem_mb_for of rules/common/resources.smk, bound to ``config``.
 
     Only those definitions (and the constants they use) are executed, not the whole file.
     """
-    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    tree = ast.parse((REPO / "rules" / "common" / "resources.smk").read_text())
     wanted = []
     for node in tree.body:
         names = (
@@ -37,7 +38,7 @@ def _formula(config: dict) -> dict:
         if names & FORMULA_NAMES:
             wanted.append(node)
     namespace: dict = {"config": config, "math": math}
-    exec(compile(ast.Module(body=wanted, type_ignores=[]), "common.smk", "exec"), namespace)
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), "resources.smk", "exec"), namespace)
     return namespace
 
 
@@ -59,11 +60,12 @@ def test_system_size(source, countries, system, native, n):
     assert formula["system_size"](source, native=native) == n
 
 
-@pytest.mark.parametrize(("system", "expected"), [("ixi", 900), ("pxp", 1200)])
+@pytest.mark.parametrize(("system", "expected"), [("ixi", 1000), ("pxp", 1200)])
 def test_accounts_request_follows_the_documented_formula(system, expected):
     formula = _formula({"synthetic": {"countries": None}, "exiobase3": {"system": system}})
-    estimate = formula["mem_mb_for"](1.0, native=True)
-    # 400 + 4914^2 * 8 / 2^20 = 584.2 MB, rounded up to 600
-    assert estimate(SimpleNamespace(source="synthetic")) == 600
-    # EXIOBASE at its native size: 49 x 163 = 7987 (886.7 -> 900), 49 x 200 = 9800 (1132.7)
+    estimate = formula["mem_mb_for"](1.0, native=True, demand_copies=6)
+    # 400 + (4914^2 + 6 x 4914 x 379) * 8 / 2^20 = 584.2 + 85.3 MB, rounded up to 700
+    assert estimate(SimpleNamespace(source="synthetic")) == 700
+    # EXIOBASE at its native size: 49 x 163 = 7987 (886.7 + 35.9 -> 1000), 49 x 200 = 9800
+    # (1132.7 + 44.4 -> 1200)
     assert estimate(SimpleNamespace(source="exiobase3")) == expected

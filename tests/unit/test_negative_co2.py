@@ -71,23 +71,24 @@ def test_the_note_names_the_folder_and_the_worst_cells():
     assert accounts.negative_co2_note({"cells": 0}, "x") is None
 
 
-def test_the_report_leads_with_the_warning(tmp_path):
-    """report.build reads each year's diagnostics.json; the warning comes first on the page."""
-    quiet, noisy = tmp_path / "2014.json", tmp_path / "2015.json"
-    quiet.write_text(json.dumps({"negative_co2": {"cells": 0, "sum_mt": 0.0, "largest": []}}))
+def test_the_report_leads_with_the_warning():
+    """The report's banner of warnings about the table carries the negative cells too."""
     largest = [{"cell": "AAA / Industry", "co2_mt": -0.5}]
-    noisy.write_text(json.dumps({"negative_co2": {"cells": 1, "sum_mt": -0.5, "largest": largest}}))
-    inputs = report.Inputs(
-        years=(),
-        figures={},
-        tables={},
-        headline={},
-        provenance={},
-        diagnostics={2014: quiet, 2015: noisy},
+    quiet = {"negative_co2": {"cells": 0, "sum_mt": 0.0, "largest": []}}
+    noisy = {"negative_co2": {"cells": 1, "sum_mt": -0.5, "largest": largest}}
+    assert report.data_warnings(2014, quiet) == []
+    warnings = report.data_warnings(2015, noisy)
+    assert len(warnings) == 1 and warnings[0].startswith("2015: 1 negative CO2 cell")
+    page = report.Report(
+        source="eora26",
+        synthetic=False,
+        years=(2015,),
+        introduction="",
+        headline_intro="",
+        headline=(),
+        sections=(),
+        warnings=tuple(warnings),
     )
-    page = report.build(inputs, "eora26", False, ["USA"], ["USA"])
-    assert len(page.warnings) == 1 and page.warnings[0].startswith("2015: 1 negative CO2 cell")
     html = report.render(page)
-    assert "Warnings about the data" in html
-    assert html.index("Warnings about the data") < html.index('id="headline"')
+    assert html.index("Warnings about this table") < html.index('id="headline"')
     assert "AAA / Industry (-0.5)" in html

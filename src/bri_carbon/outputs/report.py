@@ -23,6 +23,7 @@ import markupsafe
 import pandas as pd
 import yaml
 
+from bri_carbon.core import plausibility
 from bri_carbon.core.accounts import negative_co2_note
 from bri_carbon.outputs import captions, typeset
 from bri_carbon.outputs.tables import (
@@ -32,11 +33,11 @@ from bri_carbon.outputs.tables import (
     headline_display,
     headline_table,
     read_comparison,
-    read_headline,
     read_table,
     reading_name,
 )
 from bri_carbon.outputs.typeset import Column
+from bri_carbon.results.store import read_headline
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: The readings of the headline section, in this order: (statistic, level, subject) of
@@ -45,14 +46,24 @@ KEY_READINGS = (
     ("intensity_ratio", "block", "BRI"),
     ("intensity_ratio", "block", "developed"),
     ("intensity_ratio_gap", "block", "BRI over developed"),
+    ("emission_ratio_gap", "block", "BRI over developed"),
+    ("regions_intensity_ratio_above_one_pct", "region", "BRI"),
+    ("regions_intensity_ratio_above_one_pct", "region", "developed"),
     ("positive_net_export_share", "region", "BRI"),
     ("positive_net_export_share", "group", "BRI"),
     ("positive_net_export_share", "region_pair", "BRI"),
     ("positive_net_export_share", "group_pair", "BRI"),
+    ("positive_net_export_share_bri_developed", "region", "BRI"),
+    ("net_flow_to_developed_share", "block", "BRI"),
+    ("driven_share", "region", "median"),
     ("bri_groups_within_25_35_pct", "group", "BRI groups"),
     ("driven_share", "block", "BRI"),
-    ("driven_share", "region", "median"),
+    ("driven_share_us_eu28", "region", "median"),
+    ("driven_share_all_developed", "block", "BRI"),
+    ("consumption_share_from_developed", "block", "BRI"),
 )
+#: The figure of each year that the report shows right after the headline tables.
+LEADING_FIGURE = "robustness"
 TEMPLATE = "report.html.jinja"
 
 
@@ -102,11 +113,12 @@ class Report:
     headline_intro: str
     headline: tuple[tuple[int, str], ...]
     sections: tuple[Section, ...]
-    provenance_intro: str
-    provenance: tuple[Provenance, ...]
-    config: str
-    run_name: str = ""
+    leading: tuple[Item, ...] = ()
     warnings: tuple[str, ...] = ()
+    provenance_intro: str = ""
+    provenance: tuple[Provenance, ...] = ()
+    config: str = ""
+    run_name: str = ""
 
 
 def png_data_uri(path: Path) -> str:
@@ -133,8 +145,8 @@ def headline_summary(headline: pd.DataFrame) -> typeset.Display:
 
 def trends_display(series: pd.DataFrame) -> typeset.Display:
     """The key readings across years (trends/headline.csv: ``year``, ``statistic``,
-    ``level``, ``subject``, ``value``, ``unit``, ``paper_value``): one row per reading, one
-    column per year, each value rounded by its unit."""
+    ``level``, ``subject``, ``value``, ``unit``, ``paper_wording``): one row per reading, one
+    column per year, each value rounded by its unit, and the abstracts' words."""
     years = sorted(series["year"].unique())
     rows = []
     for statistic, level, subject in KEY_READINGS:
@@ -150,7 +162,7 @@ def trends_display(series: pd.DataFrame) -> typeset.Display:
             "reading": reading_name(statistic, level),
             "subject": subject,
             "unit": first["unit"],
-            "paper_value": first["paper_value"],
+            "paper_wording": first.get("paper_wording", ""),
         }
         row.update(
             {str(year): value for year, value in zip(match["year"], match["value"], strict=True)}
@@ -161,7 +173,7 @@ def trends_display(series: pd.DataFrame) -> typeset.Display:
         Column("subject", "Subject"),
         *(Column(str(year), str(year), "number", unit_key="unit") for year in years),
         Column("unit", "Unit"),
-        Column("paper_value", "Paper", "number", rounding="as given"),
+        Column("paper_wording", "Paper (abstract)"),
     ]
     frame = pd.DataFrame(rows, columns=[c.key for c in columns])
     return typeset.display(columns, [("", frame)], stub=2)
@@ -264,23 +276,22 @@ def year_sections(
 @dataclass(frozen=True)
 class Inputs:
     """The files a report shows, by year and name (the rule's inputs, see rules/report.smk):
-    figures (PNG) and tables (CSV) per year, each year's groups/headline.csv and
-    provenance.json; the trends (headline.csv and figure) with several years; the drivers'
+    figures (PNG) and tables (CSV) per year, each year's groups/headline.csv, diagnostics.json
+    and provenance.json; the trends (headline.csv and figure) with several years; the drivers'
     effects.csv and figure between ``drivers`` (base, target); the comparison's
-    group_accounts.csv per year between ``compared`` (a, b); each year's diagnostics.json
-    (its warnings about the data lead the report)."""
+    group_accounts.csv per year between ``compared`` (a, b)."""
 
     years: tuple[int, ...]
     figures: Mapping[int, Mapping[str, Path]]
     tables: Mapping[int, Mapping[str, Path]]
     headline: Mapping[int, Path]
     provenance: Mapping[int, Path]
+    diagnostics: Mapping[int, Path] | None = None
     trends: tuple[Path, Path] | None = None
     drivers: tuple[str, str] | None = None
     drivers_files: tuple[Path, Path] | None = None
     compared: tuple[str, str] | None = None
     comparison: Mapping[int, Path] | None = None
-    diagnostics: Mapping[int, Path] | None = None
 
 
 def _figure_item(name: str, path: Path, year: int, fields: Mapping[str, object]) -> Item:
@@ -310,26 +321,32 @@ def build(
         "driver_groups": " + ".join(driver_groups),
         "developed_groups": ", ".join(developed_groups),
         "data": captions.data_note(source, synthetic),
+        **dict.fromkeys(captions.PAPER_FIELDS, captions.NO_PAPER_WORDS),
     }
-    headline, figures, shown_tables, provenance = [], {}, {}, []
+    headline, figures, shown_tables, provenance, leading, warnings = [], {}, {}, [], [], []
     records = []
+    if inputs.years:
+        fields.update(captions.paper_fields(read_headline(inputs.headline[inputs.years[-1]])))
     for year in inputs.years:
-        yearly = {**fields, "year": year}
-        summary = headline_summary(read_headline(inputs.headline[year]))
-        headline.append((year, typeset.to_html(summary)))
+        readings = read_headline(inputs.headline[year])
+        yearly = {**fields, **captions.paper_fields(readings), "year": year}
+        headline.append((year, typeset.to_html(headline_summary(readings))))
         figures[year] = [
-            _figure_item(name, path, year, yearly) for name, path in inputs.figures[year].items()
+            _figure_item(name, path, year, yearly)
+            for name, path in inputs.figures[year].items()
+            if name != LEADING_FIGURE
         ]
+        if LEADING_FIGURE in inputs.figures[year]:
+            leading.append(
+                _figure_item(LEADING_FIGURE, inputs.figures[year][LEADING_FIGURE], year, yearly)
+            )
+        if inputs.diagnostics:
+            warnings += data_warnings(year, _read_json(inputs.diagnostics[year]))
         shown_tables[year] = [
             _table_item(name, path, year, yearly) for name, path in inputs.tables[year].items()
         ]
         records.append(_read_json(inputs.provenance[year]))
         provenance.append(provenance_summary(records[-1]))
-    warnings = []
-    for year, path in sorted((inputs.diagnostics or {}).items()):
-        note = negative_co2_note(_read_json(path).get("negative_co2") or {}, f"{year}")
-        if note:
-            warnings.append(note)
     sections = year_sections(inputs.years, figures, shown_tables)
     if inputs.trends:
         series, figure = inputs.trends
@@ -395,12 +412,23 @@ def build(
         headline_intro=captions.fill(captions.HEADLINE, fields),
         headline=tuple(headline),
         sections=tuple(sections),
+        leading=tuple(leading),
+        warnings=tuple(warnings),
         provenance_intro=captions.PROVENANCE,
         provenance=tuple(provenance),
         config=config_text(records[0]) if records else "",
         run_name=run_name,
-        warnings=tuple(warnings),
     )
+
+
+def data_warnings(year: int, diagnostics: Mapping[str, Any]) -> list[str]:
+    """The warnings of one year's diagnostics.json that the report's banner shows: the
+    plausibility of the magnitudes and the intensity basis
+    (:func:`bri_carbon.core.plausibility.run_warnings`) and negative CO2 cells
+    (:func:`bri_carbon.core.accounts.negative_co2_note`)."""
+    found = [f"{year}: {text}" for text in plausibility.run_warnings(dict(diagnostics))]
+    negative = negative_co2_note(diagnostics.get("negative_co2") or {}, str(year))
+    return [*found, negative] if negative else found
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -1,0 +1,103 @@
+"""Checks before any job: each problem ends the run in its one paragraph, without a
+traceback; then the digests of the configured files, a warning about results folders of
+this source that another configuration made, and the check of the published outputs
+against the manifest of the last publish."""
+
+from pathlib import Path
+
+from snakemake.logging import logger
+
+from bri_carbon.runtime import config_check as bri_config_check
+from bri_carbon.runtime import errors as bri_errors
+from bri_carbon.runtime import publish as bri_publish
+from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import local_data as bri_local_data
+from bri_carbon.sources import preflight as bri_preflight
+
+
+def check_upstream_years():
+    """Stop before any job when a real-data source is asked for years it does not cover."""
+    source = config["source"]
+    if source == "synthetic":
+        return
+    dataset = upstream_dataset(source)
+    for year in config["years"]:
+        dataset.check_year(year)
+    if source == "exiobase3":
+        dataset.check_system(config["exiobase3"]["system"])
+
+
+def expected_local_files():
+    """The upstream file names the run looks for in local_data, by source (real sources
+    only): each year's archive, and Eora26's indices.zip."""
+    expected = {}
+    for source in bri_preflight.run_sources(config):
+        if source == "synthetic":
+            continue
+        dataset = upstream_dataset(source)
+        system = config["exiobase3"]["system"] if source == "exiobase3" else None
+        names = [dataset.file("archive", int(year), system).name for year in config_years()]
+        if "indices" in dataset.files:
+            names.append(dataset.file("indices").name)
+        expected[source] = names
+    return expected
+
+
+def check_local_data():
+    """Config key local_data, when set, must name a folder outside resources/, results/,
+    logs/ and .snakemake/, not one level too deep, without entries that are not regular
+    files under the names the run looks for; one that is gone after files were copied from
+    it only warns (bri_carbon.sources.local_data.check_local_data). A refusal is one
+    paragraph, without a traceback."""
+    warning = bri_local_data.check_local_data(
+        config["local_data"], Path.cwd(), expected_local_files()
+    )
+    if warning:
+        logger.warning(warning)
+
+
+def warn_of_stale_folders():
+    """Name the published folders of this run's source (and its comparisons) that another
+    configuration made and that this run leaves as they are (e.g. the trends of other
+    years); folders of other sources and other run names are none of its business."""
+    expected = {
+        kind: bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)["fingerprint"]
+        for kind in bri_scenario.FOLDER_KINDS
+    }
+    stale = bri_scenario.stale_folders(
+        Path(RESULTS), expected, set(published_folders()), config["source"]
+    )
+    if stale:
+        logger.warning(
+            "These results folders were made with another configuration (or other years), "
+            f"and this run leaves them as they are: {', '.join(RESULTS + f for f in stale)}. "
+            "Delete them, or give each configuration its own run.name (docs/quickstart.md)."
+        )
+
+
+with bri_errors.stop_on_input_error(logger.error):
+    bri_config_check.check_configured_files(config, Path.cwd())
+    bri_preflight.check_tables(config)
+    check_upstream_years()
+    check_local_data()
+    drivers_years()
+    if workflow.is_main_process and not workflow.output_settings.dryrun:
+        bri_config_check.check_writable([BUILD, RESOURCES, LOGS])
+
+#: The sha256 of every file the configuration names (dotted config key -> sha256).
+CONFIGURED_DIGESTS = bri_config_check.configured_digests(config)
+
+# Folders of this run's source that another configuration made: named in a dry run here,
+# in a real run when it starts (onstart in the Snakefile); --list-rules and the like say
+# nothing about them.
+if workflow.is_main_process and workflow.output_settings.dryrun:
+    warn_of_stale_folders()
+
+# Published outputs whose content is not what the workflow wrote (edited by hand, replaced,
+# deleted) are made anew, each with a note (bri_carbon.runtime.publish).
+if workflow.is_main_process:
+    for note in bri_publish.regenerate_changed(
+        bri_publish.manifest_path(RESULTS, config["source"]),
+        dry_run=workflow.output_settings.dryrun,
+    ):
+        logger.warning(note)
