@@ -15,12 +15,7 @@ import yaml
 from snakemake.logging import logger
 from snakemake.utils import min_version, validate
 
-from bri_carbon.runtime.config_check import (
-    check_config,
-    coerce_numbers,
-    expand_user,
-    expand_years,
-)
+from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_user, expand_years
 from bri_carbon.runtime.errors import stop_on_input_error
 from bri_carbon.runtime.yaml_files import check_yaml
 
