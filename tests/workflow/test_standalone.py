@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ..support.workflow import TINY, copy_workflow
+from ..support.workflow import BUILD, TINY, copy_workflow
 
-RESULT = "results/synthetic/2015"
+RESULT = f"{BUILD}/synthetic/2015"
 
 
 def standalone(workdir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -77,6 +77,14 @@ def test_missing_inputs_are_named_with_the_command_that_makes_them(tmp_path):
     assert "snakemake --cores all --until groups" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (workdir / "results").exists()
+
+
+def test_a_published_path_names_its_build_file(finished_run, tmp_path):
+    target = "results/synthetic/2015/groups/accounts.csv"
+    result = standalone(finished_run, "--configfile", TINY, "--output-dir", str(tmp_path), target)
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / RESULT / "groups/accounts.csv"
+    assert written.read_bytes() == (finished_run / target).read_bytes()
 
 
 def test_a_path_no_rule_writes_is_refused(finished_run):

@@ -4,20 +4,22 @@ would give the job: for a debugger, a profiler or a notebook.
 From the workflow folder, name a file a rule writes (as an error message or the dry run
 shows it) and, as for Snakemake, the config files and values of the run::
 
-    .venv/bin/python -m bri_carbon.runtime.standalone results/synthetic/2015/groups/accounts.csv
+    .venv/bin/python -m bri_carbon.runtime.standalone results/.build/synthetic/2015/accounts.csv
     .venv/bin/python -m bri_carbon.runtime.standalone --configfile config/test/tiny.yaml \\
-        --pdb results/synthetic/2015/figures/intensity_gap.png
+        --pdb results/.build/synthetic/2015/figures/intensity_gap.png
 
 The workflow is read as Snakemake reads it (``Snakefile``, ``config/config.yaml``, the
 checks before any job); the job that writes the file is made with the wildcards read from
-its path, and the rule's script runs in this process with that job's ``snakemake`` object.
+its path (a published path ``results/...`` names its build file ``results/.build/...``,
+which the rule writes), and the rule's script runs in this process with that job's
+``snakemake`` object.
 Its log goes to the terminal instead of the rule's log file, and its outputs go where the
 rule writes them, or below ``--output-dir``. Every input must exist: run Snakemake up to
 the rule first (the message names the command). ``--pdb`` opens the debugger where the
 script fails. In Python, :func:`rule_job` gives the ``snakemake`` object itself::
 
     from bri_carbon.runtime.standalone import rule_job
-    snakemake = rule_job("results/synthetic/2015/accounts.csv")
+    snakemake = rule_job("results/.build/synthetic/2015/accounts.csv")
 
 Snakemake has no public interface that gives a job's script object, so this module builds
 the workflow with Snakemake's API and the job with its ``DAG`` and ``Job`` classes
@@ -74,6 +76,15 @@ def _workflow(
         yield workflow_api._workflow
 
 
+def _built(workflow: Any, target: str) -> str:
+    """The file a rule writes for ``target``: a published path (``results/...``, which rule
+    publish makes from the build tree) names its build file (``results/.build/...``)."""
+    results, build = workflow.globals.get("RESULTS"), workflow.globals.get("BUILD")
+    if results and build and target.startswith(results) and not target.startswith(build):
+        return build + target[len(results) :]
+    return target
+
+
 def _producer(workflow: Any, target: str) -> Any:
     """The one rule whose output pattern matches ``target``."""
     rules = [rule for rule in workflow.rules if rule.is_producer(target)]
@@ -102,6 +113,7 @@ def _job(workflow: Any, target: str, output_dir: Path | None) -> tuple[Any, Path
     from snakemake.iocontainers import Log, Snakemake
     from snakemake.jobs import Job
 
+    target = _built(workflow, target)
     rule = _producer(workflow, target)
     if not rule.script:
         raise WorkflowInputError(
@@ -197,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run the script of the rule that writes TARGET outside Snakemake.",
     )
     parser.add_argument(
-        "target", help="a file the rule writes, e.g. results/synthetic/2015/accounts.csv"
+        "target", help="a file the rule writes, e.g. results/.build/synthetic/2015/accounts.csv"
     )
     parser.add_argument(
         "--configfile",
