@@ -18,6 +18,7 @@ Units: Mt CO2, million current USD. This module needs numpy only (plus scipy thr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -255,7 +256,11 @@ def _discrepancy_table(
 
 
 def regional_accounts(
-    inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed", threads: int = 1
+    inputs: AccountInputs,
+    rtol: float = 1e-9,
+    precision: str = "mixed",
+    threads: int = 1,
+    solve: Callable[..., leontief.EmbodiedEmissions] = leontief.embodied_emissions,
 ) -> RegionalAccounts:
     """Compute accounts and flows of one harmonized system and check their identities.
 
@@ -265,8 +270,10 @@ def regional_accounts(
     emissions are the direct emissions of the data (F by region plus F_Y); the flow matrix
     (and the excluded part) must split them exactly, which is checked to ``rtol``.
     ``precision`` of the Leontief solve: see :mod:`bri_carbon.core.leontief`; ``threads`` for its
-    element-wise passes. Peak memory: one n x n float32 (``mixed``) or float64 array plus a
-    few n x r arrays.
+    element-wise passes. ``solve``: the engine, called as
+    :func:`bri_carbon.core.leontief.embodied_emissions` (the default; config key
+    ``accounts.engine: lu``) is. Peak memory: one n x n float32 (``mixed``) or float64 array
+    plus a few n x r arrays.
     """
     r, s = len(inputs.regions), len(inputs.sectors)
     labels = inputs.labels
@@ -275,7 +282,7 @@ def regional_accounts(
     rhs = inputs.final_demand_by_region
     if excluding:
         rhs = np.hstack([rhs, inputs.final_demand_excluded[:, None]])
-    result = leontief.embodied_emissions(inputs.intermediate, rhs, f, labels, precision, threads)
+    result = solve(inputs.intermediate, rhs, f, labels, precision, threads)
     per_region = result.by_destination.reshape(r, s, -1).sum(axis=1)
     sums = LabelSums.of(inputs.output_regions)
     sector_sums = LabelSums.of(inputs.common_sectors, sort=False)
