@@ -427,9 +427,7 @@ def write(dataset: xr.Dataset, target: Path) -> None:
             inputs=dataset["discrepancy_inputs"].to_numpy(),
             sales=dataset["discrepancy_sales"].to_numpy(),
             final_demand=dataset["discrepancy_final_demand"].to_numpy(),
-            value_added_of_row=float(
-                dataset.attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"]
-            ),
+            value_added_of_row=float(dataset.attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"]),
             row_to_row=float(dataset.attrs[f"{DISCREPANCY_PREFIX}row_to_row_musd"]),
         )
     attrs = {
