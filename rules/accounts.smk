@@ -7,12 +7,6 @@ request exceeds what a job may use is refused before any job (check_accounts_eng
 
 import os as bri_os
 
-#: Dense n x n float64 matrices each engine holds at its peak (docs/performance.md): the
-#: default LU holds one (float32 with leontief_precision mixed; float64 covers a fallback),
-#: pymrio's calc_all Z, A, I - A, L and the temporaries of the inverse.
-ACCOUNTS_COPIES = {"lu": 1.0, "pymrio": 7.0}
-
-
 def job_memory_limit():
     """(MB, what sets it) a job may use: --resources mem_mb when given, else the machine's
     memory for a local run; (None, "") on a cluster without --resources mem_mb."""
