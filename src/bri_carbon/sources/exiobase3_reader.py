@@ -155,6 +155,7 @@ class ExiobaseArchive:
         self.year, self.system = int(year), system
         self.stressors = tuple(stressors)
         self.threads = max(1, int(threads))
+        self._scanned: dict[tuple[str, str], tuple[Header, list[str], dict]] = {}
         with zipfile.ZipFile(self.archive) as handle:
             self.core, self.extensions = _find_folders(handle, self.archive)
             metadata = self._metadata(handle)
@@ -216,20 +217,31 @@ class ExiobaseArchive:
     def _missing(self, detail: str) -> WorkflowInputError:
         return WorkflowInputError(f"{self.archive}: {detail}. Fetch the archive again.")
 
+    def _scan(self, extension: Folder, key: str) -> tuple[Header, list[str], dict]:
+        """(header, row labels, lines of the rows the study needs by label) of extension
+        table ``key``, read once (every other row is only split off at its first tab)."""
+        memo = (extension.name, key)
+        if memo not in self._scanned:
+            header, lines = self._lines(extension.tables[key])
+            targets = {*self.stressors, *VALUE_ADDED_ROWS}
+            index: list[str] = []
+            found: dict[str, list[bytes]] = {}
+            for line in lines:
+                label = line.split(b"\t", 1)[0].decode("utf-8", errors="replace")
+                index.append(label)
+                if label in targets:
+                    found.setdefault(label, []).append(line)
+            self._scanned[memo] = (header, index, found)
+        return self._scanned[memo]
+
     def _rows_of(
         self, extension: Folder, key: str, wanted: Sequence[str], columns: list[tuple] | None
-    ) -> tuple[list[tuple], np.ndarray]:
-        """(column labels, the ``wanted`` rows as an array in ``wanted`` order) of
-        extension table ``key``; each wanted row must occur exactly once."""
+    ) -> np.ndarray:
+        """The ``wanted`` rows of extension table ``key`` as an array, in ``wanted`` order;
+        each must occur exactly once, and the table's columns must be ``columns``."""
         table = extension.tables[key]
-        header, lines = self._lines(table)
+        header, _, found = self._scan(extension, key)
         width = len(header.columns)
-        found: dict[str, list[bytes]] = {}
-        targets = set(wanted)
-        for line in lines:
-            label = line.split(b"\t", 1)[0].decode("utf-8", errors="replace")
-            if label in targets:
-                found.setdefault(label, []).append(line)
         twice = [row for row in wanted if len(found.get(row, [])) > 1]
         if twice:
             raise WorkflowInputError(
@@ -237,6 +249,9 @@ class ExiobaseArchive:
                 "once; which one to use is ambiguous. Repair F.txt of that extension or fetch "
                 "the archive again."
             )
+        missing = [row for row in wanted if row not in found]
+        if missing:
+            raise self._missing(f"{table.member} lacks the rows {missing}")
         block = b"".join(found[row][0] + b"\n" for row in wanted)
         try:
             _, values = tsv.parse_block(block, width, labels=table.index_columns)
@@ -250,12 +265,11 @@ class ExiobaseArchive:
             ) from None
         if columns is not None and header.columns != columns:
             raise self._missing(f"the columns of {table.member} are not those of the core tables")
-        return header.columns, values
+        return values
 
     def _index(self, extension: Folder) -> set[str]:
         """The row labels of an extension's F.txt."""
-        _, lines = self._lines(extension.tables["F"])
-        return {line.split(b"\t", 1)[0].decode("utf-8", errors="replace") for line in lines}
+        return set(self._scan(extension, "F")[1])
 
     def _units(self, extension: Folder, rows: Sequence[str]) -> str:
         """The single unit of ``rows`` in the extension's unit table."""
@@ -325,15 +339,15 @@ class ExiobaseArchive:
                 "emissions)"
             )
         co2_unit = self._units(emissions_ext, self.stressors)
-        _, co2 = self._rows_of(emissions_ext, "F", self.stressors, nodes)
-        _, co2_y = self._rows_of(emissions_ext, f_y_key, self.stressors, y_header.columns)
+        co2 = self._rows_of(emissions_ext, "F", self.stressors, nodes)
+        co2_y = self._rows_of(emissions_ext, f_y_key, self.stressors, y_header.columns)
         va_ext = self._extension_with(VALUE_ADDED_EXTENSIONS, VALUE_ADDED_ROWS)
         va_unit = self._units(va_ext, VALUE_ADDED_ROWS)
         if va_unit != money_unit:
             raise WorkflowInputError(
                 f"{self.archive}: value added is in {va_unit} but Z and Y are in {money_unit}"
             )
-        _, value_added = self._rows_of(va_ext, "F", VALUE_ADDED_ROWS, nodes)
+        value_added = self._rows_of(va_ext, "F", VALUE_ADDED_ROWS, nodes)
         for values, what in (
             (final_demand, "Y"),
             (co2, "the CO2 rows"),
