@@ -31,6 +31,8 @@ def test_both_engines_write_the_same_accounts_and_flows(finished_run):
     target = f"results/{PYMRIO_RUN}/synthetic/2015"
     snakemake(
         finished_run,
+        f"{target}/accounts.csv",
+        f"{target}/flows.csv",
         "--cores",
         "2",
         "--configfile",
@@ -38,8 +40,6 @@ def test_both_engines_write_the_same_accounts_and_flows(finished_run):
         "--config",
         f"run={{'name': '{PYMRIO_RUN}'}}",
         "accounts={'engine': 'pymrio'}",
-        f"{target}/accounts.csv",
-        f"{target}/flows.csv",
     )
     default = finished_run / "results" / "synthetic" / "2015"
     pymrio = finished_run / target
