@@ -520,7 +520,8 @@ def write_source_year(
 
     def intermediate() -> Iterator[tuple[int, np.ndarray]]:
         for first, block in tables.intermediate():
-            yield first, np.multiply(block, money)
+            # C order: the parser's blocks are column-major; HDF5 writes rows.
+            yield first, np.multiply(block, money, order="C")
 
     def arrays() -> cache.CacheArrays:
         found = tables.discrepancy()
