@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import runpy
+import subprocess
 import sys
 import tempfile
 import time
@@ -139,15 +140,26 @@ def run_job(name: str, source: str, archive: Path, out: Path) -> None:
 
 
 def measure(name: str, source: str, archive: Path, out: Path) -> tuple[float, float]:
-    """(wall s, peak RSS MiB) of the job in a fresh process."""
+    """(wall s, peak RSS MiB) of the job in a fresh process. This parent holds only the
+    standard library (a forked child starts with its parent's peak on Linux)."""
     command = [sys.executable, __file__, "--worker", name, "--source", source]
     command += ["--archive", str(archive), "--workdir", str(out)]
     start = time.perf_counter()
-    pid = os.posix_spawn(sys.executable, command, os.environ)
-    _, status, usage = os.wait4(pid, 0)
+    process = subprocess.Popen(command)
+    _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{name} {source} failed")
     return time.perf_counter() - start, usage.ru_maxrss / 1024.0
+
+
+def prepare(source: str, workdir: Path) -> Path:
+    """The input of ``source``, written by a child process (see :func:`measure`)."""
+    subprocess.run(
+        [sys.executable, __file__, "--prepare", source, "--workdir", str(workdir)], check=True
+    )
+    if source == "eora26":
+        return workdir / "eora26" / f"Eora26_{YEAR}_bp.zip"
+    return workdir / "exiobase3" / f"IOT_{YEAR}_ixi.zip"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -156,11 +168,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", default="lu,pymrio")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
     parser.add_argument("--archive", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         run_job(args.worker, args.source, args.archive, args.workdir)
+        return
+    if args.prepare:
+        (eora26_input if args.prepare == "eora26" else exiobase3_input)(args.workdir)
         return
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bri_memory_") as scratch:
@@ -171,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
         sizes = {"eora26": (4914, 189 * 6), "exiobase3": (7987, 49 * 7)}
         rows, peaks = [], []
         for source in args.sizes.split(","):
-            archive = eora26_input(workdir) if source == "eora26" else exiobase3_input(workdir)
+            archive = prepare(source, workdir)
             out = workdir / "jobs"
             out.mkdir(exist_ok=True)
             jobs = ["harmonize", *(f"accounts_{e}" for e in args.engines.split(","))]

@@ -37,10 +37,10 @@ def system_size(source, native=False):
     return regions * sectors + (0 if native else extra)
 
 
-#: Dense n x n float64 matrices each accounts engine holds at its peak (measured,
-#: docs/performance.md): the default LU one (float32 with leontief_precision mixed; float64
-#: covers a fallback), pymrio's calc_all Z, A, I - A, L and the temporaries of the inverse.
-ACCOUNTS_COPIES = {"lu": 1.0, "pymrio": 7.0}
+#: Dense n x n float64 matrices each accounts engine is granted (docs/performance.md): the
+#: default LU holds one (float32 with leontief_precision mixed; float64 covers a fallback);
+#: pymrio's calc_all was measured at 7.0-7.1 (Z, A, I - A, L and the inverse's temporaries).
+ACCOUNTS_COPIES = {"lu": 1.0, "pymrio": 8.0}
 
 
 def final_demand_columns(source):

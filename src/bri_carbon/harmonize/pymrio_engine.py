@@ -10,9 +10,9 @@ The embodied flows are then diag(S) L Y_reg from pymrio's S and L. Everything af
 so both write the same files; the test suite checks that they agree to 1e-9.
 
 Memory: Z, A, I - A, L and the temporaries of the inverse are dense n x n float64 arrays,
-about :data:`PYMRIO_COPIES` of them at the peak (measured, docs/performance.md), against one
-for the default engine. The workflow refuses the engine before any job when that estimate
-exceeds the memory a job may use.
+about seven of them at the peak (measured: 1,558 MiB at n = 4,914, 3,652 MiB at n = 7,987;
+docs/performance.md), against one for the default engine. The workflow asks for eight and
+refuses the engine before any job when that exceeds the memory a job may use.
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ import pymrio
 from bri_carbon.core.leontief import EmbodiedEmissions, RowBlocks, SolveReport
 
 log = logging.getLogger(__name__)
-
-#: Dense n x n float64 arrays at the peak of the pymrio engine (docs/performance.md).
-PYMRIO_COPIES = 7
 
 
 class PymrioSolver:
