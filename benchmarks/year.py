@@ -207,8 +207,11 @@ def job_benchmarks(workdir: Path, source: str, year: int) -> dict[str, tuple[flo
 # --------------------------------------------------------------------------- parent
 
 
-def prepare(workdir: Path, year: int, cores: int, cases: list[str]) -> dict[str, dict]:
-    """Copy the workflow, make the default zip, write the real-volume zip, warm up."""
+def prepare(
+    workdir: Path, year: int, cores: int, cases: list[str], countries: list[str] | None
+) -> dict[str, dict]:
+    """Copy the workflow, make the default zip, write the real-volume zip, warm up.
+    ``countries`` (Eora codes) cut the world, for a quick check of the script."""
     sys.path.insert(0, str(REPO))
     from tests.support.workflow import copy_workflow
 
@@ -217,6 +220,8 @@ def prepare(workdir: Path, year: int, cores: int, cases: list[str]) -> dict[str,
         copy_workflow(flow)
     default_zip = flow / "resources" / "raw" / "synthetic" / f"Eora26_{year}_bp.zip"
     base = ["--config", f"years=[{year}]"]
+    if countries:
+        base.append(f"synthetic={{'countries': {countries!r}}}")
     setups = {
         "default": {
             "config": base,
@@ -253,10 +258,17 @@ def prepare(workdir: Path, year: int, cores: int, cases: list[str]) -> dict[str,
     return {name: setups[name] for name in cases}
 
 
-def benchmark(workdir: Path, year: int, runs: int, cores: int, cases: list[str]) -> str:
+def benchmark(
+    workdir: Path,
+    year: int,
+    runs: int,
+    cores: int,
+    cases: list[str],
+    countries: list[str] | None = None,
+) -> str:
     print(f"machine: {machine()}")
     print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    setups = prepare(workdir, year, cores, cases)
+    setups = prepare(workdir, year, cores, cases, countries)
     flow = workdir / "workflow"
     import yaml
 
@@ -357,6 +369,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year", type=int, default=2015)
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--workdir", type=Path, help="keep the workflow copy and inputs here")
+    parser.add_argument("--countries", help="Eora codes, e.g. CHN,USA,DEU (a small world)")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--stressors", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -366,15 +379,16 @@ def main(argv: list[str] | None = None) -> None:
         return
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     cases = [case for case in args.cases.split(",") if case]
+    countries = args.countries.split(",") if args.countries else None
     unknown = sorted(set(cases) - set(CASES))
     if unknown:
         parser.error(f"unknown cases {unknown}; choose among {list(CASES)}")
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        benchmark(args.workdir.resolve(), args.year, args.runs, args.cores, cases)
+        benchmark(args.workdir.resolve(), args.year, args.runs, args.cores, cases, countries)
     else:
         with tempfile.TemporaryDirectory(prefix="bri_year_") as folder:
-            benchmark(Path(folder), args.year, args.runs, args.cores, cases)
+            benchmark(Path(folder), args.year, args.runs, args.cores, cases, countries)
 
 
 if __name__ == "__main__":
