@@ -430,11 +430,14 @@ def write(dataset: xr.Dataset, target: Path) -> None:
             value_added_of_row=float(dataset.attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"]),
             row_to_row=float(dataset.attrs[f"{DISCREPANCY_PREFIX}row_to_row_musd"]),
         )
-    attrs = {
-        key: value
-        for key, value in dataset.attrs.items()
-        if not key.startswith(DISCREPANCY_PREFIX) and key != "format_version"
-    }
+    # The writer adds format_version and the discrepancy entry's totals itself.
+    own = {"format_version"}
+    if discrepancy is not None:
+        own |= {
+            f"{DISCREPANCY_PREFIX}value_added_of_row_musd",
+            f"{DISCREPANCY_PREFIX}row_to_row_musd",
+        }
+    attrs = {key: value for key, value in dataset.attrs.items() if key not in own}
     cache.write_cache(
         Path(target),
         cache.CacheLabels(
