@@ -118,6 +118,7 @@ def rule_params(config: dict[str, Any], countries: list[str] | None) -> dict[str
             "excluded_categories": list(config["final_demand"]["exclude"].get("eora26", [])),
             "rtol": config["identity_rtol"],
             "precision": config["leontief_precision"],
+            "engine": config["accounts"]["engine"],
             "production_denominator": config["intensity"]["production_denominator"],
             "consumption_denominator": config["intensity"]["consumption_denominator"],
         },
