@@ -19,7 +19,7 @@ Each job runs its rule script (``scripts/harmonize_*.py``, ``scripts/accounts.py
 the rule's inputs, outputs and params from ``config/config.yaml``, with the rule's threads;
 the peak RSS (``ru_maxrss`` from :func:`os.wait4`) is what a cluster job must be granted.
 The table lists the peaks next to n and m (final-demand columns); these are the figures the
-``mem_mb`` formulas of ``rules/common.smk`` are set from (docs/performance.md) and that
+``mem_mb`` formulas of ``rules/common/resources.smk`` are set from (docs/performance.md) and that
 ``tests/unit/test_memory_formula.py`` checks the formulas against. The last line is
 ``peaks_mb=JOB:SIZE:MB,...``.
 """

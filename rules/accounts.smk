@@ -3,7 +3,7 @@
 The engine (config key accounts.engine) decides the memory request: `lu` holds one n x n
 matrix, `pymrio` about seven (bri_carbon.harmonize.pymrio_engine); a pymrio run whose
 request exceeds what a job may use is refused before any job (check_accounts_engine in
-rules/common.smk).
+rules/common/checks.smk).
 """
 
 rule accounts:

@@ -1,7 +1,7 @@
 """The memory requests of the rules cover the peaks measured at real sizes.
 
 The formula is the workflow's own (``mem_mb_for`` and its helpers, executed from
-rules/common.smk) with each rule's arguments as the rule files declare them; the expected
+rules/common/resources.smk) with each rule's arguments as the rule files declare them; the expected
 values are measurements (benchmarks/memory.py, docs/performance.md) or worked out by hand,
 never re-derived from the formula's code. At these sizes the n^2 term dominates the
 accounts request: without it the measured peaks are not covered.
@@ -46,11 +46,11 @@ MARGIN = 1.1
 
 
 def _formula(config: dict) -> dict:
-    """The resource formulas of rules/common.smk, bound to ``config``.
+    """The resource formulas of rules/common/resources.smk, bound to ``config``.
 
     Only those definitions (and the constants they use) are executed, not the whole file.
     """
-    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    tree = ast.parse((REPO / "rules" / "common" / "resources.smk").read_text())
     wanted = []
     for node in tree.body:
         names = (
@@ -61,7 +61,7 @@ def _formula(config: dict) -> dict:
         if names & FORMULA_NAMES:
             wanted.append(node)
     namespace: dict = {"config": config, "math": math}
-    exec(compile(ast.Module(body=wanted, type_ignores=[]), "common.smk", "exec"), namespace)
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), "resources.smk", "exec"), namespace)
     return namespace
 
 
