@@ -128,6 +128,7 @@ class CacheArrays:
 
 
 def _strings(file: h5netcdf.File, name: str, dims: tuple[str, ...], values) -> None:
+    """A variable of labels (variable-length UTF-8 strings) with its attributes."""
     variable = file.create_variable(name, dims, dtype=h5py.string_dtype())
     variable[:] = np.array([str(value) for value in values], dtype=object)
     for key, value in VARIABLE_ATTRS.get(name, {}).items():
@@ -135,6 +136,8 @@ def _strings(file: h5netcdf.File, name: str, dims: tuple[str, ...], values) -> N
 
 
 def _numbers(file: h5netcdf.File, name: str, values: np.ndarray, shape: tuple[int, ...]) -> None:
+    """A float64 data variable of ``shape`` (its dimensions from the layout) with its
+    attributes; ``values`` must have as many elements."""
     array = np.asarray(values, dtype=np.float64)
     if array.size != int(np.prod(shape)):
         raise ValueError(f"cache variable {name}: {array.shape} does not fit {shape}")
@@ -165,6 +168,7 @@ def _write_rows(z: h5netcdf.Variable, first: int, block: np.ndarray, r: int, s: 
 
 
 def _row_blocks(intermediate: np.ndarray | ZRowBlocks, n: int) -> ZRowBlocks:
+    """Row blocks of about 16 MB of an in-memory Z (views), or the blocks given."""
     if isinstance(intermediate, np.ndarray):
         matrix = intermediate.reshape(n, n)
         step = max(1, (16 * 2**20) // max(8 * n, 1))

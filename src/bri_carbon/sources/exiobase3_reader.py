@@ -117,17 +117,12 @@ class TableFile:
 @dataclass(frozen=True)
 class Folder:
     """A folder of the archive with a ``file_parameters.json``: its ``name`` (the folder's
-    base name, as pymrio names the extension), ``kind`` (IOSystem or Extension) and tables."""
+    base name, as pymrio names the extension), ``kind`` (IOSystem or Extension), its tables
+    and its ``directory`` inside the archive ("" for the zip root)."""
 
     name: str
     kind: str
     tables: dict[str, TableFile]
-
-
-@dataclass(frozen=True)
-class CoreFolder(Folder):
-    """A folder with its ``directory`` inside the archive ("" for the zip root)."""
-
     directory: str = ""
 
 
@@ -492,7 +487,7 @@ def _find_folders(handle: zipfile.ZipFile, archive: Path) -> tuple[Folder, dict[
                 f"{archive}: {member} is not a pymrio file-parameter file ({err!r}); fetch "
                 "the archive again."
             ) from err
-        folder = CoreFolder(posixpath.basename(directory), kind, tables, directory)
+        folder = Folder(posixpath.basename(directory), kind, tables, directory)
         if kind == "IOSystem":
             core.append(folder)
         elif folder.name in folders:
