@@ -8,7 +8,7 @@ once into ``--workdir`` and reused)::
 Sizes:
 
 - ``eora26``: one Eora26 year at real text volume (``benchmarks/year.py``'s generated zip:
-  189 countries, n = 4,915 in the archive and 4,914 solved, dense T of about 260 MB of
+  189 countries, n = 4,915 in the archive and 4,914 solved, dense T of about 300 MB of
   text, 2,720 satellite rows, labels in indices.zip);
 - ``exiobase3``: an EXIOBASE 3 ixi year at full size, 49 regions x 163 industries, n = 7,987
   (the test fixtures' generator, ``tests/support/fixtures.py``, with the 49 EXIOBASE region

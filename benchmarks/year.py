@@ -11,7 +11,7 @@ Two inputs, both in the exact Eora26 release layout with the 189 real country co
 - ``default``: the zip of the default workflow, written by its ``synthetic_world`` rule
   (about 72 MB of T text; labels inside the zip).
 - ``real``: the same world at the text volume of a real release, generated here from that
-  zip: T dense, every cell with 7-8 significant digits (about 260 MB of text), FD, VA, Q and
+  zip: T dense, every cell with 7-8 significant digits (about 300 MB of text), FD, VA, Q and
   QY with 8 significant digits, 2,720 satellite rows (the synthetic world's rows, the EDGAR
   CO2 row among them, plus filler rows, a tenth of their cells non-zero), and the label
   files in a separate ``indices.zip``, as in real downloads. The workflow reads it as
