@@ -16,7 +16,10 @@ Z streams in row blocks (or A, rebuilt as Z = A diag(x) block by block, for rele
 ship A and x only); Y is parsed whole; of the extensions only the configured CO2 rows and
 the value-added rows are converted to numbers, every other row is inflated and skipped. The
 numbers are pymrio's, bit for bit (same parser, same sums). Older releases' ``F_hh`` is
-read as ``F_Y``, as pymrio does.
+read as ``F_Y``, as pymrio does. pymrio also renames the three-letter region codes of the
+3.4 release (AUT to AT, ...); the releases of the datasets table (3.8.2 on) write the
+two-letter codes, and a code missing from ``data/region_codes.csv`` stops the harmonize step
+with a message naming it.
 
 Value added is taken at basic prices, as in Eora26: compensation of employees, other net
 taxes on production and operating surplus. EXIOBASE's row "Taxes less subsidies on products
