@@ -101,8 +101,17 @@ def job(name: str, source: str, archive: Path, out: Path) -> SimpleNamespace:
             log=[str(out / f"{name}-{source}.log")],
         )
     engine = name.split("_", 1)[1]
-    files = ("accounts", "flows", "diagnostics", "discrepancy", "sector_flows")
+    files = (
+        "accounts",
+        "flows",
+        "diagnostics",
+        "discrepancy",
+        "sector_flows",
+        "no_inventories_accounts",
+        "no_inventories_flows",
+    )
     suffix = {"diagnostics": "json"}
+    inventories = config["robustness"]["inventory_categories"].get(source, [])
     return SimpleNamespace(
         rule="accounts",
         input=SimpleNamespace(dataset=dataset, regions=str(REPO / config["regions"])),
@@ -111,12 +120,12 @@ def job(name: str, source: str, archive: Path, out: Path) -> SimpleNamespace:
         ),
         params=SimpleNamespace(
             excluded_categories=[],
+            inventory_categories=inventories,
             rtol=config["identity_rtol"],
             precision=config["leontief_precision"],
             engine=engine,
             compute_threads=2,
-            production_denominator=config["intensity"]["production_denominator"],
-            consumption_denominator=config["intensity"]["consumption_denominator"],
+            denominators=config["intensity"]["denominators"],
         ),
         wildcards=SimpleNamespace(source=source, year=str(YEAR)),
         threads=2,

@@ -26,7 +26,7 @@ rule harmonize_eora26:
         f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
     threads: 2
     resources:
-        mem_mb=mem_mb_for(0, base_mb=700, demand_copies=2),
+        mem_mb=mem_mb_for(0, base_mb=700, table_copies=2),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"
@@ -54,7 +54,7 @@ rule harmonize_exiobase3:
         f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
     threads: 2
     resources:
-        mem_mb=mem_mb_for(0, base_mb=1100, demand_copies=2),
+        mem_mb=mem_mb_for(0, base_mb=1100, table_copies=2),
         runtime=60,
     conda:
         "../envs/bri-carbon.yaml"

@@ -12,6 +12,14 @@ EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
 EXIOBASE_REGIONS = 49
 
 
+def system_shape(source, native=False):
+    """(regions, sectors per region, extra rows) of the source's tables; see system_size."""
+    if source == "exiobase3":
+        return EXIOBASE_REGIONS, EXIOBASE_SECTORS[config["exiobase3"]["system"]], 0
+    countries = config["synthetic"]["countries"] if source == "synthetic" else None
+    return len(countries) if countries else EORA_COUNTRIES, EORA_SECTORS, 0 if native else 1
+
+
 def system_size(source, native=False):
     """Number of region-sectors n of the source's tables (drives memory requests).
 
@@ -20,15 +28,8 @@ def system_size(source, native=False):
     (ixi) or 200 products (pxp). ``native``: the system of the accounts stage, the source's
     own regions and sectors without Eora's ROW entry (4914; EXIOBASE as above).
     """
-    if source == "exiobase3":
-        regions = EXIOBASE_REGIONS
-        sectors = EXIOBASE_SECTORS[config["exiobase3"]["system"]]
-        extra = 0
-    else:
-        countries = config["synthetic"]["countries"] if source == "synthetic" else None
-        regions = len(countries) if countries else EORA_COUNTRIES
-        sectors, extra = EORA_SECTORS, 1
-    return regions * sectors + (0 if native else extra)
+    regions, sectors, extra = system_shape(source, native)
+    return regions * sectors + extra
 
 
 #: Dense n x n float64 matrices each accounts engine is granted (docs/performance.md): the
@@ -47,28 +48,36 @@ def final_demand_columns(source):
     return ((len(countries) if countries else EORA_COUNTRIES) + 1) * 6
 
 
-def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0):
+def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0, table_copies=0):
     """Memory request in MB: ``copies`` dense n x n float64 matrices, ``demand_copies``
-    n x m final-demand tables and ``base_mb``.
+    n x (2 r + 1) float64 arrays, ``table_copies`` n x m final-demand tables and ``base_mb``.
 
-    Formula: mem_mb = base_mb + (copies * n^2 + demand_copies * n * m) * 8 bytes / 2^20,
-    rounded up to 100 MB, with n from :func:`system_size` of ``source`` (default: the job's
-    source wildcard) and ``native``, m from :func:`final_demand_columns`. ``base_mb`` covers
-    the interpreter, the imported libraries and the small arrays. The figures behind each
-    rule's arguments were measured at Eora26 real volume and EXIOBASE size
-    (docs/performance.md, benchmarks/memory.py): the harmonize rules stream Z in row blocks
-    and hold the final demand a few times (no n x n term); the accounts rule holds one n x n
-    matrix (float32 with leontief_precision mixed, float64 when it is float64 or the mixed
-    solve falls back; copies = 1 covers both), Z read in row blocks of 16 MB; the pymrio
-    engine about seven (rules/accounts.smk).
+    Formula: mem_mb = base_mb + (copies * n^2 + demand_copies * n * (2 r + 1)
+    + table_copies * n * m) * 8 bytes / 2^20, rounded up to 100 MB, with n from
+    :func:`system_size`, r regions from :func:`system_shape` of ``source`` (default: the
+    job's source wildcard) and ``native``, m from :func:`final_demand_columns`. ``base_mb``
+    covers the interpreter, the imported libraries (about 200 MB) and the small arrays. The
+    arguments of each rule were set from peaks measured at Eora26 real volume and EXIOBASE
+    size (docs/performance.md, benchmarks/memory.py). The harmonize rules stream Z in row
+    blocks (no n x n term; base_mb covers the parser's blocks in flight) and hold the raw
+    final demand twice (table_copies = 2). For accounts, copies = 1 on the native n covers
+    the one n x n matrix of bri_carbon.core.accounts.regional_accounts: float64 when
+    leontief_precision is float64 or the mixed solve falls back, float32 (half) otherwise; Z
+    is read in row blocks of 16 MB; the pymrio engine takes ACCOUNTS_COPIES["pymrio"]. Its
+    right-hand sides have up to 2 r + 1 columns (each purchasing region's final demand, the
+    excluded categories, each region's changes in inventories and valuables), and
+    demand_copies = 6 counts the arrays of that shape alive at once (right-hand sides,
+    their stacked copy, solution, residual, correction and the scaled solution).
     """
 
     def estimate(wildcards):
         name = source or wildcards.source
         n = system_size(name, native=native)
-        square = copies * n * n
-        demand = demand_copies * n * final_demand_columns(name) if demand_copies else 0
-        need = base_mb + (square + demand) * 8 / 2**20
+        regions = system_shape(name, native)[0]
+        cells = copies * n * n + demand_copies * n * (2 * regions + 1)
+        if table_copies:
+            cells += table_copies * n * final_demand_columns(name)
+        need = base_mb + cells * 8 / 2**20
         return int(math.ceil(need / 100.0) * 100)
 
     return estimate

@@ -74,7 +74,7 @@ def fixed_resources(rules_text: str) -> dict[str, tuple[int | None, int]]:
     declared = {}
     for block in re.split(r"^rule ", rules_text, flags=re.M)[1:]:
         name = block.split(":", 1)[0].strip()
-        memory = re.search(r"mem_mb=([^,\n]+(?:\(.*\))?),\n", block)
+        memory = re.search(r"mem_mb=(.+),\n", block)
         runtime = re.search(r"runtime=(\d+),", block)
         if not memory or not runtime:
             continue

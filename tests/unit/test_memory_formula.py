@@ -19,6 +19,7 @@ import pytest
 from ..support.workflow import REPO
 
 FORMULA_NAMES = {
+    "system_shape",
     "EORA_SECTORS",
     "EORA_COUNTRIES",
     "EXIOBASE_SECTORS",
@@ -113,18 +114,20 @@ def test_system_size(source, countries, system, native, n):
     assert formula["system_size"](source, native=native) == n
 
 
-@pytest.mark.parametrize(("system", "expected"), [("ixi", 900), ("pxp", 1200)])
+@pytest.mark.parametrize(("system", "expected"), [("ixi", 1000), ("pxp", 1200)])
 def test_accounts_request_follows_the_documented_formula(system, expected):
-    # 400 + 4914^2 * 8 / 2^20 = 584.2 MB, rounded up to 600
-    assert request("accounts", "synthetic", system=system) == 600
-    # EXIOBASE at its native size: 49 x 163 = 7987 (886.7 -> 900), 49 x 200 = 9800 (1132.7)
+    # 400 + (4914^2 + 6 x 4914 x 379) * 8 / 2^20 = 584.2 + 85.3 MB, rounded up to 700
+    assert request("accounts", "synthetic", system=system) == 700
+    # EXIOBASE at its native size: 49 x 163 = 7987 (886.7 + 35.9 -> 1000), 49 x 200 = 9800
+    # (1132.7 + 44.4 -> 1200)
     assert request("accounts", "exiobase3", system=system) == expected
 
 
 def test_pymrio_engine_asks_for_eight_matrices():
-    # 400 + 8 * 4914^2 * 8 / 2^20 = 1873.9 -> 1900; 400 + 8 * 7987^2 * 8 / 2^20 = 4293.4 -> 4300
-    assert request("accounts", "synthetic", engine="pymrio") == 1900
-    assert request("accounts", "exiobase3", engine="pymrio") == 4300
+    # 400 + (8 * 4914^2 + 6 x 4914 x 379) * 8 / 2^20 = 1873.9 + 85.3 -> 2000;
+    # 400 + (8 * 7987^2 + 6 x 7987 x 99) * 8 / 2^20 = 4293.4 + 35.9 -> 4400
+    assert request("accounts", "synthetic", engine="pymrio") == 2000
+    assert request("accounts", "exiobase3", engine="pymrio") == 4400
 
 
 def test_harmonize_requests_follow_the_documented_formula():

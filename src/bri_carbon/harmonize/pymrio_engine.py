@@ -47,6 +47,8 @@ class PymrioSolver:
         labels: Sequence[str],
         precision: str = "mixed",
         threads: int = 1,
+        final_demand_total: np.ndarray | None = None,
+        summed_columns: slice | None = None,
     ) -> EmbodiedEmissions:
         """Emissions of every sector split by the region whose final demand drives them
         (same arguments and result as the default engine; ``precision`` and ``threads`` do
@@ -64,8 +66,9 @@ class PymrioSolver:
         Z_frame = pd.DataFrame(Z, index=self.node, columns=self.node)
         del Z
         # Gross output counts every final-demand category, also those left out of the
-        # consumption-based accounts (the extra right-hand side column).
-        x = pymrio.calc_x(Z_frame, pd.DataFrame(rhs, index=self.node))
+        # consumption-based accounts.
+        total = rhs.sum(axis=1) if final_demand_total is None else final_demand_total
+        x = pymrio.calc_x(Z_frame, pd.DataFrame({"total": total}, index=self.node))
         stressor = pd.Index(["CO2"], name="stressor")
         system = pymrio.IOSystem(
             Z=Z_frame,
@@ -83,6 +86,7 @@ class PymrioSolver:
         intensity[output == 0] = 0.0
         L = system.L.to_numpy()
         activity = L @ rhs
+        summed = None if summed_columns is None else activity[:, summed_columns].sum(axis=1)
         A = system.A.to_numpy()
         residual = activity - A @ activity - rhs
         error = float(np.max(np.abs(residual)) / max(float(np.max(np.abs(activity))), 1e-300))
@@ -98,8 +102,10 @@ class PymrioSolver:
             by_destination=activity * intensity[:, None],
             output=output,
             input_share=A.sum(axis=0),
+            intermediate_inputs=system.Z.to_numpy().sum(axis=0),
             lost=(output == 0) & (emissions != 0),
             solve=SolveReport(
                 precision="pymrio", steps=0, estimated_relative_error=error, fell_back=False
             ),
+            summed_activity=summed,
         )
