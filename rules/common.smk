@@ -6,11 +6,14 @@ import shlex
 import sys
 from pathlib import Path
 
-SOURCES = ["synthetic", "eora26", "exiobase3"]
+SOURCES = ["synthetic", "eora26", "exiobase3", "gloria"]
 EORA_SECTORS = 26
 EORA_COUNTRIES = 189
 EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
 EXIOBASE_REGIONS = 49
+#: GLORIA's regions and sectors (ReadMe of release 059: 164 regions, DYE included, x 120).
+GLORIA_REGIONS = 164
+GLORIA_SECTORS = 120
 
 
 def config_years():
@@ -23,9 +26,12 @@ def system_size(source, native=False):
 
     Raw tables (retrieve, harmonize): Eora26 and the synthetic world 26 sectors per country
     plus Eora's ROW entry (189 x 26 + 1 = 4915), EXIOBASE 3 49 regions x 163 industries
-    (ixi) or 200 products (pxp). ``native``: the system of the accounts stage, the source's
-    own regions and sectors without Eora's ROW entry (4914; EXIOBASE as above).
+    (ixi) or 200 products (pxp), GLORIA 164 regions x 120 sectors (19680, the products of
+    its supply-use table). ``native``: the system of the accounts stage, the source's
+    own regions and sectors without Eora's ROW entry (4914; EXIOBASE and GLORIA as above).
     """
+    if source == "gloria":
+        return GLORIA_REGIONS * GLORIA_SECTORS
     if source == "exiobase3":
         regions = EXIOBASE_REGIONS
         sectors = EXIOBASE_SECTORS[config["exiobase3"]["system"]]
@@ -323,14 +329,19 @@ from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.sources import datasets as bri_datasets
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.sources import eora26_layout as bri_eora26_layout
+from bri_carbon.sources import gloria as bri_gloria
+from bri_carbon.sources import gloria_layout as bri_gloria_layout
 from bri_carbon.sources import local_data as bri_local_data
 from pathlib import Path
 from snakemake.logging import logger
 
 
 def upstream_dataset(source):
-    """The source's entry of the datasets table (config key datasets)."""
-    return bri_datasets.read_dataset(config["datasets"], source)
+    """The source's entry of the datasets table (config key datasets; GLORIA's of the
+    configured release)."""
+    return bri_datasets.read_dataset(
+        config["datasets"], bri_config_check.dataset_entry(source, config)
+    )
 
 
 def check_upstream_years():
@@ -374,8 +385,43 @@ def eora26_archive_inputs(wildcards):
     return inputs
 
 
+def gloria_files(year):
+    """The three upstream files of one GLORIA year, by role (mrio, satellites, readme), as
+    copied to resources/raw/gloria/ from {local_data}/gloria/."""
+    names = bri_gloria_layout.release_files(config["gloria"]["version"], int(year))
+    return {role: f"resources/raw/gloria/{name}" for role, name in names.items()}
+
+
+def gloria_inputs(wildcards):
+    """Inputs mrio, satellites and readme of the harmonize_gloria jobs."""
+    return gloria_files(wildcards.year)
+
+
+def check_gloria_files():
+    """Stop before any job when a GLORIA file of a configured year is neither in
+    {local_data}/gloria/ nor copied before (GLORIA is never downloaded); the message names
+    every missing file."""
+    if config["source"] != "gloria":
+        return
+    missing = []
+    for year in config_years():
+        for path in gloria_files(year).values():
+            name = Path(path).name
+            local = bri_local_data.find(config["local_data"], "gloria", name)
+            if local is None and bri_local_data.read_record(Path(path)) is None:
+                missing.append(name)
+    if missing:
+        raise bri_errors.WorkflowInputError(
+            bri_gloria.missing_files_message(
+                config["gloria"]["version"], config["local_data"], list(dict.fromkeys(missing))
+            )
+        )
+
+
 def raw_inputs(wildcards):
     """The raw upstream files of one source and year (as the harmonize rules read them)."""
+    if wildcards.source == "gloria":
+        return gloria_files(wildcards.year)
     if wildcards.source == "exiobase3":
         return {"archive": exiobase3_archive(wildcards.year)}
     return eora26_archive_inputs(wildcards)
@@ -410,6 +456,21 @@ def exiobase3_concordance():
     return f"data/concordances/exio3_{config['exiobase3']['system']}.csv"
 
 
+#: The GLORIA sector concordance (120 sectors -> 26 common sectors), shipped under data/.
+GLORIA_CONCORDANCE = "data/concordances/gloria.csv"
+
+
+def gloria_read_mb(wildcards):
+    """Memory request in MB of the harmonize_gloria jobs. They stream T, so need no n x n
+    matrix: the interpreter and libraries, Y's product rows (n x 6 regions float64) and a
+    few blocks of one region's rows of T (2 x 120 x 2n float64 each) and their text.
+    Formula: 600 + n^2 x 6 / 120 x 8 / 2^20 x 2 + 12 x 240 x 2n x 8 / 2^20, rounded up to
+    100 MB, with n = system_size("gloria")."""
+    n = system_size("gloria")
+    need = 600 + 2 * n * (n * 6 // GLORIA_SECTORS) * 8 / 2**20 + 12 * 240 * 2 * n * 8 / 2**20
+    return int(math.ceil(need / 100.0) * 100)
+
+
 def content_of(*keys, paths=()):
     """Param ``content`` of a rule: the sha256 of the files it reads that the configuration
     names (``keys``, dotted config keys as in docs/configuration.md; unset optional keys
@@ -431,6 +492,7 @@ with bri_errors.stop_on_input_error(logger.error):
     bri_config_check.check_configured_files(config, Path.cwd())
     check_upstream_years()
     check_local_data()
+    check_gloria_files()
     drivers_years()
 
 #: The sha256 of every file the configuration names (dotted config key -> sha256).

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bri_carbon.runtime.config_check import configured_files, file_digest
+from bri_carbon.runtime.config_check import configured_files, dataset_entry, file_digest
 from bri_carbon.runtime.digests import sha256_file
 from bri_carbon.runtime.errors import WorkflowInputError
 
@@ -111,8 +111,10 @@ def dataset_description(
 
     The synthetic world is described from its config (seed); other sources by the
     :data:`DESCRIPTIVE_KEYS` of their entry in the datasets table (config key ``datasets``,
-    a mapping with the source as key, at the top level or under ``datasets``). A missing
-    file or entry gives ``unknown`` values and a warning.
+    a mapping with the source as key, at the top level or under ``datasets``; GLORIA's
+    entry is that of the configured release, see
+    :func:`bri_carbon.runtime.config_check.dataset_entry`). A missing file or entry gives
+    ``unknown`` values and a warning.
     """
     if source == "synthetic":
         synthetic = config.get("synthetic", {})
@@ -128,10 +130,11 @@ def dataset_description(
             table = yaml.safe_load(datasets_file.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise WorkflowInputError(f"{datasets_file} is not valid YAML: {err}") from err
+        key = dataset_entry(source, config)
         if isinstance(table, Mapping):
-            entry = table.get(source)
+            entry = table.get(key)
             if entry is None and isinstance(table.get("datasets"), Mapping):
-                entry = table["datasets"].get(source)
+                entry = table["datasets"].get(key)
     if not isinstance(entry, Mapping):
         log.warning(
             "no dataset entry for %s in %s; version and license unknown", source, datasets_file

@@ -29,6 +29,16 @@ _SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+def dataset_entry(source: str, config: Mapping[str, Any]) -> str:
+    """The entry of ``source`` in the datasets table (config key ``datasets``) that the
+    configuration selects: GLORIA has one entry per release (``gloria_059``,
+    ``gloria_060``, by config key ``gloria.version``), every other source one entry under
+    its own name."""
+    if source == "gloria":
+        return f"gloria_{int(config.get('gloria', {}).get('version', 59)):03d}"
+    return source
+
+
 def expand_years(value: Any) -> Any:
     """``years`` as a list of integers: one year, a list (text items converted) or a range
     string ``"1990-2016"``. A reversed range is an error that says how to write it; other
