@@ -114,8 +114,8 @@ def test_another_co2_row_is_chosen_by_its_name(tmp_path):
     support.read(files, oecd, head=layout.CO2_OECD_HEAD, indicator=f"'{layout.CO2_OECD_INDICATOR}'")
     _, frame = _accounts(edgar)
     _, other = _accounts(oecd)
-    # Both rows are written with six significant digits.
-    np.testing.assert_allclose(other["production_mt"], 0.98 * frame["production_mt"], rtol=1e-5)
+    # Both rows are written with seven significant digits.
+    np.testing.assert_allclose(other["production_mt"], 0.98 * frame["production_mt"], rtol=1e-6)
 
 
 def test_a_missing_or_ambiguous_co2_row_is_an_error(tmp_path):

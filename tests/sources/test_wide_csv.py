@@ -30,9 +30,9 @@ def test_numbers_in_every_notation_and_zeros_are_read_exactly():
     text = "\n".join(",".join(repr(float(v)) for v in row) for row in values).encode() + b"\n"
     assert b"e-" in text and b",0.0," in text
     np.testing.assert_array_equal(wide_csv.parse_block(text, 13, _where), values)
-    written = synthetic.csv_text(values)  # zeros as 0, six significant digits
+    written = synthetic.csv_text(values)  # zeros as 0, seven significant digits
     assert b",0," in written
-    np.testing.assert_allclose(wide_csv.parse_block(written, 13, _where), values, rtol=1e-5)
+    np.testing.assert_allclose(wide_csv.parse_block(written, 13, _where), values, rtol=1e-6)
 
 
 def test_windows_line_ends_a_byte_order_mark_and_a_missing_last_line_end(tmp_path):

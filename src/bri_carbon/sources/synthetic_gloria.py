@@ -10,8 +10,8 @@ ReadMe) and "Valuations". The numbers are made up; the layout and its quirks are
 
 - T region-major (per region 120 industries, then 120 products); supply on the diagonal of
   each region's industry x product block, use in the product rows' industry columns (about
-  92 % of the cells filled, as in GLORIA), zeros written as ``0``, other numbers with six
-  significant digits, so a world of 164 regions writes T as about 5.5 GB of text;
+  92 % of the cells filled, as in GLORIA), zeros written as ``0``, other numbers with seven
+  significant digits, so a world of 164 regions writes T as about 5.3 GB of text;
 - sectors without output in some regions, negative changes in inventories, negative
   subsidies in value added, and regions without any entry (GLORIA's DYE after 1990);
 - the CO2 row ``co2_excl_short_cycle_org_c_total_EDGAR_consistent`` under
@@ -63,7 +63,7 @@ FULL_CO2_ROW = 2146
 #: Share of the use block's cells left empty (GLORIA's is about 8 % empty).
 EMPTY_USE_SHARE = 0.08
 #: Significant digits of the numbers written.
-DIGITS = 6
+DIGITS = 7
 #: Deflate level of the zip members (inflating costs the same at any level).
 COMPRESS_LEVEL = 1
 
