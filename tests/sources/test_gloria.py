@@ -103,7 +103,7 @@ def test_units_are_million_usd_and_mt(release):
         household = file["F_Y"][...].sum()
         assert file["F"].attrs["units"] == "Mt CO2"
         z = file["Z"]
-        assert z.shape == (5, S, 5, S)
+        assert z.shape == (4, S, 4, S)
     assert household == pytest.approx(system.co2.F_Y.to_numpy().sum() * 1e-3, rel=1e-12)
 
 

@@ -17,7 +17,7 @@ from bri_carbon.sources import synthetic_gloria as synthetic
 from .workflow import REPO
 
 #: GLORIA codes of a small release, in the ReadMe's order; DYE has no entry at all.
-REGIONS = ("XAS", "CHN", "DYE", "RUS", "USA", "DEU")
+REGIONS = ("XAS", "CHN", "DYE", "USA", "DEU")
 CONCORDANCE = REPO / "data" / "concordances" / "gloria.csv"
 
 
