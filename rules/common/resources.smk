@@ -1,0 +1,69 @@
+"""Resource requests of the rules: the memory formula and the system sizes behind it.
+
+Measured peaks behind the formula: docs/performance.md; tests: tests/unit/test_memory_formula.py
+and tests/workflow/test_memory_formula.py.
+"""
+
+import math
+
+EORA_SECTORS = 26
+EORA_COUNTRIES = 189
+EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
+EXIOBASE_REGIONS = 49
+#: GLORIA's regions and sectors (ReadMe of release 059: 164 regions, DYE included, x 120).
+GLORIA_REGIONS = 164
+GLORIA_SECTORS = 120
+
+
+def system_size(source, native=False):
+    """Number of region-sectors n of the source's tables (drives memory requests).
+
+    Raw tables (retrieve, harmonize): Eora26 and the synthetic world 26 sectors per country
+    plus Eora's ROW entry (189 x 26 + 1 = 4915), EXIOBASE 3 49 regions x 163 industries
+    (ixi) or 200 products (pxp), GLORIA 164 regions x 120 sectors (19680, the products of
+    its supply-use table). ``native``: the system of the accounts stage, the source's own
+    regions and sectors without Eora's ROW entry (4914; EXIOBASE and GLORIA as above).
+    """
+    if source == "gloria":
+        return GLORIA_REGIONS * GLORIA_SECTORS
+    if source == "exiobase3":
+        regions = EXIOBASE_REGIONS
+        sectors = EXIOBASE_SECTORS[config["exiobase3"]["system"]]
+        extra = 0
+    else:
+        countries = config["synthetic"]["countries"] if source == "synthetic" else None
+        regions = len(countries) if countries else EORA_COUNTRIES
+        sectors, extra = EORA_SECTORS, 1
+    return regions * sectors + (0 if native else extra)
+
+
+def mem_mb_for(copies, base_mb=400, source=None, native=False):
+    """Memory request in MB: ``copies`` dense n x n float64 matrices plus ``base_mb``.
+
+    Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20, rounded up to 100 MB,
+    with n from :func:`system_size` of ``source`` (default: the job's source wildcard) and
+    ``native``. ``base_mb`` covers the interpreter, the imported libraries (about 200 MB)
+    and the small arrays. For accounts, copies = 1 on the native n covers the one n x n
+    matrix of bri_carbon.core.accounts.regional_accounts: float64 when leontief_precision is
+    float64 or the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks
+    of 16 MB and the n x regions arrays (final demand, solution, residual) fit in base_mb.
+    """
+
+    def estimate(wildcards):
+        n = system_size(source or wildcards.source, native=native)
+        need = base_mb + copies * n * n * 8 / 2**20
+        return int(math.ceil(need / 100.0) * 100)
+
+    return estimate
+
+
+def gloria_read_mb(wildcards):
+    """Memory request in MB of the harmonize_gloria jobs. They stream T, so need no n x n
+    matrix: the interpreter and libraries, Y's product rows (n x 6 regions float64) and a
+    few blocks of one region's rows of T (2 x 120 x 2n float64 each) and their text.
+    Formula: 600 + 2 x n^2 x 6 / 120 x 8 / 2^20 + 12 x 240 x 2n x 8 / 2^20, rounded up to
+    100 MB, with n = system_size("gloria"): 1,800 MB at full size, where the job's measured
+    peak is 1,310 MiB (docs/performance.md)."""
+    n = system_size("gloria")
+    need = 600 + 2 * n * (n * 6 // GLORIA_SECTORS) * 8 / 2**20 + 12 * 240 * 2 * n * 8 / 2**20
+    return int(math.ceil(need / 100.0) * 100)
