@@ -14,7 +14,7 @@ import pytest
 
 from bri_carbon.core import accounts
 from bri_carbon.harmonize.account_inputs import open_account_inputs
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import config_tables, eora26_layout, gloria
 from bri_carbon.sources import gloria_layout as layout
@@ -40,7 +40,7 @@ def release(request, tmp_path_factory):
 def _accounts(target, precision="mixed"):
     with open_account_inputs(target) as inputs:
         result = accounts.regional_accounts(inputs, precision=precision)
-    return result, tables.accounts_frame(result)
+    return result, store.accounts_frame(result)
 
 
 @pytest.mark.parametrize("precision", ["mixed", "float64"])
@@ -57,7 +57,7 @@ def test_accounts_equal_pymrio_parse_gloria_and_calc_all(release, precision):
     assert sorted(regions) == sorted(frame.index)
     np.testing.assert_allclose(frame["production_mt"].loc[regions], pba * 1e-3, rtol=1e-9)
     np.testing.assert_allclose(frame["consumption_mt"].loc[regions], cba * 1e-3, rtol=1e-9)
-    ours = tables.flows_frame(result).loc[regions, regions].to_numpy()
+    ours = store.flows_frame(result).loc[regions, regions].to_numpy()
     assert support.largest_relative_difference(ours, flows.to_numpy() * 1e-3) <= 1e-9
     # Gross output is pymrio's x, final demand its Y, value added its VA (construct B).
     x = system.x.iloc[:, 0].groupby(level=0, sort=False).sum() * 1e-3
@@ -173,7 +173,7 @@ def test_supply_off_the_diagonal_is_applied_as_pymrio_does(tmp_path):
     result, frame = _accounts(tmp_path / "cache.nc")
     np.testing.assert_allclose(frame["production_mt"].loc[pba.index], pba * 1e-3, rtol=1e-9)
     np.testing.assert_allclose(frame["consumption_mt"].loc[cba.index], cba * 1e-3, rtol=1e-9)
-    ours = tables.flows_frame(result).loc[flows.index, flows.columns].to_numpy()
+    ours = store.flows_frame(result).loc[flows.index, flows.columns].to_numpy()
     assert support.largest_relative_difference(ours, flows.to_numpy() * 1e-3) <= 1e-9
 
 

@@ -176,16 +176,13 @@ def read_labels(readme: Path) -> Labels:
     def column(sheet: str, name: str) -> tuple[str, ...]:
         return tuple(str(value).strip() for value in _sheet_column(sheets, sheet, name, readme))
 
-    satellites = sheets.get(layout.SATELLITES_SHEET)
-    if satellites is None:
-        _sheet_column(sheets, layout.SATELLITES_SHEET, layout.SATELLITE_COLUMN, readme)
     for name in (
         layout.SATELLITE_HEAD_COLUMN,
         layout.SATELLITE_COLUMN,
         layout.SATELLITE_UNIT_COLUMN,
     ):
         _sheet_column(sheets, layout.SATELLITES_SHEET, name, readme)
-    rows = satellites.dropna(subset=[layout.SATELLITE_COLUMN])
+    rows = sheets[layout.SATELLITES_SHEET].dropna(subset=[layout.SATELLITE_COLUMN])
     labels = Labels(
         regions=column(layout.REGIONS_SHEET, layout.REGION_CODE_COLUMN),
         sectors=column(layout.SECTORS_SHEET, layout.SECTOR_COLUMN),
@@ -275,8 +272,11 @@ def _by_region(values: np.ndarray, regions: int) -> np.ndarray:
 
 
 def read_small_tables(files: ReleaseFiles, labels: Labels, co2_row: int) -> SmallTables:
-    r, s, k = len(labels.regions), len(labels.sectors), len(labels.final_demand)
-    kv = len(labels.value_added)
+    """Read TQ's and YQ's row ``co2_row`` (the other rows are counted, not parsed), V (value
+    added, summed over its categories) and Y (keeping its product rows), each streamed;
+    every table must have the shape the ReadMe's labels give."""
+    r, s = len(labels.regions), len(labels.sectors)
+    kv, y_columns = len(labels.value_added), labels.y_columns
     n_t, satellites = labels.t_size, len(labels.satellite_indicators)
     industry = _industry_columns(r, s)
     product = industry + s
@@ -286,23 +286,29 @@ def read_small_tables(files: ReleaseFiles, labels: Labels, co2_row: int) -> Smal
         find_member(files.satellites, "TQ", files.version, files.year), n_t, satellites, co2_row
     )
     yq = wide_csv.single_row(
-        find_member(files.satellites, "YQ", files.version, files.year), r * k, satellites, co2_row
+        find_member(files.satellites, "YQ", files.version, files.year),
+        y_columns,
+        satellites,
+        co2_row,
     )
     has |= _by_region(tq, r) | _by_region(yq, r)
 
     value_added = np.zeros(n_t)
+    value_added_abs = np.zeros(n_t)
     va_member = find_member(files.mrio, "V", files.version, files.year)
     for first, block in wide_csv.row_blocks(va_member, n_t, r * kv, SMALL_TABLE_BLOCK_ROWS):
         value_added += block.sum(axis=0)
-        rows = np.abs(block).sum(axis=1) != 0
+        magnitude = np.abs(block)
+        value_added_abs += magnitude.sum(axis=0)
+        rows = magnitude.sum(axis=1) != 0
         has[np.unique((first + np.flatnonzero(rows)) // kv)] = True
-    has |= _by_region(value_added, r)
+    has |= _by_region(value_added_abs, r)
 
-    final_demand = np.empty((r * s, r * k))
+    final_demand = np.empty((r * s, y_columns))
     industry_rows_sum = 0.0
     y_member = find_member(files.mrio, "Y", files.version, files.year)
-    columns_used = np.zeros(r * k, dtype=bool)
-    for first, block in wide_csv.row_blocks(y_member, r * k, n_t, 2 * s * 8):
+    columns_used = np.zeros(y_columns, dtype=bool)
+    for first, block in wide_csv.row_blocks(y_member, y_columns, n_t, 2 * s * 8):
         for offset in range(0, block.shape[0], 2 * s):
             region = (first + offset) // (2 * s)
             rows = block[offset : offset + 2 * s]
@@ -320,7 +326,7 @@ def read_small_tables(files: ReleaseFiles, labels: Labels, co2_row: int) -> Smal
         has_entries=has,
         ignored={
             "Y industry rows": industry_rows_sum,
-            "value added of product columns": float(np.abs(value_added[product]).sum()),
+            "value added of product columns": float(value_added_abs[product].sum()),
             "TQ product columns (CO2 row)": float(np.abs(tq[product]).sum()),
         },
     )
