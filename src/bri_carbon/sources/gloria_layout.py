@@ -73,8 +73,8 @@ SATELLITES_SHEET: Final[str] = "Satellites"
 SATELLITE_HEAD_COLUMN: Final[str] = "Sat_head_indicator"
 SATELLITE_COLUMN: Final[str] = "Sat_indicator"
 SATELLITE_UNIT_COLUMN: Final[str] = "Sat_unit"
-#: The running number in the first column of every sheet (GLORIA_ReadMe_059.xlsx, as in
-#: ../shared/reference/gloria/*.tsv; MARIO's test writes it too).
+#: The running number in the first column of every sheet (GLORIA_ReadMe_059.xlsx; MARIO's
+#: test writes it too).
 NUMBER_COLUMN: Final[str] = "Lfd_Nr"
 #: A further sheet of the 060 ReadMe (MARIO's load_gloria_metadata reads it, and its test
 #: writes these five names); the reader does not need it.
@@ -95,9 +95,9 @@ VALUATIONS: Final[tuple[str, ...]] = (
 SYSTEM: Final[tuple[str, str]] = ("Industry", "Product")
 
 #: The fossil CO2 row (kilotonnes), head indicator and indicator as GLORIA_ReadMe_059.xlsx
-#: sheet "Satellites" spells them (row 2147 of 5982; ../shared/reference/gloria/
-#: satellites_059.tsv). The official ReadMe writes emission indicator names inside single
-#: quotes ('co2_excl_...'); the reader removes them before matching.
+#: sheet "Satellites" spells them (row 2147 of 5982; the unit in column Sat_unit). The
+#: official ReadMe writes emission indicator names inside single quotes ('co2_excl_...');
+#: the reader removes them before matching.
 CO2_HEAD: Final[str] = "Emissions (EDGAR)"
 CO2_INDICATOR: Final[str] = "co2_excl_short_cycle_org_c_total_EDGAR_consistent"
 #: The same quantity consistent with OECD data (row 4922 of the 059 ReadMe), a real label
@@ -114,8 +114,8 @@ QUOTE: Final[str] = "'"
 MONEY_UNIT: Final[str] = "000 USD"
 
 #: Value-added categories (rows of V per region) and final-demand categories (columns of Y
-#: per region), sheet "Value added and final demand" of GLORIA_ReadMe_059.xlsx
-#: (../shared/reference/gloria/va_fd_059.tsv); the same strings as Eora26's.
+#: per region), sheet "Value added and final demand" of GLORIA_ReadMe_059.xlsx (columns
+#: Value_added_names and Final_demand_names); the same strings as Eora26's.
 VALUE_ADDED_CATEGORIES: Final[tuple[str, ...]] = (
     "Compensation of employees D.1",
     "Taxes on production D.29",

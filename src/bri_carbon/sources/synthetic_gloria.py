@@ -48,7 +48,7 @@ MEMBER_DATES: dict[int, dict[str, str]] = {
 #: Time stamp of every zip member (fixed, so that the files are byte-identical).
 MEMBER_TIME = (2024, 1, 11, 0, 0, 0)
 #: Satellite rows of a small release: (head, indicator, unit) as GLORIA_ReadMe_059.xlsx
-#: writes them (../shared/reference/gloria/satellites_059.tsv, rows 1, 3, 395, 2147, 4922).
+#: writes them (sheet "Satellites", rows 1, 3, 395, 2147 and 4922 of 5982).
 SATELLITES: tuple[tuple[str, str, str], ...] = (
     ("Material", "Rice", "tonnes"),
     ("Material", "Wheat", "tonnes"),

@@ -62,8 +62,8 @@ class Member:
 def _line_blocks(stream, rows_per_block: int) -> Iterator[bytes]:
     """Consecutive blocks of ``rows_per_block`` whole lines (the last may be shorter) from
     a binary ``stream``; a byte-order mark at the start is dropped and a last line without
-    a line break gets one."""
-    pending: list[bytes] = []
+    a line break gets one. Each block is copied once out of the read buffer."""
+    buffer = bytearray()
     newlines = 0
     first = True
     while True:
@@ -73,20 +73,19 @@ def _line_blocks(stream, rows_per_block: int) -> Iterator[bytes]:
         first = False
         if not chunk:
             break
-        pending.append(chunk)
+        buffer += chunk
         newlines += chunk.count(b"\n")
         while newlines >= rows_per_block:
-            text = b"".join(pending)
             cut = -1
             for _ in range(rows_per_block):
-                cut = text.index(b"\n", cut + 1)
-            yield text[: cut + 1]
-            rest = text[cut + 1 :]
-            pending = [rest] if rest else []
+                cut = buffer.index(b"\n", cut + 1)
+            with memoryview(buffer) as view:
+                block = bytes(view[: cut + 1])
+            del buffer[: cut + 1]
             newlines -= rows_per_block
-    text = b"".join(pending)
-    if text.strip():
-        yield text if text.endswith(b"\n") else text + b"\n"
+            yield block
+    if bytes(buffer).strip():
+        yield bytes(buffer) if buffer.endswith(b"\n") else bytes(buffer) + b"\n"
 
 
 def _inflate(member: Member, rows_per_block: int, out: queue.Queue, stop: threading.Event) -> None:
@@ -222,18 +221,24 @@ def parse_block(text: bytes, columns: int, where: Callable[[int, int], str]) -> 
             f"{where(line, 0)} has {fields} fields where the table has {columns} columns. "
             "The file is damaged or not of this release; replace it with the release file."
         )
+    # A field written "0": one character, a zero, between two separators (or at the start).
+    # (In place where the arrays are large: each is one block of up to 75 MB.)
     starts = np.empty_like(separators)
     starts[0] = 0
-    starts[1:] = separators[:-1] + 1
-    zero = (separators - starts == 1) & (buffer[starts] == ZERO)
+    np.add(separators[:-1], 1, out=starts[1:])
+    zero = buffer[starts] == ZERO
+    lengths = np.subtract(separators, starts, out=starts)
+    zero &= lengths == 1
+    del starts, lengths
     values = np.zeros(rows * columns)
     count = separators.size - int(np.count_nonzero(zero))
     parsed: np.ndarray | None = values[:0]
     if count:
-        dropped = np.zeros(buffer.size, dtype=bool)
-        dropped[starts[zero]] = True
-        dropped[separators[zero]] = True
-        compact = buffer[~dropped]
+        kept = np.ones(buffer.size, dtype=bool)
+        at_zero = separators[zero]
+        kept[at_zero] = False  # the separator after each zero
+        kept[np.subtract(at_zero, 1, out=at_zero)] = False  # the zero itself
+        compact = buffer[kept]
         compact[compact == COMMA] = NEWLINE
         parsed = _parse_numbers(compact, count)
     if parsed is None or not np.isfinite(parsed).all():
@@ -243,7 +248,7 @@ def parse_block(text: bytes, columns: int, where: Callable[[int, int], str]) -> 
             "number. The file is damaged or not of this release; replace it with the release "
             "file."
         )
-    values[~zero] = parsed
+    values[np.logical_not(zero, out=zero)] = parsed
     return values.reshape(rows, columns)
 
 
