@@ -65,6 +65,7 @@ def test_the_whole_workflow_runs_on_a_release_060(gloria_run):
     provenance = json.loads((result / "provenance.json").read_text())
     assert provenance["dataset"]["version"] == "060"
     assert "Economic Systems Research 34(1)" in provenance["dataset"]["citation"]
+    assert provenance["dropped_regions"] == ["DYE"] and provenance["gloria_version"] == "060"
     log = (workdir / "logs" / "harmonize" / f"gloria_{YEAR}.log").read_text()
     assert "dropped (no entries): ['DYE']" in log
     # The accounts equal those of pymrio's parse_gloria + calc_all on the same files.

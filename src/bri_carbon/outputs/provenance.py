@@ -231,13 +231,30 @@ def configured_file_manifest(config: Mapping[str, Any]) -> dict[str, dict[str, s
     }
 
 
+#: Attributes the GLORIA reader leaves in the harmonized dataset (JSON text where marked):
+#: the release, the valuation, the regions dropped for having no entry, and what the
+#: construct could not carry (bri_carbon.harmonize.gloria_year.YearReport).
+GLORIA_ATTRS = {
+    "gloria_version": False,
+    "valuation": False,
+    "dropped_regions": True,
+    "lost_emissions_mt": False,
+    "lost_value_added_musd": False,
+    "lost_inputs_musd": False,
+}
+
+
 def harmonization_record(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    """What the harmonize step chose: the CO2 satellite rows used (as the file labels them)
-    and the USD per EUR rate with its source (EXIOBASE)."""
+    """What the harmonize step chose: the CO2 satellite rows used (as the file labels them),
+    the USD per EUR rate with its source (EXIOBASE), and GLORIA's release, the regions it
+    dropped and what its construct could not carry (:data:`GLORIA_ATTRS`)."""
     record: dict[str, Any] = {}
     if "co2_rows" in attrs:
         record["co2_rows"] = json.loads(str(attrs["co2_rows"]))
     for key in ("usd_per_eur", "exchange_rate_source"):
         if key in attrs:
             record[key] = attrs[key]
+    for key, is_json in GLORIA_ATTRS.items():
+        if key in attrs:
+            record[key] = json.loads(str(attrs[key])) if is_json else attrs[key]
     return record
