@@ -38,8 +38,8 @@ def check_local_data():
 def check_gloria_files():
     """Stop before any job when a GLORIA file of a configured year is neither in
     {local_data}/gloria/ nor copied before (GLORIA is never downloaded); the message names
-    every missing file."""
-    if config["source"] != "gloria":
+    every missing file (when GLORIA is the source or one of the compared sources)."""
+    if "gloria" not in {config["source"], *config["compare"]["sources"]}:
         return
     missing = []
     for year in config_years():
