@@ -63,7 +63,7 @@ def gloria_read_mb(wildcards):
     few blocks of one region's rows of T (2 x 120 x 2n float64 each) and their text.
     Formula: 600 + 2 x n^2 x 6 / 120 x 8 / 2^20 + 12 x 240 x 2n x 8 / 2^20, rounded up to
     100 MB, with n = system_size("gloria"): 1,800 MB at full size, where the job's measured
-    peak is 1,310 MiB (docs/performance.md)."""
+    peak is 1,293 MiB (docs/performance.md)."""
     n = system_size("gloria")
     need = 600 + 2 * n * (n * 6 // GLORIA_SECTORS) * 8 / 2**20 + 12 * 240 * 2 * n * 8 / 2**20
     return int(math.ceil(need / 100.0) * 100)
