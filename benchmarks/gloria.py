@@ -1,8 +1,9 @@
 """Benchmark: a GLORIA-size year from the raw zips to the regional accounts, and, at a size
 pymrio can hold, the workflow's two jobs against pymrio's ``parse_gloria`` + ``calc_all``.
 
-Run from the project folder (not part of the test suite; about 15 minutes on 2 cores, and
-about 9 GB of free disk for the generated files, which are deleted at the end)::
+Run from the project folder (not part of the test suite; 10 to 15 minutes on an idle 2-core
+machine, most of it writing the release, and about 9 GB of free disk for the generated
+files, which are deleted at the end)::
 
     .venv/bin/python benchmarks/gloria.py
 

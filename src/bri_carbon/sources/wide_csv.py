@@ -6,11 +6,12 @@ numbers (about 6 GB of text a year), so it is never held whole: :func:`row_block
 the member in a background thread and hands over blocks of whole rows, each parsed at once
 into a (rows, columns) float64 array and then dropped.
 
-Parsing (:func:`parse_block`): three quarters of T's cells are written ``0`` (the supply
-rows are zero but for one cell, and products are bought by industries only). numpy finds
-every field's place from the separators, skips the zeros and cuts the other fields out into
-one column of text, which pyarrow converts to float64 (fast and correctly rounded); that is
-about four times faster than handing pyarrow the 39,360 columns themselves. Every row is
+Parsing (:func:`parse_block`): over three quarters of T's cells are zero (the supply rows
+are zero but for one cell, and products are bought by industries only). numpy finds every
+field's place from the separators, skips the fields written ``0`` and cuts the others out
+into one column of text, which pyarrow converts to float64 (fast and correctly rounded);
+that is about four times faster than handing pyarrow the 39,360 columns themselves. Zeros
+written otherwise (``0.0``) are parsed like any number, only slower. Every row is
 checked to have exactly the expected number of fields; a field that is not a finite number
 stops the read with an error naming the file, the row and the column (1-based) and the text
 found there.
