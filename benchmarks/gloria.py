@@ -95,10 +95,13 @@ def config_params() -> dict[str, Any]:
         "stressor": config["stressors"]["gloria"],
         "accounts": {
             "excluded_categories": list(config["final_demand"]["exclude"].get("gloria", [])),
+            "inventory_categories": list(
+                config["robustness"]["inventory_categories"].get("gloria", [])
+            ),
             "rtol": config["identity_rtol"],
             "precision": config["leontief_precision"],
-            "production_denominator": config["intensity"]["production_denominator"],
-            "consumption_denominator": config["intensity"]["consumption_denominator"],
+            "engine": config["accounts"]["engine"],
+            "denominators": config["intensity"]["denominators"],
         },
     }
 
@@ -129,6 +132,8 @@ def rule_job(rule: str, data: Path, year: int, threads: int) -> SimpleNamespace:
                 ("diagnostics", "diagnostics.json"),
                 ("discrepancy", "source_discrepancy.csv"),
                 ("sector_flows", "sector_flows.csv"),
+                ("no_inventories_accounts", "no_inventories/accounts.csv"),
+                ("no_inventories_flows", "no_inventories/flows.csv"),
             )
         }
         rule_params = {**params["accounts"], "compute_threads": threads}
@@ -201,6 +206,8 @@ def run_reference(data: Path, year: int, threads: int) -> dict[str, Any]:
 def run_workflow_job(rule: str, data: Path, year: int, threads: int) -> dict[str, Any]:
     """(b): one rule job, its script run as Snakemake runs it."""
     job = rule_job(rule, data, year, threads)
+    for path in vars(job.output).values():
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
         runpy.run_path(
             str(REPO / "scripts" / f"{rule}.py"),

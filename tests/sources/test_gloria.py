@@ -167,7 +167,7 @@ def test_supply_off_the_diagonal_is_applied_as_pymrio_does(tmp_path):
     edits = {"T": [(3, S + 7, 2.0e5)]}
     files = support.write(tmp_path, regions=("CHN", "USA", "DEU"), empty=(), edits=edits)
     report = support.read(files, tmp_path / "cache.nc")
-    assert not report.diagonal_supply
+    assert not report.diagonal_supply and report.t_reads == 2
     reference = support.pymrio_reference(files)
     pba, cba, flows = reference.production, reference.consumption, reference.flows
     result, frame = _accounts(tmp_path / "cache.nc")

@@ -5,20 +5,24 @@ the cache holds Z = A diag(q) = U M, with the columns of products without output
 to zero, so that the accounts, which take x = Z 1 + Y 1 and A = Z diag(x)^-1, solve the same
 system and equal ``pymrio.parse_gloria(...).calc_all()``. GLORIA's supply is diagonal (each
 industry makes its own product only; pymrio: "all constructs are equivalent"), so M is the
-identity but for industries without output and Z is U itself, written while T streams
-(:func:`bri_carbon.sources.gloria.stream_transactions`). Any other supply, and inputs bought
-by industries without output, are applied exactly in one further pass over the written Z.
+identity but for industries without output and Z is U itself, handed to the cache's writer
+(:func:`bri_carbon.harmonize.cache.write_cache`) region by region while T streams
+(:class:`bri_carbon.sources.gloria.TransactionStream`). Any other supply, and inputs bought
+by industries or products without output, are known only once T has been read: then T is
+read a second time and each block written as U M, with those columns set to zero.
 
 A region without any entry (T rows and columns, Y, value added, CO2: GLORIA's DYE after
 1990) is left out, as pymrio drops regions whose T rows and columns sum to zero, and
 reported. Which regions qualify is known from the small tables before T is read and
-confirmed on T; a region that turns out to have transactions is kept and T read again.
+confirmed on T; a region that turns out to have transactions is kept and T read again (in
+the same second pass).
 What the construct cannot carry (CO2 and value added of industries without output, as in
 pymrio) is reported in the log and in the cache's attributes, never dropped silently.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +32,7 @@ import pandas as pd
 import scipy.sparse
 
 from bri_carbon.harmonize import harmonized
-from bri_carbon.harmonize.native_cache import NativeCache, native_cache, write_arrays
+from bri_carbon.harmonize.cache import CacheArrays, CacheLabels, write_cache
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import eora26_layout, gloria, wide_csv
 from bri_carbon.sources import gloria_layout as layout
@@ -46,8 +50,9 @@ class YearReport:
     ``lost_inputs``: purchases of industries without output or of products without output;
     ``ignored``: absolute sums of the blocks pymrio leaves out (T's industry x industry and
     product x product blocks, Y's industry rows, the product columns of value added and of
-    the CO2 row), zero in a consistent release. ``t_reads``: passes over T (1, or 2 when a
-    region taken for empty had transactions).
+    the CO2 row), zero in a consistent release. ``empty_in_t``: regions kept although T has
+    nothing for them (they have final demand, value added or CO2). ``t_reads``: passes over
+    T (1; 2 when a region taken for empty had transactions or the supply is not diagonal).
     """
 
     regions: tuple[str, ...] = ()
@@ -57,6 +62,7 @@ class YearReport:
     lost_value_added: float = 0.0
     lost_inputs: float = 0.0
     ignored: dict[str, float] = field(default_factory=dict)
+    empty_in_t: tuple[str, ...] = ()
     t_reads: int = 0
 
     def attrs(self) -> dict[str, object]:
@@ -71,17 +77,28 @@ class YearReport:
         }
 
 
-class _RegionNotEmptyError(Exception):
-    """Regions taken for empty from the small tables have transactions in T."""
+@dataclass(frozen=True)
+class _Construct:
+    """What the first pass over T found that a second one must apply: M (n x n on every
+    region, sparse) and q (n,) of the construct."""
 
-    def __init__(self, regions: np.ndarray) -> None:
-        super().__init__(regions)
-        self.regions = regions
+    mix: scipy.sparse.csr_matrix
+    product_output: np.ndarray
+
+
+class _ReadAgainError(Exception):
+    """The first pass over T found regions taken for empty with transactions in T
+    (``busy``, (r,) bool), or a supply that is not the identity on Z's columns
+    (``construct``, else None): T is read again, and no cache is left behind."""
+
+    def __init__(self, busy: np.ndarray, construct: _Construct | None) -> None:
+        super().__init__("read T again")
+        self.busy, self.construct = busy, construct
 
 
 @dataclass(frozen=True)
 class _Year:
-    """Everything one attempt at writing the cache needs."""
+    """Everything one pass that writes the cache needs."""
 
     files: gloria.ReleaseFiles
     labels: gloria.Labels
@@ -90,21 +107,22 @@ class _Year:
     output_regions: pd.Series
     common_sectors: pd.Series
     emission_to_mt: float
-    attrs: dict[str, object]
+    attrs: dict[str, str | int | float]
 
 
-def _rewrite_z(cache: NativeCache, mix: scipy.sparse.csr_matrix, keep: np.ndarray) -> None:
-    """Z <- Z M with the columns where ``keep`` is False set to zero, one region's rows at a
-    time (million USD; M is (n, n) on the system's regions)."""
-    r, s = cache.regions, cache.sectors
-    for region in range(r):
-        block = np.asarray(cache.z[region]).reshape(s, r * s)
-        cache.write_rows(region, np.asarray(block @ mix) * keep)
+def _attribute(value: object) -> str | int | float:
+    """A cache attribute: numbers and text as they are, anything else as JSON text."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return value
+    return json.dumps(value)
 
 
-def _write(year: _Year, dropped: np.ndarray, target: Path) -> YearReport:
-    """Write the cache with the ``dropped`` regions left out; raises
-    :class:`_RegionNotEmptyError` (leaving no file) when one of them has transactions."""
+def _write(
+    year: _Year, dropped: np.ndarray, target: Path, construct: _Construct | None
+) -> YearReport:
+    """Write the cache with the ``dropped`` regions left out, Z as U (or U M with the
+    columns of products without output zero, given the ``construct`` of a first pass).
+    Raises :class:`_ReadAgainError` (leaving no file) when T must be read again."""
     labels, small = year.labels, year.small
     s, k = len(labels.sectors), len(labels.final_demand)
     n = len(labels.regions) * s
@@ -112,55 +130,66 @@ def _write(year: _Year, dropped: np.ndarray, target: Path) -> YearReport:
     regions = tuple(code for code, keep in zip(labels.regions, kept, strict=True) if keep)
     node, demand = np.repeat(kept, s), np.repeat(kept, k)
     money = gloria.MONEY_TO_MILLION
-    with native_cache(
-        target,
-        regions=regions,
-        sectors=labels.sectors,
-        categories=labels.final_demand,
-        output_regions=[str(year.output_regions[code]) for code in regions],
-        common_sectors=[str(year.common_sectors[sector]) for sector in labels.sectors],
-        attrs=year.attrs,
-    ) as cache:
+    stream = gloria.TransactionStream(year.transactions, labels, kept)
+    if construct is not None:
+        mix = construct.mix[node][:, node]
+        keep_columns = (construct.product_output != 0)[node]
 
-        def write_rows(position: int, use: np.ndarray) -> None:
-            cache.write_rows(position, use * money)
+    def blocks():
+        for position, use in stream:
+            block = use * money
+            if construct is not None:
+                block = np.asarray(block @ mix) * keep_columns
+            yield position * s, block
 
-        table = gloria.stream_transactions(year.transactions, labels, kept, write_rows)
+    report = YearReport(regions=regions)
+    # write_cache writes the attributes after it has called arrays(), which adds the report.
+    attrs = dict(year.attrs)
+
+    def arrays() -> CacheArrays:
+        table = stream.result
+        assert table is not None
         busy = dropped & ~table.empty
-        if busy.any():
-            raise _RegionNotEmptyError(busy)
-        mix, g, diagonal = gloria.output_mix(table, n)
+        mix_all, g, diagonal = gloria.output_mix(table, n)
         q = table.use_row_sums + small.final_demand.sum(axis=1)
         without_output = g == 0
         lost = (table.use_column_abs != 0) & (without_output | (q == 0))
-        report = YearReport(
+        needs_construct = construct is None and (not diagonal or lost.any())
+        if busy.any() or needs_construct:
+            found = _Construct(mix_all, q) if needs_construct else construct
+            raise _ReadAgainError(busy, found)
+        report.dropped = tuple(
+            code for code, drop in zip(labels.regions, dropped, strict=True) if drop
+        )
+        report.diagonal_supply = diagonal
+        report.lost_emissions = float(np.abs(small.emissions[without_output]).sum()) * (
+            year.emission_to_mt
+        )
+        report.lost_value_added = float(np.abs(small.value_added[without_output]).sum()) * money
+        report.lost_inputs = float(table.use_column_abs[lost].sum()) * money
+        report.ignored = {**small.ignored, **table.ignored}
+        report.empty_in_t = tuple(labels.regions[i] for i in np.flatnonzero(table.empty & kept))
+        attrs.update({key: _attribute(value) for key, value in report.attrs().items()})
+        return CacheArrays(
+            final_demand=small.final_demand[node][:, demand] * money,
+            emissions=(mix_all.T @ small.emissions)[node] * year.emission_to_mt,
+            household_emissions=small.household_emissions[demand] * year.emission_to_mt,
+            value_added=(mix_all.T @ small.value_added)[node] * money,
+        )
+
+    write_cache(
+        target,
+        CacheLabels(
             regions=regions,
-            dropped=tuple(code for code, drop in zip(labels.regions, dropped, strict=True) if drop),
-            diagonal_supply=diagonal,
-            lost_emissions=float(np.abs(small.emissions[without_output]).sum())
-            * year.emission_to_mt,
-            lost_value_added=float(np.abs(small.value_added[without_output]).sum()) * money,
-            lost_inputs=float(table.use_column_abs[lost].sum()) * money,
-            ignored={**small.ignored, **table.ignored},
-        )
-        if not diagonal or lost.any():
-            log.info("the supply is not the identity on Z's columns: Z <- U M, written again")
-            _rewrite_z(cache, mix[node][:, node], (q != 0)[node])
-        write_arrays(
-            cache,
-            Y=small.final_demand[node][:, demand] * money,
-            F=(mix.T @ small.emissions)[node] * year.emission_to_mt,
-            F_Y=small.household_emissions[demand] * year.emission_to_mt,
-            VA=(mix.T @ small.value_added)[node] * money,
-        )
-        cache.set_attrs(report.attrs())
-    quiet = table.empty & kept
-    if quiet.any():
-        log.warning(
-            "regions %s have no transactions in T but entries in Y, value added or CO2; they "
-            "are kept (pymrio would drop them with all they hold)",
-            [labels.regions[i] for i in np.flatnonzero(quiet)],
-        )
+            sectors=labels.sectors,
+            categories=labels.final_demand,
+            output_regions=tuple(str(year.output_regions[code]) for code in regions),
+            common_sectors=tuple(str(year.common_sectors[sector]) for sector in labels.sectors),
+        ),
+        blocks(),
+        arrays,
+        attrs,
+    )
     return report
 
 
@@ -224,27 +253,34 @@ def read_year(
             "source_money_unit": layout.MONEY_UNIT,
             "money_to_million_usd": gloria.MONEY_TO_MILLION,
             "emission_to_mt": emission_to_mt,
-            "co2_rows": [f"{layout.unquoted(head)} / {layout.unquoted(indicator)}"],
+            "co2_rows": json.dumps([f"{layout.unquoted(head)} / {layout.unquoted(indicator)}"]),
             "gloria_version": f"0{files.version}",
             "valuation": f"{layout.BASIC_PRICES} (basic prices)",
         },
     )
     dropped = ~small.has_entries
+    construct: _Construct | None = None
     for attempt in (1, 2):
         try:
-            report = _write(year, dropped, target)
-        except _RegionNotEmptyError as busy:
-            log.warning(
-                "regions %s have no final demand, value added or CO2 but transactions in T; "
-                "they are kept and T is read again",
-                [labels.regions[i] for i in np.flatnonzero(busy.regions)],
-            )
-            dropped = dropped & ~busy.regions
+            report = _write(year, dropped, target, construct)
+        except _ReadAgainError as again:
+            if again.busy.any():
+                log.warning(
+                    "regions %s have no final demand, value added or CO2 but transactions in "
+                    "T; they are kept and T is read again",
+                    [labels.regions[i] for i in np.flatnonzero(again.busy)],
+                )
+            if again.construct is not None and construct is None:
+                log.info(
+                    "the supply is not the identity on Z's columns (or industries without "
+                    "output buy inputs): T is read again and written as U M"
+                )
+            dropped, construct = dropped & ~again.busy, again.construct
             continue
         report.t_reads = attempt
         _log(report)
         return report
-    raise AssertionError("the second pass over T keeps every region with transactions")
+    raise AssertionError("a second pass over T knows every region and the construct")
 
 
 def _log(report: YearReport) -> None:
@@ -270,4 +306,10 @@ def _log(report: YearReport) -> None:
             "blocks that the construct leaves out (as pymrio does) are not zero, absolute "
             "sums in thousand USD or kilotonnes: %s",
             odd,
+        )
+    if report.empty_in_t:
+        log.warning(
+            "regions %s have no transactions in T but entries in Y, value added or CO2; they "
+            "are kept (pymrio would drop them with all they hold)",
+            list(report.empty_in_t),
         )

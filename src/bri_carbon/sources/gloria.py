@@ -13,7 +13,7 @@ system into the native cache:
 
 The small tables (Y, value added, TQ's and YQ's CO2 row) are read first
 (:func:`read_small_tables`); T then streams one region's 240 rows at a time
-(:func:`stream_transactions`, over :mod:`bri_carbon.sources.wide_csv`): each region's use rows
+(:class:`TransactionStream`, over :mod:`bri_carbon.sources.wide_csv`): each region's use rows
 are handed on at once, its supply rows kept as (row, column, value) triplets. Peak memory is
 Y (n x 6 r) plus a few blocks of 240 x 39,360, never T or Z whole. Units: thousand USD and
 kilotonnes, as in the files.
@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -351,52 +351,63 @@ class TablePass:
     ignored: dict[str, float]
 
 
-def stream_transactions(
-    member: wide_csv.Member,
-    labels: Labels,
-    kept: np.ndarray,
-    write_rows: Callable[[int, np.ndarray], None],
-) -> TablePass:
-    """One pass over T, one region's rows at a time. The use rows of each ``kept`` region
-    (r,) bool), cut to the industry columns of the kept regions (sectors, kept x sectors;
-    thousand USD), are handed to ``write_rows`` with the region's position among the kept
-    ones, in order; the rest is summed up (:class:`TablePass`)."""
-    r, s = len(labels.regions), len(labels.sectors)
-    industry = _industry_columns(r, s)
-    product = industry + s
-    kept_industry = _industry_columns(r, s).reshape(r, s)[kept].ravel()
-    position = np.cumsum(kept) - 1
-    rows_abs = np.zeros(r)
-    columns_abs = np.zeros(labels.t_size)
-    use_row_sums = np.zeros(r * s)
-    use_column_abs = np.zeros(r * s)
-    triplets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    ignored = {"T industry x industry": 0.0, "T product x product": 0.0}
-    started = time.perf_counter()
-    step = max(1, r // 10)
-    for first, block in wide_csv.row_blocks(member, labels.t_size, labels.t_size, 2 * s):
-        region = first // (2 * s)
-        magnitude = np.abs(block)
-        rows_abs[region] = magnitude.sum()
-        columns_abs += magnitude.sum(axis=0)
-        supply, use = block[:s], block[s:]
-        ignored["T industry x industry"] += float(magnitude[:s, industry].sum())
-        ignored["T product x product"] += float(magnitude[s:, product].sum())
-        entries = supply[:, product]
-        row, column = np.nonzero(entries)
-        triplets.append((region * s + row, column, entries[row, column]))
-        purchases = use[:, industry]
-        use_row_sums[region * s : (region + 1) * s] = purchases.sum(axis=1)
-        use_column_abs += np.abs(purchases).sum(axis=0)
-        if kept[region]:
-            write_rows(int(position[region]), use[:, kept_industry])
-        if (region + 1) % step == 0 or region + 1 == r:
-            log.info(
-                "T: %d of %d regions read (%.0f s)", region + 1, r, time.perf_counter() - started
-            )
-    empty = (rows_abs == 0) & (columns_abs.reshape(r, 2 * s).sum(axis=1) == 0)
-    rows, columns, values = (np.concatenate(part) for part in zip(*triplets, strict=True))
-    return TablePass(rows, columns, values, use_row_sums, use_column_abs, empty, ignored)
+class TransactionStream:
+    """One pass over T, one region's 240 rows at a time.
+
+    Iterating yields, for each region that ``kept`` (r,) marks, in order: its position
+    among the kept regions and its use rows cut to the kept regions' industry columns
+    ((sectors, kept x sectors), thousand USD; valid until the next one is asked for).
+    Everything else is summed up on the way; once the iteration has ended,
+    :attr:`result` holds it (:class:`TablePass`).
+    """
+
+    def __init__(self, member: wide_csv.Member, labels: Labels, kept: np.ndarray) -> None:
+        self.member, self.labels, self.kept = member, labels, kept
+        self.result: TablePass | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, np.ndarray]]:
+        labels, kept = self.labels, self.kept
+        r, s = len(labels.regions), len(labels.sectors)
+        industry = _industry_columns(r, s)
+        product = industry + s
+        kept_industry = industry.reshape(r, s)[kept].ravel()
+        position = np.cumsum(kept) - 1
+        rows_abs = np.zeros(r)
+        columns_abs = np.zeros(labels.t_size)
+        use_row_sums = np.zeros(r * s)
+        use_column_abs = np.zeros(r * s)
+        triplets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        ignored = {"T industry x industry": 0.0, "T product x product": 0.0}
+        started = time.perf_counter()
+        step = max(1, r // 10)
+        blocks = wide_csv.row_blocks(self.member, labels.t_size, labels.t_size, 2 * s)
+        for first, block in blocks:
+            region = first // (2 * s)
+            magnitude = np.abs(block)
+            rows_abs[region] = magnitude.sum()
+            columns_abs += magnitude.sum(axis=0)
+            supply, use = block[:s], block[s:]
+            ignored["T industry x industry"] += float(magnitude[:s, industry].sum())
+            ignored["T product x product"] += float(magnitude[s:, product].sum())
+            del magnitude
+            entries = supply[:, product]
+            row, column = np.nonzero(entries)
+            triplets.append((region * s + row, column, entries[row, column]))
+            purchases = use[:, industry]
+            use_row_sums[region * s : (region + 1) * s] = purchases.sum(axis=1)
+            use_column_abs += np.abs(purchases).sum(axis=0)
+            if kept[region]:
+                yield int(position[region]), use[:, kept_industry]
+            if (region + 1) % step == 0 or region + 1 == r:
+                log.info(
+                    "T: %d of %d regions read (%.0f s)",
+                    region + 1,
+                    r,
+                    time.perf_counter() - started,
+                )
+        empty = (rows_abs == 0) & (columns_abs.reshape(r, 2 * s).sum(axis=1) == 0)
+        rows, columns, values = (np.concatenate(part) for part in zip(*triplets, strict=True))
+        self.result = TablePass(rows, columns, values, use_row_sums, use_column_abs, empty, ignored)
 
 
 # --------------------------------------------------------------------------- construct
