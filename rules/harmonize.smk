@@ -62,3 +62,31 @@ rule harmonize_exiobase3:
         "../envs/bri-carbon.yaml"
     script:
         "../scripts/harmonize_exiobase3.py"
+
+
+rule harmonize_gloria:
+    """One GLORIA year to the native cache, T streamed (never held whole)."""
+    input:
+        unpack(gloria_inputs),
+        region_codes=config["region_codes"],
+        concordance=GLORIA_CONCORDANCE,
+    output:
+        dataset=HARMONIZED,
+    params:
+        content=content_of("region_codes", paths=[GLORIA_CONCORDANCE]),
+        version=config["gloria"]["version"],
+        stressor=config["stressors"]["gloria"],
+    wildcard_constraints:
+        source="gloria",
+    log:
+        f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
+    benchmark:
+        f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
+    threads: 2
+    resources:
+        mem_mb=gloria_read_mb,
+        runtime=60,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/harmonize_gloria.py"

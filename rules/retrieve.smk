@@ -119,3 +119,33 @@ rule retrieve_exiobase3:
         "../envs/bri-carbon.yaml"
     script:
         "../scripts/retrieve_exiobase3.py"
+
+
+# GLORIA: manual download only (registration at IELab), so its files come from
+# {local_data}/gloria/ and nothing is downloaded; a file that is in neither local_data nor
+# resources/raw/gloria/ (copied from the same folder) stops the run before any job
+# (check_gloria_files in rules/common/checks.smk). The param `content` and the copy follow
+# the local_data guarantees of the rules above (bri_carbon.sources.local_data).
+rule retrieve_gloria:
+    """A GLORIA file (a year's MRIO or satellite zip, the ReadMe), from local_data only."""
+    output:
+        file="resources/raw/gloria/{name}",
+        record="resources/raw/gloria/{name}.json",
+    params:
+        content=bri_local_data.content_param(
+            config, "gloria", "{name}", logger.warning, logger.info
+        ),
+    wildcard_constraints:
+        name=r"GLORIA_(MRIOs_\d+_\d{4}\.zip|SatelliteAccounts_0\d+_\d{4}\.zip|ReadMe_0\d+\.xlsx)",
+    log:
+        "logs/retrieve_gloria/{name}.log",
+    benchmark:
+        "logs/benchmarks/retrieve_gloria/{name}.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=60,
+    conda:
+        "../envs/bri-carbon.yaml"
+    script:
+        "../scripts/retrieve_gloria.py"

@@ -12,28 +12,36 @@ from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.runtime import publish as bri_publish
 from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import gloria as bri_gloria
 from bri_carbon.sources import local_data as bri_local_data
 from bri_carbon.sources import preflight as bri_preflight
 
 
 def check_upstream_years():
-    """Stop before any job when a real-data source is asked for years it does not cover."""
-    source = config["source"]
-    if source == "synthetic":
-        return
-    dataset = upstream_dataset(source)
-    for year in config["years"]:
-        dataset.check_year(year)
-    if source == "exiobase3":
-        dataset.check_system(config["exiobase3"]["system"])
+    """Stop before any job when a real-data source of the run (its source or a compared
+    one) is asked for years its release does not cover (GLORIA: the configured release's
+    entry of the datasets table, 1990-2028)."""
+    for source in bri_preflight.run_sources(config):
+        if source == "synthetic":
+            continue
+        dataset = upstream_dataset(source)
+        for year in config["years"]:
+            dataset.check_year(year)
+        if source == "exiobase3":
+            dataset.check_system(config["exiobase3"]["system"])
 
 
 def expected_local_files():
     """The upstream file names the run looks for in local_data, by source (real sources
-    only): each year's archive, and Eora26's indices.zip."""
+    only): each year's archive, Eora26's indices.zip, and GLORIA's release files (both
+    zips of each year and the ReadMe)."""
     expected = {}
     for source in bri_preflight.run_sources(config):
         if source == "synthetic":
+            continue
+        if source == "gloria":
+            paths = [path for year in config_years() for path in gloria_files(year).values()]
+            expected[source] = list(dict.fromkeys(Path(path).name for path in paths))
             continue
         dataset = upstream_dataset(source)
         system = config["exiobase3"]["system"] if source == "exiobase3" else None
@@ -55,6 +63,33 @@ def check_local_data():
     )
     if warning:
         logger.warning(warning)
+
+
+def check_gloria_files():
+    """Stop before any job when a GLORIA file of a configured year is neither in
+    {local_data}/gloria/ nor copied before from that folder (GLORIA is never downloaded; a
+    copy made from another local_data folder is not used, as for every source: see
+    bri_carbon.sources.local_data.cache_decision); the message names every missing file
+    (when GLORIA is the source or one of the compared sources)."""
+    if "gloria" not in bri_preflight.run_sources(config):
+        return
+    missing = []
+    for year in config_years():
+        for path in gloria_files(year).values():
+            name = Path(path).name
+            if bri_local_data.find(config["local_data"], "gloria", name) is not None:
+                continue
+            decision = bri_local_data.cache_decision(
+                config["local_data"], "gloria", name, Path(path)
+            )
+            if decision.token == bri_local_data.DOWNLOAD:
+                missing.append(name)
+    if missing:
+        raise bri_errors.WorkflowInputError(
+            bri_gloria.missing_files_message(
+                config["gloria"]["version"], config["local_data"], list(dict.fromkeys(missing))
+            )
+        )
 
 
 def warn_of_stale_folders():
@@ -116,6 +151,7 @@ with bri_errors.stop_on_input_error(logger.error):
     bri_preflight.check_tables(config)
     check_upstream_years()
     check_local_data()
+    check_gloria_files()
     drivers_years()
     check_accounts_engine()
     if workflow.is_main_process and not workflow.output_settings.dryrun:

@@ -1,6 +1,9 @@
 """The configuration as the rules read it: years, the drivers years, labels and the
 datasets table entry of a source."""
 
+import dataclasses
+
+from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.sources import datasets as bri_datasets
 
@@ -28,8 +31,13 @@ def drivers_years():
 
 
 def upstream_dataset(source):
-    """The source's entry of the datasets table (config key datasets)."""
-    return bri_datasets.read_dataset(config["datasets"], source)
+    """The source's entry of the datasets table (config key datasets; GLORIA's of the
+    configured release), named after the source (messages say "gloria 059", not the entry's
+    key)."""
+    entry = bri_datasets.read_dataset(
+        config["datasets"], bri_config_check.dataset_entry(source, config)
+    )
+    return dataclasses.replace(entry, source=source)
 
 
 def eora26_stressors():

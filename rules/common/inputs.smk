@@ -145,8 +145,15 @@ def eora26_archive_inputs(wildcards):
     return inputs
 
 
+def gloria_inputs(wildcards):
+    """Inputs mrio, satellites and readme of the harmonize_gloria jobs."""
+    return gloria_files(wildcards.year)
+
+
 def raw_inputs(wildcards):
     """The raw upstream files of one source and year (as the harmonize rules read them)."""
+    if wildcards.source == "gloria":
+        return gloria_files(wildcards.year)
     if wildcards.source == "exiobase3":
         return {"archive": exiobase3_archive(wildcards.year)}
     return eora26_archive_inputs(wildcards)

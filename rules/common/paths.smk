@@ -7,9 +7,10 @@ its output paths once, below these patterns, and later rules take them from
 
 from bri_carbon.runtime import publish as bri_publish
 from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import gloria_layout as bri_gloria_layout
 
 #: The sources a run can read (the wildcard ``source``).
-SOURCES = ["synthetic", "eora26", "exiobase3"]
+SOURCES = ["synthetic", "eora26", "exiobase3", "gloria"]
 
 #: The run's path segment: "" for the unnamed run, "{run.name}/" for a named one.
 RUN_PREFIX = bri_scenario.run_prefix(config["run"]["name"])
@@ -56,6 +57,17 @@ def exiobase3_archive(year="{year}"):
 def exiobase3_concordance():
     """The sector concordance of the configured EXIOBASE system (shipped under data/)."""
     return f"data/concordances/exio3_{config['exiobase3']['system']}.csv"
+
+
+#: The GLORIA sector concordance (120 sectors -> 26 common sectors), shipped under data/.
+GLORIA_CONCORDANCE = "data/concordances/gloria.csv"
+
+
+def gloria_files(year):
+    """The three upstream files of one GLORIA year, by role (mrio, satellites, readme), as
+    copied to resources/raw/gloria/ from {local_data}/gloria/."""
+    names = bri_gloria_layout.release_files(config["gloria"]["version"], int(year))
+    return {role: f"resources/raw/gloria/{name}" for role, name in names.items()}
 
 
 def fingerprint_of(folder_pattern):

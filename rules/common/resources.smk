@@ -10,10 +10,15 @@ EORA_SECTORS = 26
 EORA_COUNTRIES = 189
 EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
 EXIOBASE_REGIONS = 49
+#: GLORIA's regions and sectors (ReadMe of release 059: 164 regions, DYE included, x 120).
+GLORIA_REGIONS = 164
+GLORIA_SECTORS = 120
 
 
 def system_shape(source, native=False):
     """(regions, sectors per region, extra rows) of the source's tables; see system_size."""
+    if source == "gloria":
+        return GLORIA_REGIONS, GLORIA_SECTORS, 0
     if source == "exiobase3":
         return EXIOBASE_REGIONS, EXIOBASE_SECTORS[config["exiobase3"]["system"]], 0
     countries = config["synthetic"]["countries"] if source == "synthetic" else None
@@ -25,8 +30,9 @@ def system_size(source, native=False):
 
     Raw tables (retrieve, harmonize): Eora26 and the synthetic world 26 sectors per country
     plus Eora's ROW entry (189 x 26 + 1 = 4915), EXIOBASE 3 49 regions x 163 industries
-    (ixi) or 200 products (pxp). ``native``: the system of the accounts stage, the source's
-    own regions and sectors without Eora's ROW entry (4914; EXIOBASE as above).
+    (ixi) or 200 products (pxp), GLORIA 164 regions x 120 sectors (19680, the products of
+    its supply-use table). ``native``: the system of the accounts stage, the source's own
+    regions and sectors without Eora's ROW entry (4914; EXIOBASE and GLORIA as above).
     """
     regions, sectors, extra = system_shape(source, native)
     return regions * sectors + extra
@@ -41,7 +47,9 @@ ACCOUNTS_COPIES = {"lu": 1.0, "pymrio": 8.0}
 def final_demand_columns(source):
     """Number of final-demand columns m of the source's raw tables (regions x categories):
     Eora26 and the synthetic world 6 per country plus ROW's 6 (190 x 6 = 1140), EXIOBASE 3
-    7 per region (49 x 7 = 343)."""
+    7 per region (49 x 7 = 343), GLORIA 6 per region (164 x 6 = 984)."""
+    if source == "gloria":
+        return GLORIA_REGIONS * 6
     if source == "exiobase3":
         return EXIOBASE_REGIONS * 7
     countries = config["synthetic"]["countries"] if source == "synthetic" else None
@@ -81,3 +89,14 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0, 
         return int(math.ceil(need / 100.0) * 100)
 
     return estimate
+
+
+def gloria_read_mb(wildcards):
+    """Memory request in MB of the harmonize_gloria jobs: the formula of :func:`mem_mb_for`
+    with no n x n term (T is streamed), the final demand twice (table_copies = 2: its
+    product rows, n x 984, and their copy in the cache) and a base of 600 MB plus twelve
+    blocks of one region's rows of T in flight (240 x 2n float64 each, with their text and
+    temporaries): 1,800 MB at full size (n = 19,680), where the job's measured peak is
+    1,293 MiB (docs/performance.md)."""
+    blocks = 12 * 240 * 2 * system_size("gloria") * 8 / 2**20
+    return mem_mb_for(0, base_mb=600 + blocks, source="gloria", table_copies=2)(wildcards)

@@ -122,3 +122,56 @@ def test_raw_to_accounts_compares_eora_codes_in_gg_with_output_codes_in_mt():
         raw_to_accounts.max_relative_difference(workflow, reference, codes)
     with pytest.raises(RuntimeError, match="not Gg"):
         raw_to_accounts.max_relative_difference(workflow, reference | {"unit": "t"}, codes)
+
+
+GLORIA_LAST_LINE = re.compile(
+    r"full_wall=(\S+) full_peak_mib=(\S+) solve_wall=(\S+) solve_peak_mib=(\S+) "
+    r"ratio_wall=(\d+\.\d{3}) ratio_rss=(\d+\.\d{3}) max_rel_diff=(\S+)"
+)
+
+
+def test_gloria_benchmark_runs_both_parts_on_small_releases(tmp_path: Path):
+    script = REPO / "benchmarks" / "gloria.py"
+    options = ["--regions", "3", "--compare-regions", "3", "--threads", "1"]
+    result = subprocess.run(
+        [sys.executable, str(script), *options, "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    lines = result.stdout.strip().splitlines()
+    match = GLORIA_LAST_LINE.fullmatch(lines[-1])
+    assert match, lines[-1]
+    assert all(float(value) > 0 for value in match.groups()[:6])
+    assert float(match.group(7)) <= 1e-10  # accounts.csv keeps 12 significant digits
+    table = "\n".join(lines)
+    assert "(a) pymrio parse_gloria + calc_all" in table
+    assert "(b) workflow job harmonize_gloria" in table and "(b) workflow job accounts" in table
+    # Three regions, DYE among them and dropped: n = 2 x 120 solved.
+    assert "n = 240 region-sectors solved" in table
+    assert not (tmp_path / "full").exists()  # the full-size files are deleted
+    assert (tmp_path / "compare" / "accounts.csv").is_file()
+
+
+def test_gloria_benchmark_regions_keep_release_order_and_dye():
+    gloria = load_benchmark("gloria")
+    codes, _ = gloria.gloria_regions(164)
+    assert (
+        len(codes) == 164
+        and codes.index("DYE") == 45
+        and codes[:4]
+        == [
+            "XAM",
+            "XEU",
+            "XAF",
+            "XAS",
+        ]
+    )
+    small, _ = gloria.gloria_regions(40)
+    assert len(small) == 40 and "DYE" in small and "SDS" not in small
+    reference = {"regions": ["CHN", "USA"], "production": [1e3, 2e3], "consumption": [3e3, 0.0]}
+    assert gloria.max_relative_difference({"CHN": (1.0, 3.0), "USA": (2.0, 0.0)}, reference) == 0
+    worse = {"CHN": (1.0 * (1 + 1e-6), 3.0), "USA": (2.0, 0.0)}
+    assert gloria.max_relative_difference(worse, reference) == pytest.approx(1e-6)

@@ -43,7 +43,7 @@ def test_nested_numbers_given_as_text_become_numbers():
     ("change", "named", "allowed"),
     [
         ({"colour": "red"}, "(top level): unknown key(s) colour", "known keys here"),
-        ({"source": "gloria"}, "config key source: 'gloria'", "allowed: synthetic, eora26"),
+        ({"source": "oecd"}, "config key source: 'oecd'", "allowed: synthetic, eora26"),
         ({"years": [1850]}, "config key years (item 1): 1850", "at least 1970"),
         ({"identity_rtol": 0}, "config key identity_rtol: 0", "at least 1e-12"),
         ({"identity_rtol": 1e-15}, "config key identity_rtol: 1e-15", "at least 1e-12"),

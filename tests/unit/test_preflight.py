@@ -148,6 +148,21 @@ def test_every_source_of_a_comparison_is_grouped(tmp_path, config):
         preflight.check_grouping(config)
 
 
+def test_gloria_is_grouped_with_its_aggregates_and_without_dye(tmp_path, config):
+    """GLORIA's regions are its region-code rows: the rest-of-region aggregates XAM, XEU,
+    XAF and XAS are regions of their own that the grouping must hold, DYE (South Yemen)
+    is reported as YEM and SDS as SSD."""
+    config["source"] = "gloria"
+    codes = config_tables.read_region_codes(Path(config["region_codes"]))
+    regions = preflight.source_regions(codes, "gloria")
+    assert {"XAM", "XEU", "XAF", "XAS", "YEM", "SSD"} <= set(regions)
+    assert not {"DYE", "SDS"} & set(regions)
+    assert set(regions) <= set(preflight.check_grouping(config).index)
+    config["regions"] = grouping(tmp_path, lambda r: r[~r["iso3"].isin(["XAF", "XAS"])])
+    with pytest.raises(WorkflowInputError, match=r"regions of the gloria data: \['XAF', 'XAS'\]"):
+        preflight.check_grouping(config)
+
+
 def _table(tmp_path: Path, source: Path, row: int, column: str, value: str) -> str:
     table = pd.read_csv(source, dtype=str, keep_default_na=False)
     table.loc[row, column] = value

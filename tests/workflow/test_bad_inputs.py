@@ -24,7 +24,7 @@ def workflow_copy(tmp_path_factory) -> Path:
 @pytest.mark.parametrize(
     ("override", "named"),
     [
-        ("source=gloria", "gloria"),
+        ("source=oecd", "oecd"),
         ("years=[]", "years"),
         ("years=[1850]", "1850"),
         ("identity_rtol=0", "identity_rtol"),

@@ -1,7 +1,8 @@
 """Unit conversions, in one place.
 
 Outputs use Mt CO2, million current USD and kg CO2 per USD. Source tables arrive in
-other units (Eora26: Gg CO2 and thousand USD; EXIOBASE 3: kg CO2 and million EUR).
+other units (Eora26: Gg CO2 and thousand USD; EXIOBASE 3: kg CO2 and million EUR; GLORIA:
+kilotonnes and thousand USD).
 """
 
 from typing import Final
@@ -13,6 +14,8 @@ EMISSION_TO_MT: Final[dict[str, float]] = {
     "Mt": 1.0,
     "Gg": 1e-3,
     "kt": 1e-3,
+    # GLORIA's emission rows (ReadMe sheet "Satellites", column Sat_unit).
+    "kilotonnes": 1e-3,
     "t": 1e-6,
     "kg": 1e-9,
 }

@@ -77,7 +77,8 @@ def check_concordance(
         raise WorkflowInputError(
             f"{path} does not match the sectors of the data: {len(unmapped)} data sectors "
             f"unmapped {unmapped[:5]}, {len(unused)} concordance rows not in the data "
-            f"{unused[:5]}. Use the concordance of the configured system (ixi or pxp)."
+            f"{unused[:5]}. Use the concordance of the configured system (ixi or pxp for "
+            "EXIOBASE) and source."
         )
     unknown = sorted(set(concordance) - set(targets))
     if unknown:

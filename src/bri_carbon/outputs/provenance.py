@@ -22,7 +22,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from bri_carbon.runtime.config_check import configured_files, file_digest
+from bri_carbon.runtime.config_check import configured_files, dataset_entry, file_digest
 from bri_carbon.runtime.digests import sha256_file
 from bri_carbon.runtime.errors import WorkflowInputError
 
@@ -96,8 +96,10 @@ def dataset_description(
 
     The synthetic world is described from its config (seed); other sources by the
     :data:`DESCRIPTIVE_KEYS` of their entry in the datasets table (config key ``datasets``,
-    a mapping with the source as key, at the top level or under ``datasets``). A missing
-    file or entry gives ``unknown`` values and a warning.
+    a mapping with the source as key, at the top level or under ``datasets``; GLORIA's
+    entry is that of the configured release, see
+    :func:`bri_carbon.runtime.config_check.dataset_entry`). A missing file or entry gives
+    ``unknown`` values and a warning.
     """
     if source == "synthetic":
         synthetic = config.get("synthetic", {})
@@ -113,10 +115,11 @@ def dataset_description(
             table = yaml.safe_load(datasets_file.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise WorkflowInputError(f"{datasets_file} is not valid YAML: {err}") from err
+        key = dataset_entry(source, config)
         if isinstance(table, Mapping):
-            entry = table.get(source)
+            entry = table.get(key)
             if entry is None and isinstance(table.get("datasets"), Mapping):
-                entry = table["datasets"].get(source)
+                entry = table["datasets"].get(key)
     if not isinstance(entry, Mapping):
         log.warning(
             "no dataset entry for %s in %s; version and license unknown", source, datasets_file
@@ -245,13 +248,30 @@ def configured_file_manifest(config: Mapping[str, Any]) -> dict[str, dict[str, s
     }
 
 
+#: Attributes the GLORIA reader leaves in the harmonized dataset (JSON text where marked):
+#: the release, the valuation, the regions dropped for having no entry, and what the
+#: construct could not carry (bri_carbon.harmonize.gloria_year.YearReport).
+GLORIA_ATTRS = {
+    "gloria_version": False,
+    "valuation": False,
+    "dropped_regions": True,
+    "lost_emissions_mt": False,
+    "lost_value_added_musd": False,
+    "lost_inputs_musd": False,
+}
+
+
 def harmonization_record(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    """What the harmonize step chose: the CO2 satellite rows used (as the file labels them)
-    and the USD per EUR rate with its source (EXIOBASE)."""
+    """What the harmonize step chose: the CO2 satellite rows used (as the file labels them),
+    the USD per EUR rate with its source (EXIOBASE), and GLORIA's release, the regions it
+    dropped and what its construct could not carry (:data:`GLORIA_ATTRS`)."""
     record: dict[str, Any] = {}
     if "co2_rows" in attrs:
         record["co2_rows"] = json.loads(str(attrs["co2_rows"]))
     for key in ("usd_per_eur", "exchange_rate_source"):
         if key in attrs:
             record[key] = attrs[key]
+    for key, is_json in GLORIA_ATTRS.items():
+        if key in attrs:
+            record[key] = json.loads(str(attrs[key])) if is_json else attrs[key]
     return record

@@ -41,6 +41,7 @@ RESOURCE_KEYS = (
     "natural_earth",
     "stressors",
     "exiobase3",
+    "gloria",
     "exchange_rates",
 )
 #: The name of the record file in every results folder.

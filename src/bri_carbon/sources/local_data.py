@@ -165,8 +165,9 @@ def check_local_data(
         )
     raise WorkflowInputError(
         f"config key local_data names {local_data!r}, which is not a folder. Create it and "
-        "put the upstream files in {local_data}/eora26/ or {local_data}/exiobase3/, or "
-        "set local_data: null to download them."
+        "put the upstream files in {local_data}/eora26/, {local_data}/exiobase3/ or "
+        "{local_data}/gloria/, or set local_data: null to download them (GLORIA is read "
+        "from local_data only)."
     )
 
 

@@ -1,0 +1,237 @@
+"""GLORIA through the whole workflow: a small release 060 from local_data (figures, tables,
+report and accounts equal to pymrio's, published from the build tree), missing files,
+years outside the release and local_data mistakes named before any job, copies tied to
+their local_data folder, and a SLURM dry run of GLORIA 1990-2028 asking each job for what
+it needs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bri_carbon.sources import gloria
+from bri_carbon.sources import gloria_layout as layout
+
+from ..support import gloria as support
+from ..support.jobs import dry_run_jobs
+from ..support.workflow import copy_workflow, png_size, snakemake
+
+YEAR = 2015
+#: A small release: DYE without entries, the rest countries of four groups.
+REGIONS = ("CHN", "DYE", "IND", "RUS", "USA", "DEU")
+#: Full-size GLORIA: 164 regions x 120 sectors (DYE dropped after 1990 leaves 163).
+FULL_N = 164 * 120
+#: Peak memory (MiB) of the two jobs at full size (n = 19,680; T of 5.3 GB of text),
+#: measured by benchmarks/gloria.py on 2026-12-07 (docs/performance.md), with 20 % margin.
+READ_PEAK_MB = 1.2 * 1293
+ACCOUNTS_PEAK_MB = 1.2 * 1834
+#: What the benchmark machine has (24 GiB), per job at most a quarter.
+MACHINE_MB = 24 * 1024
+
+
+@pytest.fixture(scope="module")
+def gloria_run(tmp_path_factory) -> tuple[Path, Path]:
+    """The workflow run once on a release 060 in local_data (working folder, release folder)."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("gloria_workflow"))
+    local = tmp_path_factory.mktemp("local_data")
+    support.write(local / "gloria", version=60, year=YEAR, regions=REGIONS)
+    snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "--config",
+        "source=gloria",
+        f"local_data={local}",
+        "gloria={version: 60}",
+        f"years=[{YEAR}]",
+    )
+    return workdir, local / "gloria"
+
+
+def test_the_whole_workflow_runs_on_a_release_060(gloria_run):
+    workdir, release = gloria_run
+    result = workdir / "results" / "gloria" / str(YEAR)
+    for name in ("study_area", "flows_chord", "driven_by", "sector_hotspots"):
+        assert png_size(result / "figures" / f"{name}.png")[0] > 500
+    for name in ("group_accounts", "headline"):
+        assert (result / "tables" / f"{name}.md").stat().st_size > 0
+    report = (workdir / "results" / "gloria" / "report.html").read_text()
+    # Published by rule publish from the build tree, with each file's sha256.
+    manifest = json.loads((workdir / "results" / ".build" / "gloria.published.json").read_text())
+    assert "accounts.csv" in manifest["folders"][f"results/gloria/{YEAR}"]["files"]
+    assert (workdir / "results" / ".build" / "gloria" / str(YEAR) / "accounts.csv").is_file()
+    assert "gloria" in report and "synthetic data" not in report.lower()
+    provenance = json.loads((result / "provenance.json").read_text())
+    assert provenance["dataset"]["version"] == "060"
+    assert "Economic Systems Research 34(1)" in provenance["dataset"]["citation"]
+    assert provenance["dropped_regions"] == ["DYE"] and provenance["gloria_version"] == "060"
+    log = (workdir / "logs" / "harmonize" / f"gloria_{YEAR}.log").read_text()
+    assert "dropped (no entries): ['DYE']" in log
+    # The accounts equal those of pymrio's parse_gloria + calc_all on the same files.
+    files = gloria.release_files(release, 60, YEAR)
+    reference = support.pymrio_reference(files)
+    accounts = pd.read_csv(result / "accounts.csv", index_col="region", keep_default_na=False)
+    assert sorted(accounts.index) == sorted(code for code in REGIONS if code != "DYE")
+    for column, expected in (
+        ("production_mt", reference.production),
+        ("consumption_mt", reference.consumption),
+    ):
+        np.testing.assert_allclose(accounts[column].loc[expected.index], expected * 1e-3, rtol=1e-9)
+
+
+def test_the_memory_request_covers_the_measured_peak(gloria_run):
+    workdir, release = gloria_run
+    dry = snakemake(
+        workdir,
+        "-n",
+        "--forcerun",
+        "harmonize_gloria",
+        "--config",
+        "source=gloria",
+        f"local_data={release.parent}",
+        "gloria={version: 60}",
+        f"years=[{YEAR}]",
+    )
+    jobs = {job["rule"]: job for job in dry_run_jobs(dry.stdout + dry.stderr)}
+    benchmark = workdir / "logs" / "benchmarks" / "harmonize" / f"gloria_{YEAR}.tsv"
+    with benchmark.open() as handle:
+        measured = float(next(csv.DictReader(handle, delimiter="\t"))["max_rss"])
+    assert 0 < measured <= jobs["harmonize_gloria"]["mem_mb"]
+
+
+def test_missing_files_stop_the_run_before_any_job(tmp_path):
+    workdir = copy_workflow(tmp_path / "workflow")
+    local = tmp_path / "local_data"
+    (local / "gloria").mkdir(parents=True)
+    (local / "gloria" / "GLORIA_ReadMe_059.xlsx").write_bytes(b"present")
+    result = snakemake(
+        workdir, "-n", "--config", "source=gloria", f"local_data={local}", "years=[2014, 2015]",
+        check=False,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    message = next(line for line in output.splitlines() if "is read from local_data only" in line)
+    for year in (2014, 2015):
+        assert layout.mrio_archive(59, year) in message
+        assert layout.satellite_archive(59, year) in message
+    assert "GLORIA_ReadMe_059.xlsx" not in message and "https://ielab.info" in message
+    assert not re.search(r"^rule \w+:", output, flags=re.M)
+
+
+def test_a_slurm_dry_run_of_1990_2028_asks_each_job_for_what_it_needs(tmp_path):
+    workdir = copy_workflow(tmp_path / "workflow")
+    local = tmp_path / "local_data" / "gloria"
+    local.mkdir(parents=True)
+    years = range(1990, 2029)
+    names = [layout.readme(59)]
+    for year in years:
+        names += [layout.mrio_archive(59, year), layout.satellite_archive(59, year)]
+    for name in names:  # placeholders: a dry run only looks for the files
+        (local / name).write_bytes(name.encode())
+    result = snakemake(
+        workdir,
+        "-n",
+        "--profile",
+        "profiles/slurm",
+        "--config",
+        "source=gloria",
+        f"local_data={local.parent}",
+        "years=1990-2028",
+    )
+    jobs = dry_run_jobs(result.stdout + result.stderr)
+    counts = Counter(job["rule"] for job in jobs)
+    assert counts["retrieve_gloria"] == 2 * len(years) + 1
+    assert counts["harmonize_gloria"] == counts["accounts"] == len(years)
+    for job in jobs:
+        if job["rule"] == "harmonize_gloria":
+            assert READ_PEAK_MB <= job["mem_mb"] <= MACHINE_MB / 4, job
+        if job["rule"] == "accounts":
+            # The float32 LU of n = 19,680 alone is 1.55 GB; the measured peak is above it.
+            assert FULL_N**2 * 4 / 2**20 < ACCOUNTS_PEAK_MB <= job["mem_mb"] <= MACHINE_MB / 4
+
+
+def test_years_outside_the_release_are_refused_before_any_job(tmp_path):
+    workdir = copy_workflow(tmp_path / "workflow")
+    local = tmp_path / "local_data"
+    (local / "gloria").mkdir(parents=True)
+    result = snakemake(
+        workdir, "-n", "--config", "source=gloria", f"local_data={local}", "years=[1989, 2015]",
+        check=False,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert "gloria 059 covers the years 1990-2028; config key years asks for 1989" in output
+    assert not re.search(r"^rule \w+:", output, flags=re.M)
+
+
+def test_gloria_local_data_mistakes_are_named_before_any_job_and_never_block(tmp_path):
+    """The gloria/ folder itself given as local_data names the folder to give; a named pipe
+    under a release file's name is refused without being opened, in a dry run and a run."""
+    workdir = copy_workflow(tmp_path / "workflow")
+    local = tmp_path / "mrio"
+    support.write(local / "gloria", version=59, year=YEAR, regions=("CHN", "DYE", "USA"))
+    arguments = ("--config", "source=gloria", f"years=[{YEAR}]")
+    deep = snakemake(workdir, "-n", *arguments, f"local_data={local / 'gloria'}", check=False)
+    output = deep.stdout + deep.stderr
+    assert deep.returncode == 1 and "Traceback" not in output
+    assert f"set local_data to {local} (the folder that holds gloria/)" in output
+
+    pipe = local / "gloria" / layout.satellite_archive(59, YEAR)
+    pipe.unlink()
+    os.mkfifo(pipe)
+    executable = Path(sys.executable).with_name("snakemake")
+    for options in (("-n",), ("--cores", "1")):
+        refused = subprocess.run(
+            [str(executable), *options, *arguments, f"local_data={local}"],
+            cwd=workdir, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        output = refused.stdout + refused.stderr
+        assert refused.returncode == 1, output[-2000:]
+        assert f"{pipe} (config key local_data) is a named pipe (FIFO)" in output
+        assert "Traceback" not in output
+    assert not (workdir / "resources" / "raw" / "gloria").exists()
+
+
+def test_copies_belong_to_their_local_data_folder(gloria_run, tmp_path):
+    """The run's copies serve its local_data folder: kept when the files are gone from it
+    (no job, a warning), not used for another folder that lacks them (refused before any
+    job, naming the files); the sha256 memo spares a rerun the hashing of 5 GB zips."""
+    workdir, release = gloria_run
+    raw = workdir / "resources" / "raw" / "gloria"
+    memo = json.loads((raw / ".local_data.sha256.json").read_text())
+    files = list(layout.release_files(60, YEAR).values())
+    assert {str(release / name) for name in files} <= set(memo)
+    assert all((raw / ".kept" / name).is_file() for name in files)
+    arguments = ("--config", "source=gloria", "gloria={version: 60}", f"years=[{YEAR}]")
+    again = snakemake(workdir, "-n", *arguments, f"local_data={release.parent}")
+    assert "computing the sha256" not in again.stdout + again.stderr
+    assert "rule retrieve_gloria" not in again.stdout
+
+    other = tmp_path / "other_mrio"
+    (other / "gloria").mkdir(parents=True)
+    moved = snakemake(workdir, "-n", *arguments, f"local_data={other}", check=False)
+    output = moved.stdout + moved.stderr
+    assert moved.returncode != 0 and "Traceback" not in output
+    message = next(line for line in output.splitlines() if "is read from local_data only" in line)
+    assert all(name in message for name in files) and str(other / "gloria") in message
+
+    hidden = tmp_path / "hidden"
+    shutil.move(release, hidden)
+    try:
+        gone = snakemake(workdir, "-n", *arguments, f"local_data={release.parent}")
+    finally:
+        shutil.move(hidden, release)
+    output = gone.stdout + gone.stderr
+    assert "is gone from local_data; the copy made of it before" in output
+    assert "rule retrieve_gloria" not in gone.stdout
