@@ -45,9 +45,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 
-# Only the report (results/{source}/report.html) and what it needs, with the same config.
+# Only the report and the flow explorer (results/{source}/report.html, explorer.html) and what
+# they need, with the same config.
 report: $(STAMP)
-	$(SNAKEMAKE) --until report
+	$(SNAKEMAKE) --until report explorer
 
 # Debian-like hosts (root): pdflatex with the packages the LaTeX tables need (booktabs, array,
 # longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.

@@ -1,7 +1,8 @@
 """bri-carbon: embodied carbon flows of the Belt and Road regions.
 
 Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> findings ->
-figures and tables -> the HTML report (results/{source}/report.html).
+figures and tables -> the HTML report and the flow explorer (results/{source}/report.html,
+explorer.html).
 Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default); see README.md.
 """
 
@@ -71,6 +72,7 @@ include: "rules/trends.smk"
 include: "rules/drivers.smk"
 include: "rules/compare.smk"
 include: "rules/report.smk"
+include: "rules/explorer.smk"
 
 
 # Lightweight rules run on the submitting host, not as cluster jobs.
@@ -85,6 +87,7 @@ localrules:
     trends,
     compare_sources,
     report,
+    explorer,
 
 
 rule all:

@@ -103,6 +103,8 @@ def fingerprint_of(folder_pattern):
     return f"{folder_pattern}/{bri_scenario.RECORD_NAME}"
 #: The HTML report of one source: every configured year's findings, figures and tables.
 REPORT = f"{RESULTS}{{source}}/report.html"
+#: The flow explorer of one source, next to the report: every configured year in one page.
+EXPLORER = f"{RESULTS}{{source}}/explorer.html"
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
 #: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
@@ -214,6 +216,22 @@ def report_inputs(wildcards):
     return inputs
 
 
+def explorer_inputs(wildcards):
+    """The results the explorer reads, named ``{kind}_{year}`` for every configured year
+    (the fields of bri_carbon.outputs.explorer.YearFiles)."""
+    inputs = {}
+    for year in config_years():
+        where = dict(source=wildcards.source, year=year)
+        inputs[f"accounts_{year}"] = rules.accounts.output.accounts.format(**where)
+        inputs[f"flows_{year}"] = rules.accounts.output.flows.format(**where)
+        inputs[f"group_accounts_{year}"] = rules.groups.output.accounts.format(**where)
+        inputs[f"group_flows_{year}"] = rules.groups.output.flows.format(**where)
+        inputs[f"bri_blocks_{year}"] = rules.findings.output.bri_blocks.format(**where)
+        inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
+        inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
+    return inputs
+
+
 def of_source(pattern, letter):
     """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
     return pattern.replace("{source}", f"{{source_{letter}}}")
@@ -277,6 +295,7 @@ def all_targets():
             rules.compare_sources.output, year=config_years(), source_a=first, source_b=second
         )
     targets += expand(rules.report.output, source=config["source"])
+    targets += expand(rules.explorer.output, source=config["source"])
     return list(dict.fromkeys(targets))
 
 

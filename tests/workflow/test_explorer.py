@@ -1,0 +1,271 @@
+"""The flow explorer of the workflow's runs, opened from disk in a real browser (the system
+Chromium, headless, through Playwright; tests/support/headless.py). Its parts on generated
+data: tests/unit/test_explorer.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bri_carbon.core.intensities import intensity_ratio
+from bri_carbon.outputs import typeset
+from bri_carbon.outputs.tables import ACCOUNT_COLUMNS, read_accounts, read_headline
+
+from ..support import headless
+
+EXPLORER = "results/synthetic/explorer.html"
+REPORT = "results/synthetic/report.html"
+RATIO = "production_to_consumption_intensity_ratio"
+
+
+def test_the_run_writes_the_explorer_next_to_the_report(finished_run):
+    page = (finished_run / EXPLORER).read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "default-src 'none'" in page
+    assert 'href="explorer.html"' in (finished_run / REPORT).read_text(encoding="utf-8")
+    assert (finished_run / "logs/explorer/synthetic.log").is_file()
+    assert (finished_run / "logs/benchmarks/explorer/synthetic.tsv").is_file()
+
+
+@dataclass
+class Opened:
+    """A page of the browser with what it asked for beyond its own file and what it
+    complained about (console errors and warnings, uncaught exceptions)."""
+
+    page: object
+    url: str
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if headless.missing():
+        pytest.skip(headless.missing())
+    with headless.chromium() as chromium:
+        yield chromium
+
+
+def open_page(browser, path: Path, width: int = 1280, height: int = 900) -> Opened:
+    """``path`` opened from disk in a new browser context of that window size; every request
+    other than the file itself is recorded and refused."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
+    opened = Opened(page=context.new_page(), url=path.resolve().as_uri())
+
+    def own(url: str) -> bool:
+        return url.split("#")[0] == opened.url
+
+    def refuse(route):
+        if own(route.request.url):
+            route.continue_()
+        else:
+            opened.requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", refuse)
+    page = opened.page
+    page.on("request", lambda r: None if own(r.url) else opened.requests.append(r.url))
+    page.on(
+        "console",
+        lambda m: (
+            opened.problems.append(f"{m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: opened.problems.append(f"exception: {error}"))
+    page.goto(opened.url)
+    return opened
+
+
+@pytest.fixture
+def explorer(browser, two_year_run) -> Iterator[Opened]:
+    opened = open_page(browser, two_year_run / EXPLORER)
+    yield opened
+    assert opened.problems == [], "the page complained"
+    assert sorted(set(opened.requests)) == [], "the page asked for something"
+    opened.page.context.close()
+
+
+def _accounts(run: Path, year: int, level: str = "region"):
+    path = f"results/synthetic/{year}/" + (
+        "accounts.csv" if level == "region" else "groups/accounts.csv"
+    )
+    frame = read_accounts(run / path, level)
+    ratio = intensity_ratio(
+        frame["production_intensity_kg_per_usd"], frame["consumption_intensity_kg_per_usd"]
+    )
+    return frame.assign(**{RATIO: ratio})
+
+
+def _shown(page, key: str) -> str:
+    return page.text_content(f'#accounts dd[data-key="{key}"]')
+
+
+def _table(page, selector: str) -> list[list[str]]:
+    return page.eval_on_selector(
+        selector,
+        "t => Array.from(t.rows).map(r => Array.from(r.cells).map(c => c.textContent.trim()))",
+    )
+
+
+def _as_in_csv(text: str) -> str:
+    """A cell as the CSV download writes it: numbers without thousands separators and with an
+    ASCII minus, the same digits."""
+    bare = text.replace(",", "").replace(typeset.MINUS, "-")
+    return bare if bare.lstrip("-").replace(".", "", 1).isdigit() else text
+
+
+def test_selecting_china_shows_its_accounts_of_each_year(explorer, two_year_run):
+    page = explorer.page
+    assert page.is_visible(".synthetic") and page.text_content("#source") == "synthetic"
+    assert "seed" in page.text_content("#dataset")
+    page.select_option("#choice", label="China (CHN)")
+    assert page.text_content("#details h2") == "China (CHN)"
+    shown = {}
+    for year in (2015, 2014):
+        page.select_option("#year", str(year))
+        accounts = _accounts(two_year_run, year)
+        for key in ("production_mt", "consumption_mt"):
+            expected = typeset.format_number(accounts.loc["CHN", key], "Mt CO2")
+            assert _shown(page, key) == expected, (year, key)
+        for key, column in ACCOUNT_COLUMNS.items():
+            assert _shown(page, key) == typeset.format_cell(accounts.loc["CHN", key], column)
+        shown[year] = _shown(page, "production_mt")
+        assert page.text_content("#details .kind").endswith(str(year))
+        headline = read_headline(two_year_run / f"results/synthetic/{year}/groups/headline.csv")
+        readings = page.inner_html("#headline")
+        for subject in headline["subject"]:
+            assert f">{subject}<" in readings
+        assert ">95<" in readings  # the paper's value
+    assert shown[2014] != shown[2015], "the year control changes the values"
+    # The flows out of China: its largest partner first, shares of its industry emissions.
+    flows = _table(page, "#flows-out")
+    assert flows[0] == ["Partner", "Mt CO\u2082", "Share (%)"]
+    assert flows[-1][0] == "Total" and flows[-1][2] == "100.0"
+    assert page.locator("#flow-lines path.out").count() >= 1
+
+
+def test_the_map_selects_and_colours_by_the_chosen_measure(explorer):
+    page = explorer.page
+    page.click('#countries path[data-code="IND"]')
+    assert page.text_content("#details h2") == "India (IND)"
+    fill = page.eval_on_selector('#countries path[data-code="IND"]', "p => p.style.fill")
+    page.select_option("#measure", RATIO)
+    assert page.eval_on_selector('#countries path[data-code="IND"]', "p => p.style.fill") != fill
+    assert "Production / consumption intensity" in page.text_content("#legend")
+
+
+def test_the_group_view_shows_the_group_accounts(explorer, two_year_run):
+    page = explorer.page
+    page.check("input[name=view][value=groups]")
+    for year in (2015, 2014):
+        page.select_option("#year", str(year))
+        groups = _accounts(two_year_run, year, "group")
+        rows = _table(page, "#main-table")
+        headers = [text.rstrip(" \u2195\u2191\u2193") for text in rows[0]]
+        shown = {row[0]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
+        assert set(shown) == set(groups.index)
+        for group in groups.index:
+            for key, column in ACCOUNT_COLUMNS.items():
+                header = typeset.full_header(column).replace("CO2", "CO\u2082")
+                expected = typeset.format_cell(groups.loc[group, key], column)
+                assert shown[group][header] == expected, (year, group, key)
+    page.select_option("#choice", label="East Asia")
+    assert page.text_content("#details h2") == "East Asia"
+    assert "China" in page.text_content("#details .members")
+
+
+def test_the_csv_downloads_hold_the_tables_shown(explorer, tmp_path):
+    page = explorer.page
+    page.select_option("#choice", label="China (CHN)")
+    for button, table in (
+        ("#download-main", "#main-table"),
+        ('button[data-table="flows-in"]', "#flows-in"),
+    ):
+        with page.expect_download() as info:
+            page.click(button)
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.name.startswith("bri-carbon_synthetic_2015_regions")
+        written = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
+        shown = [[_as_in_csv(cell) for cell in row] for row in _table(page, table)]
+        assert written == shown
+        assert (
+            any(cell.startswith("-") for row in written for cell in row) or table != "#main-table"
+        )
+
+
+def test_keyboard_alone_selects_regions_years_and_views(explorer):
+    page = explorer.page
+    page.focus("#choice")
+    page.keyboard.type("Chi")
+    assert page.text_content("#details h2") == "China (CHN)"
+    page.focus('#main-table tr[data-item="IND"] button.pick')
+    page.keyboard.press("Enter")
+    assert page.text_content("#details h2") == "India (IND)"
+    page.focus("#year-back")
+    page.keyboard.press("Enter")
+    assert page.input_value("#year") == "2014"
+    assert page.text_content("#details .kind").endswith("2014")
+    page.focus("input[name=view][value=regions]")
+    page.keyboard.press("ArrowRight")
+    assert page.is_checked("input[name=view][value=groups]")
+    assert page.text_content("#details h2") == "South Asia"  # India's group
+    page.keyboard.press("Escape")
+    assert page.text_content("#details h2") == "Nothing selected"
+
+
+def test_the_explorer_works_480_pixels_wide(browser, two_year_run):
+    opened = open_page(browser, two_year_run / EXPLORER, width=480, height=800)
+    page = opened.page
+    page.select_option("#choice", label="China (CHN)")
+    accounts = _accounts(two_year_run, 2015)
+    expected = typeset.format_number(accounts.loc["CHN", "consumption_mt"], "Mt CO2")
+    assert _shown(page, "consumption_mt") == expected
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 480, "no sideways scrolling"
+    width = page.eval_on_selector("#map", "m => m.getBoundingClientRect().width")
+    assert 440 <= width <= 480
+    # The synthetic banner and the source stay in view at the bottom of the page.
+    page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    for selector in (".synthetic", "#source", "#dataset"):
+        box = page.eval_on_selector(selector, "e => e.getBoundingClientRect().toJSON()")
+        assert box["top"] >= 0 and box["bottom"] <= 800, selector
+    assert opened.problems == [] and opened.requests == []
+    opened.page.context.close()
+
+
+def test_the_report_links_to_the_explorer_and_opens_figures_at_full_size(browser, two_year_run):
+    opened = open_page(browser, two_year_run / REPORT)
+    page = opened.page
+    single = page.eval_on_selector(
+        "#intensity_gap-2015-full img", "i => [i.getBoundingClientRect().width, i.naturalWidth]"
+    )
+    double = page.eval_on_selector(
+        "#study_area-2015-full img", "i => [i.getBoundingClientRect().width, i.naturalWidth]"
+    )
+    # Printed scale: 85 and 175 mm at 96 CSS pixels per inch, both 300 dpi files.
+    assert single[0] == pytest.approx(85 / 25.4 * 96, rel=0.01)
+    assert double[0] == pytest.approx(175 / 25.4 * 96, rel=0.01)
+    page.click("#intensity_gap-2015-full img")
+    zoomed = page.eval_on_selector(
+        "#intensity_gap-2015-full img", "i => i.getBoundingClientRect().width"
+    )
+    assert zoomed == pytest.approx(single[1], abs=2)  # the file's own pixels and the border
+    page.click("#intensity_gap-2015-full .close")
+    closed = page.eval_on_selector(
+        "#intensity_gap-2015-full img", "i => i.getBoundingClientRect().width"
+    )
+    assert closed == pytest.approx(single[0], abs=1)
+    page.click("text=Open the flow explorer")
+    page.wait_for_selector("#explorer-data", state="attached")
+    assert page.url.split("#")[0] == (two_year_run / EXPLORER).resolve().as_uri()
+    assert opened.problems == []
+    assert [url for url in opened.requests if not url.endswith("/explorer.html")] == []
+    opened.page.context.close()
