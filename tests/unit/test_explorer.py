@@ -14,6 +14,7 @@ import pytest
 
 from bri_carbon.outputs import explorer, explorer_map, geography, gis, typeset
 from bri_carbon.outputs.tables import ACCOUNT_COLUMNS
+from bri_carbon.runtime.errors import WorkflowInputError
 
 from ..support import explorer as made_up
 from ..support.workflow import REPO
@@ -206,3 +207,17 @@ def test_the_page_is_self_contained_and_shows_every_reading(shapes):
         assert f">{block}<" in blocks and f">{typeset.format_number(co2, 'Mt CO2')}<" in blocks
     # Regions of the data without a polygon are named under the map.
     assert "Hong Kong (HKG)" in page.split('id="not-on-map"')[1].split("</details>")[0]
+
+
+def test_an_unreadable_result_names_its_file(tmp_path):
+    tables = made_up.year_tables(made_up.grouping(5), 2015)
+    files = explorer.YearFiles(
+        **{name: tmp_path / f"{name}.csv" for name in explorer.YearFiles.__annotations__}
+    )
+    tables.accounts.rename_axis("region").to_csv(files.accounts)
+    with pytest.raises(WorkflowInputError, match=r"bri_blocks\.csv.*findings rule"):
+        explorer.read_year(files)
+    tables.bri_blocks.to_csv(files.bri_blocks, index=False)
+    files.provenance.write_text("{not json")
+    with pytest.raises(WorkflowInputError, match=r"provenance\.csv.*provenance rule"):
+        explorer.read_year(files)

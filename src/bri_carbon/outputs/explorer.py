@@ -131,12 +131,20 @@ class YearTables:
 
 
 def read_year(files: YearFiles) -> YearTables:
-    """Read one year's results; a file that cannot be read names itself and its rule."""
+    """Read one year's results; a file that cannot be read stops the rule with a message
+    naming it and the rule that writes it."""
     try:
         blocks = pd.read_csv(files.bri_blocks, keep_default_na=False, na_values={"co2_mt": [""]})
-        provenance = json.loads(files.provenance.read_text(encoding="utf-8"))
     except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read {err}; rerun the rule that writes it.") from err
+        raise WorkflowInputError(
+            f"cannot read the BRI blocks {files.bri_blocks}: {err}; rerun the findings rule."
+        ) from err
+    try:
+        provenance = json.loads(files.provenance.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise WorkflowInputError(
+            f"cannot read {files.provenance}: {err}; rerun the provenance rule."
+        ) from err
     return YearTables(
         accounts=read_accounts(files.accounts, "region"),
         flows=read_flows(files.flows),
