@@ -307,12 +307,31 @@
     return table;
   }
 
+  // The ten items with the largest value of the measure shown, as buttons that select them.
+  function ranking() {
+    var m = measure(), values = cells()[state.measure];
+    var order = values.map(function (_, i) { return i; }).filter(function (i) { return isFinite(parse(values[i])); });
+    order.sort(function (a, b) { return parse(values[b]) - parse(values[a]); });
+    var part = element("div");
+    part.appendChild(element("h3", "Largest: " + m.label + (m.unit ? " (" + m.unit + ")" : "") + ", " + state.year));
+    var list = element("ol", null, "ranking");
+    order.slice(0, 10).forEach(function (i) {
+      var li = element("li");
+      li.appendChild(pick(i));
+      li.appendChild(element("span", values[i], "value"));
+      list.appendChild(li);
+    });
+    part.appendChild(list);
+    return part;
+  }
+
   function details() {
     var box = $("details");
     box.textContent = "";
     if (state.selected < 0) {
       box.appendChild(element("h2", "Nothing selected"));
       box.appendChild(element("p", "Choose a region or group on the map, in the list at the top or in the table below."));
+      box.appendChild(ranking());
       return;
     }
     var s = state.selected, list = items();
