@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bri_carbon.core import compare
 from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.sources import config_tables
 
@@ -15,8 +16,8 @@ from bri_carbon.sources import config_tables
 def main(smk) -> None:
     names = (smk.wildcards.source_a, smk.wildcards.source_b)
     table = compare.side_by_side(
-        tables.read_accounts(Path(smk.input.accounts_a), "group"),
-        tables.read_accounts(Path(smk.input.accounts_b), "group"),
+        store.read_accounts(Path(smk.input.accounts_a), "group"),
+        store.read_accounts(Path(smk.input.accounts_b), "group"),
         names,
     )
     caption = (
@@ -34,18 +35,18 @@ def main(smk) -> None:
         label=f"tab:compare-{names[0]}-{names[1]}-{smk.wildcards.year}",
     )
     headline = compare.headline_differences(
-        tables.read_headline(Path(smk.input.headline_a)),
-        tables.read_headline(Path(smk.input.headline_b)),
+        store.read_headline(Path(smk.input.headline_a)),
+        store.read_headline(Path(smk.input.headline_b)),
         names,
     )
-    tables.write_csv(headline, smk.output.headline, index=False)
+    store.write_csv(headline, smk.output.headline, index=False)
     flows = compare.common_group_flows(
-        tables.read_flows(Path(smk.input.flows_a)),
-        tables.read_flows(Path(smk.input.flows_b)),
+        store.read_flows(Path(smk.input.flows_a)),
+        store.read_flows(Path(smk.input.flows_b)),
         config_tables.read_regions(Path(smk.input.regions)),
         names,
     )
-    tables.write_csv(flows, smk.output.group_flows, index=False)
+    store.write_csv(flows, smk.output.group_flows, index=False)
 
 
 logs.run_rule(main, snakemake)

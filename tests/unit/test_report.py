@@ -11,6 +11,7 @@ import pytest
 
 from bri_carbon.core import compare
 from bri_carbon.outputs import captions, report, tables, typeset
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 
 from ..support.workflow import REPO
@@ -24,12 +25,12 @@ PIXEL = bytes.fromhex(
 
 
 def _names(constant: str) -> tuple[str, ...]:
-    """The tuple assigned to ``constant`` in rules/common.smk."""
-    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    """The tuple assigned to ``constant`` in rules/common/targets.smk."""
+    tree = ast.parse((REPO / "rules" / "common" / "targets.smk").read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == constant:
             return tuple(ast.literal_eval(node.value))
-    raise AssertionError(f"{constant} is not assigned in rules/common.smk")
+    raise AssertionError(f"{constant} is not assigned in rules/common/targets.smk")
 
 
 def test_every_figure_and_table_has_a_title_and_caption():
@@ -174,7 +175,7 @@ def test_the_source_comparison_is_shown_as_a_table(tmp_path):
     )
     other = accounts.assign(production_mt=accounts["production_mt"] * 1.1)
     path = tmp_path / "group_accounts.csv"
-    tables.write_csv(compare.side_by_side(accounts, other, ("eora26", "exiobase3")), path)
+    store.write_csv(compare.side_by_side(accounts, other, ("eora26", "exiobase3")), path)
     inputs = report.Inputs(
         years=(),
         figures={},

@@ -14,7 +14,8 @@ import pytest
 
 from bri_carbon.core.intensities import intensity_ratio
 from bri_carbon.outputs import typeset
-from bri_carbon.outputs.tables import ACCOUNT_COLUMNS, read_accounts, read_headline
+from bri_carbon.outputs.tables import ACCOUNT_COLUMNS
+from bri_carbon.results.store import read_accounts, read_headline
 
 from ..support import headless
 

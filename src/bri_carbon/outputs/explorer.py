@@ -35,15 +35,9 @@ from bri_carbon.core.intensities import intensity_ratio
 from bri_carbon.outputs import captions, maps, typeset
 from bri_carbon.outputs.explorer_map import MapShapes, group_anchors, region_members
 from bri_carbon.outputs.report import provenance_summary
-from bri_carbon.outputs.tables import (
-    ACCOUNT_COLUMNS,
-    headline_display,
-    headline_table,
-    read_accounts,
-    read_flows,
-    read_headline,
-)
+from bri_carbon.outputs.tables import ACCOUNT_COLUMNS, headline_display, headline_table
 from bri_carbon.outputs.typeset import Column
+from bri_carbon.results.store import read_accounts, read_flows, read_headline
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: The explorer's files beside this module: page template, styles and script.

@@ -1,0 +1,64 @@
+"""Where a run reads and writes: the run's roots, the results folders and the raw files.
+
+The roots come from bri_carbon.runtime.scenario (config key run.name); every rule writes
+its output paths once, below these patterns, and later rules take them from
+``rules.<name>.output``.
+"""
+
+from bri_carbon.runtime import scenario as bri_scenario
+
+#: The sources a run can read (the wildcard ``source``).
+SOURCES = ["synthetic", "eora26", "exiobase3"]
+
+#: The run's path segment: "" for the unnamed run, "{run.name}/" for a named one.
+RUN_PREFIX = bri_scenario.run_prefix(config["run"]["name"])
+#: The run's results and logs: results/ and logs/, or results/{name}/ and logs/{name}/.
+RESULTS = f"results/{RUN_PREFIX}"
+LOGS = f"logs/{RUN_PREFIX}"
+#: The run's synthetic raw tables and harmonized datasets, with their logs: shared under
+#: resources/ unless a named run changes a setting that shapes them.
+RESOURCES_PREFIX = RUN_PREFIX if bri_scenario.own_resources(config, DEFAULT_CONFIG) else ""
+RESOURCES = f"resources/{RESOURCES_PREFIX}"
+RESOURCE_LOGS = f"logs/{RESOURCES_PREFIX}"
+
+#: Every result of one source and year lives under this folder; rules write their output
+#: paths once, below it, and later rules take them from ``rules.<name>.output``.
+RESULT = f"{RESULTS}{{source}}/{{year}}"
+#: The results across years of one source, a drivers decomposition and a source comparison.
+TRENDS = f"{RESULTS}{{source}}/trends"
+DRIVERS = f"{RESULTS}{{source}}/drivers/{{base}}_{{target}}"
+COMPARE = f"{RESULTS}compare/{{year}}/{{source_a}}_vs_{{source_b}}"
+#: The harmonized (native) dataset of one source and year.
+HARMONIZED = f"{RESOURCES}harmonized/{{source}}/{{year}}.nc"
+#: The HTML report of one source: every configured year's findings, figures and tables.
+REPORT = f"{RESULTS}{{source}}/report.html"
+#: The flow explorer of one source, next to the report: every configured year in one page.
+EXPLORER = f"{RESULTS}{{source}}/explorer.html"
+
+
+def raw_dir(source):
+    """The folder of a source's raw upstream files: the synthetic world's belongs to the
+    run's resources; real downloads are shared by every run under resources/raw/."""
+    return f"{RESOURCES}raw/synthetic" if source == "synthetic" else f"resources/raw/{source}"
+
+
+def exiobase3_archive(year="{year}"):
+    """resources/raw/exiobase3/IOT_{year}_{system}.zip of the configured system."""
+    return f"resources/raw/exiobase3/IOT_{year}_{config['exiobase3']['system']}.zip"
+
+
+def exiobase3_concordance():
+    """The sector concordance of the configured EXIOBASE system (shipped under data/)."""
+    return f"data/concordances/exio3_{config['exiobase3']['system']}.csv"
+
+
+def fingerprint_of(folder_pattern):
+    """Input ``fingerprint`` of every rule that writes into ``folder_pattern`` (RESULT,
+    TRENDS, DRIVERS or COMPARE): the record of the configuration that made the folder,
+    written by rule fingerprint, which empties the folder first when the record changes."""
+    return f"{folder_pattern}/{bri_scenario.RECORD_NAME}"
+
+
+def of_source(pattern, letter):
+    """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
+    return pattern.replace("{source}", f"{{source_{letter}}}")
