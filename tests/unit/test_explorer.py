@@ -102,6 +102,7 @@ def test_flow_lists_give_domestic_partners_rest_and_shares():
     assert everything["partners"][0] == [1, 2]
     assert everything["other"][0] == "0.0" and everything["others"][0] == 1
     assert everything["partners"][3] == [] and everything["domestic_share"][3] == ""
+    assert everything["total_share"][0] == "100.0" and everything["total_share"][3] == ""
     # Codes missing from the matrix count as zero.
     assert explorer.flow_lists(matrix, ["A", "Z"], top=3)["out"]["total"][1] == "0.0"
 

@@ -303,7 +303,7 @@
       var kind = state.view === "regions" ? " other regions" : " other groups";
       add(["The " + d.others[s] + kind, d.other[s], d.other_share[s]]);
     }
-    add(["Total", d.total[s], d.total[s] === "" ? "" : "100.0"], "total");
+    add(["Total", d.total[s], d.total_share[s]], "total");
     return table;
   }
 

@@ -200,7 +200,8 @@ def flow_lists(matrix: pd.DataFrame, order: Sequence[str], top: int) -> dict[str
     ``matrix``: origin x destination (Mt CO2); codes the matrix lacks count as zero. For
     direction ``out`` (the row: emitted in the code, driven by final demand elsewhere) and
     ``in`` (the column: emitted elsewhere, driven by the code's final demand), per code:
-    ``total`` (the row or column sum), ``domestic`` (the diagonal) and its share of the
+    ``total`` (the row or column sum) with its ``total_share`` (100.0, or empty for a zero
+    total), ``domestic`` (the diagonal) and its share of the
     total, ``partners`` (positions in ``order`` of the ``top`` largest other flows, largest
     first, those shown as 0.0 left out), their ``mt`` and ``share`` of the total, and the
     rest as ``other`` (with its ``other_share`` and the number of partners ``others``).
@@ -214,6 +215,7 @@ def flow_lists(matrix: pd.DataFrame, order: Sequence[str], top: int) -> dict[str
             key: []
             for key in (
                 "total",
+                "total_share",
                 "domestic",
                 "domestic_share",
                 "partners",
@@ -234,6 +236,7 @@ def flow_lists(matrix: pd.DataFrame, order: Sequence[str], top: int) -> dict[str
             rest[[position, *(p for p, _ in shown)]] = False
             rest_value = float(row[rest].sum())
             lists["total"].append(mt(total))
+            lists["total_share"].append(percent(total, total))
             lists["domestic"].append(mt(domestic))
             lists["domestic_share"].append(percent(domestic, total))
             lists["partners"].append([p for p, _ in shown])
