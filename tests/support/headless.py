@@ -1,9 +1,10 @@
 """The system Chromium, headless, driven by Playwright's Python API (never a downloaded
-browser build): Debian's ``apt-get install chromium``; `.ci/run` installs it.
+browser build): Debian's ``apt-get install chromium``.
 
-Tests that need it carry :data:`needs_browser`, which skips them with one line saying what is
-missing; :func:`chromium` starts the browser with the flags that keep it off the network
-(no background requests, no component updates, no first-run pages).
+Tests that need it carry :func:`needs_browser`, which skips them at collection, before any
+fixture runs, with the one line :func:`missing` gives; :func:`chromium` starts the browser
+with the flags that keep it off the network (no background requests, no component updates,
+no first-run pages).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def missing() -> str:
     return ""
 
 
-needs_browser = pytest.mark.skipif(bool(missing()), reason=missing() or "browser available")
+def needs_browser() -> pytest.MarkDecorator:
+    """A skip mark for tests that drive the browser, with the reason when it is missing."""
+    return pytest.mark.skipif(bool(missing()), reason=missing() or "Chromium is installed")
 
 
 @contextmanager

@@ -43,10 +43,13 @@ class Opened:
     problems: list[str] = field(default_factory=list)
 
 
+#: Every browser test skips at collection without Chromium or Playwright, before the
+#: two-year workflow run it would read.
+needs_browser = headless.needs_browser()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if headless.missing():
-        pytest.skip(headless.missing())
     with headless.chromium() as chromium:
         yield chromium
 
@@ -127,6 +130,7 @@ def _as_in_csv(text: str) -> str:
     return bare if bare.lstrip("-").replace(".", "", 1).isdigit() else text
 
 
+@needs_browser
 def test_selecting_china_shows_its_accounts_of_each_year(explorer, two_year_run):
     page = explorer.page
     assert page.is_visible(".synthetic") and page.text_content("#source") == "synthetic"
@@ -157,6 +161,7 @@ def test_selecting_china_shows_its_accounts_of_each_year(explorer, two_year_run)
     assert page.locator("#flow-lines path.out").count() >= 1
 
 
+@needs_browser
 def test_the_map_selects_and_colours_by_the_chosen_measure(explorer):
     page = explorer.page
     page.click('#countries path[data-code="IND"]')
@@ -167,6 +172,7 @@ def test_the_map_selects_and_colours_by_the_chosen_measure(explorer):
     assert "Production / consumption intensity" in page.text_content("#legend")
 
 
+@needs_browser
 def test_the_group_view_shows_the_group_accounts(explorer, two_year_run):
     page = explorer.page
     page.check("input[name=view][value=groups]")
@@ -187,6 +193,7 @@ def test_the_group_view_shows_the_group_accounts(explorer, two_year_run):
     assert "China" in page.text_content("#details .members")
 
 
+@needs_browser
 def test_the_csv_downloads_hold_the_tables_shown(explorer, tmp_path):
     page = explorer.page
     page.select_option("#choice", label="China (CHN)")
@@ -207,6 +214,7 @@ def test_the_csv_downloads_hold_the_tables_shown(explorer, tmp_path):
         )
 
 
+@needs_browser
 def test_keyboard_alone_selects_regions_years_and_views(explorer):
     page = explorer.page
     page.focus("#choice")
@@ -227,6 +235,7 @@ def test_keyboard_alone_selects_regions_years_and_views(explorer):
     assert page.text_content("#details h2") == "Nothing selected"
 
 
+@needs_browser
 def test_the_explorer_works_480_pixels_wide(browser, two_year_run):
     opened = open_page(browser, two_year_run / EXPLORER, width=480, height=800)
     page = opened.page
@@ -246,6 +255,7 @@ def test_the_explorer_works_480_pixels_wide(browser, two_year_run):
     opened.page.context.close()
 
 
+@needs_browser
 def test_the_report_links_to_the_explorer_and_opens_figures_at_full_size(browser, two_year_run):
     opened = open_page(browser, two_year_run / REPORT, allow=(two_year_run / EXPLORER,))
     page = opened.page
