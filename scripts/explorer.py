@@ -25,10 +25,10 @@ def year_files(smk, year: str) -> explorer.YearFiles:
 
 def main(smk) -> None:
     context = RunContext.of(smk.params.context)
-    polygons = gis.country_polygons(
-        Path(smk.input.boundaries), geography.read_iso3_fixes(Path(smk.input.iso3_fixes))
+    boundaries = geography.read_boundaries(
+        Path(smk.input.boundaries), gis.read_iso3_fixes(Path(smk.input.iso3_fixes))
     )
-    shapes = explorer_map.map_shapes(polygons)
+    shapes = explorer_map.map_shapes(boundaries)
     years = {int(year): explorer.read_year(year_files(smk, year)) for year in smk.params.years}
     data = explorer.explorer_data(
         years, shapes, context.source, context.synthetic, smk.params.run_name

@@ -25,11 +25,11 @@ SIZE_LIMIT = 10_000_000
 
 @pytest.fixture(scope="module")
 def shapes() -> explorer_map.MapShapes:
-    polygons = gis.country_polygons(
+    boundaries = geography.read_boundaries(
         REPO / "data/naturalearth_lowres/naturalearth_lowres.shp",
-        geography.read_iso3_fixes(REPO / "data/naturalearth_iso3_fixes.csv"),
+        gis.read_iso3_fixes(REPO / "data/naturalearth_iso3_fixes.csv"),
     )
-    return explorer_map.map_shapes(polygons)
+    return explorer_map.map_shapes(boundaries)
 
 
 def _data_of(page: str) -> dict:

@@ -1,5 +1,5 @@
 """The flow explorer of the workflow's runs, opened from disk in a real browser (the system
-Chromium, headless, through Playwright; tests/support/headless.py). Its parts on generated
+Chromium, headless, through Playwright; tests/support/browser.py). Its parts on generated
 data: tests/unit/test_explorer.py."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from bri_carbon.outputs import typeset
 from bri_carbon.outputs.tables import ACCOUNT_COLUMNS
 from bri_carbon.results.store import read_accounts, read_headline
 
-from ..support import headless
+from ..support.browser import BrowserPage, browser_page, missing_browser
 
 EXPLORER = "results/synthetic/explorer.html"
 REPORT = "results/synthetic/report.html"
@@ -32,73 +32,28 @@ def test_the_run_writes_the_explorer_next_to_the_report(finished_run):
     assert (finished_run / "logs/benchmarks/explorer/synthetic.tsv").is_file()
 
 
-@dataclass
-class Opened:
-    """A page of the browser with what it asked for beyond its own file and what it
-    complained about (console errors and warnings, uncaught exceptions)."""
-
-    page: object
-    url: str
-    requests: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
 #: Every browser test skips at collection without Chromium or Playwright, before the
 #: two-year workflow run it would read.
-needs_browser = headless.needs_browser()
+needs_browser = pytest.mark.skipif(
+    missing_browser() is not None, reason=missing_browser() or "Chromium is installed"
+)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with headless.chromium() as chromium:
-        yield chromium
-
-
-def open_page(
-    browser, path: Path, width: int = 1280, height: int = 900, allow: tuple[Path, ...] = ()
-) -> Opened:
-    """``path`` opened from disk in a new browser context of that window size; every request
-    other than the file itself (and the files ``allow`` names) is recorded and refused."""
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, accept_downloads=True
-    )
-    opened = Opened(page=context.new_page(), url=path.resolve().as_uri())
-
-    allowed = {opened.url, *(other.resolve().as_uri() for other in allow)}
-
-    def own(url: str) -> bool:
-        return url.split("#")[0] in allowed
-
-    def refuse(route):
-        if own(route.request.url):
-            route.continue_()
-        else:
-            opened.requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", refuse)
-    page = opened.page
-    page.on("request", lambda r: None if own(r.url) else opened.requests.append(r.url))
-    page.on(
-        "console",
-        lambda m: (
-            opened.problems.append(f"{m.type}: {m.text}")
-            if m.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: opened.problems.append(f"exception: {error}"))
-    page.goto(opened.url)
-    return opened
+@contextmanager
+def opened(path: Path, width: int = 1280, height: int = 900) -> Iterator[BrowserPage]:
+    """``path`` opened from disk in a headless Chromium window of that size; afterwards the
+    page must have asked for nothing from the network and reported no error."""
+    with browser_page(width, height) as browser:
+        browser.page.goto(path.resolve().as_uri())
+        yield browser
+        assert browser.errors == [], "the page reported errors"
+        assert browser.blocked == [], "the page asked for something from the network"
 
 
 @pytest.fixture
-def explorer(browser, two_year_run) -> Iterator[Opened]:
-    opened = open_page(browser, two_year_run / EXPLORER)
-    yield opened
-    assert opened.problems == [], "the page complained"
-    assert sorted(set(opened.requests)) == [], "the page asked for something"
-    opened.page.context.close()
+def explorer(two_year_run) -> Iterator[BrowserPage]:
+    with opened(two_year_run / EXPLORER) as browser:
+        yield browser
 
 
 def _accounts(run: Path, year: int, level: str = "region"):
@@ -236,51 +191,48 @@ def test_keyboard_alone_selects_regions_years_and_views(explorer):
 
 
 @needs_browser
-def test_the_explorer_works_480_pixels_wide(browser, two_year_run):
-    opened = open_page(browser, two_year_run / EXPLORER, width=480, height=800)
-    page = opened.page
-    page.select_option("#choice", label="China (CHN)")
-    accounts = _accounts(two_year_run, 2015)
-    expected = typeset.format_number(accounts.loc["CHN", "consumption_mt"], "Mt CO2")
-    assert _shown(page, "consumption_mt") == expected
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 480, "no sideways scrolling"
-    width = page.eval_on_selector("#map", "m => m.getBoundingClientRect().width")
-    assert 440 <= width <= 480
-    # The synthetic banner and the source stay in view at the bottom of the page.
-    page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
-    for selector in (".synthetic", "#source", "#dataset"):
-        box = page.eval_on_selector(selector, "e => e.getBoundingClientRect().toJSON()")
-        assert box["top"] >= 0 and box["bottom"] <= 800, selector
-    assert opened.problems == [] and opened.requests == []
-    opened.page.context.close()
+def test_the_explorer_works_480_pixels_wide(two_year_run):
+    with opened(two_year_run / EXPLORER, width=480, height=800) as browser:
+        page = browser.page
+        page.select_option("#choice", label="China (CHN)")
+        accounts = _accounts(two_year_run, 2015)
+        expected = typeset.format_number(accounts.loc["CHN", "consumption_mt"], "Mt CO2")
+        assert _shown(page, "consumption_mt") == expected
+        scrolled = page.evaluate("document.scrollingElement.scrollWidth")
+        assert scrolled <= 480, "no sideways scrolling"
+        width = page.eval_on_selector("#map", "m => m.getBoundingClientRect().width")
+        assert 440 <= width <= 480
+        # The synthetic banner and the source stay in view at the bottom of the page.
+        page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+        for selector in (".synthetic", "#source", "#dataset"):
+            box = page.eval_on_selector(selector, "e => e.getBoundingClientRect().toJSON()")
+            assert box["top"] >= 0 and box["bottom"] <= 800, selector
 
 
 @needs_browser
-def test_the_report_links_to_the_explorer_and_opens_figures_at_full_size(browser, two_year_run):
-    opened = open_page(browser, two_year_run / REPORT, allow=(two_year_run / EXPLORER,))
-    page = opened.page
-    single = page.eval_on_selector(
-        "#intensity_gap-2015-full img", "i => [i.getBoundingClientRect().width, i.naturalWidth]"
-    )
-    double = page.eval_on_selector(
-        "#study_area-2015-full img", "i => [i.getBoundingClientRect().width, i.naturalWidth]"
-    )
-    # Printed scale: 85 and 175 mm at 96 CSS pixels per inch, both 300 dpi files.
-    assert single[0] == pytest.approx(85 / 25.4 * 96, rel=0.01)
-    assert double[0] == pytest.approx(175 / 25.4 * 96, rel=0.01)
-    page.click("#intensity_gap-2015-full img")
-    zoomed = page.eval_on_selector(
-        "#intensity_gap-2015-full img", "i => i.getBoundingClientRect().width"
-    )
-    assert zoomed == pytest.approx(single[1], abs=2)  # the file's own pixels and the border
-    page.click("#intensity_gap-2015-full .close")
-    closed = page.eval_on_selector(
-        "#intensity_gap-2015-full img", "i => i.getBoundingClientRect().width"
-    )
-    assert closed == pytest.approx(single[0], abs=1)
-    page.click("text=Open the flow explorer")
-    page.wait_for_selector("#explorer-data", state="attached")
-    assert page.url.split("#")[0] == (two_year_run / EXPLORER).resolve().as_uri()
-    assert opened.problems == []
-    assert opened.requests == []
-    opened.page.context.close()
+def test_the_report_links_to_the_explorer_and_opens_figures_at_full_size(two_year_run):
+    with opened(two_year_run / REPORT) as browser:
+        page = browser.page
+        single = page.eval_on_selector(
+            "#intensity_gap-2015-full img",
+            "i => [i.getBoundingClientRect().width, i.naturalWidth]",
+        )
+        double = page.eval_on_selector(
+            "#study_area-2015-full img", "i => [i.getBoundingClientRect().width, i.naturalWidth]"
+        )
+        # Printed scale: 85 and 175 mm at 96 CSS pixels per inch, both 300 dpi files.
+        assert single[0] == pytest.approx(85 / 25.4 * 96, rel=0.01)
+        assert double[0] == pytest.approx(175 / 25.4 * 96, rel=0.01)
+        page.click("#intensity_gap-2015-full img")
+        zoomed = page.eval_on_selector(
+            "#intensity_gap-2015-full img", "i => i.getBoundingClientRect().width"
+        )
+        assert zoomed == pytest.approx(single[1], abs=2)  # the file's own pixels and the border
+        page.click("#intensity_gap-2015-full .close")
+        closed = page.eval_on_selector(
+            "#intensity_gap-2015-full img", "i => i.getBoundingClientRect().width"
+        )
+        assert closed == pytest.approx(single[0], abs=1)
+        page.click("text=Open the flow explorer")
+        page.wait_for_selector("#explorer-data", state="attached")
+        assert page.url.split("#")[0] == (two_year_run / EXPLORER).resolve().as_uri()

@@ -1,9 +1,9 @@
 """The explorer's world map: Natural Earth 1:110m countries as SVG paths in Equal Earth.
 
-The country polygons (:func:`bri_carbon.outputs.gis.country_polygons`, EPSG:4326, merged per
-ISO3 code) are cut at :data:`SOUTH_LIMIT` like the report's maps, projected to Equal Earth
-(EPSG:8857, metres) with pyproj through geopandas, simplified with a tolerance of
-:data:`TOLERANCE_M` and written as SVG path data in units of :data:`UNIT_M` (integers, y
+The country polygons are those of the report's maps (:func:`bri_carbon.outputs.geography.
+read_boundaries`: merged per ISO3 code, cut at the maps' southern edge and projected to Equal
+Earth, EPSG:8857, metres), simplified with a tolerance of :data:`TOLERANCE_M` and written as
+SVG path data in units of :data:`UNIT_M` (integers, y
 pointing down, relative moves), so that the page draws them without projecting anything.
 Each region also gets an anchor, a point inside its largest polygon, where flow lines start
 and end.
@@ -22,10 +22,9 @@ import pyproj
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from bri_carbon.outputs.geography import SOUTH_LIMIT
+from bri_carbon.outputs.geography import MAP_CRS, SOUTH_LIMIT
+from bri_carbon.outputs.gis import CRS
 
-#: The Equal Earth projection on WGS 84 (metres).
-EQUAL_EARTH = "EPSG:8857"
 #: Tolerance of the simplification (metres): about a third of a pixel of a map 1,000 pixels
 #: wide (the projected world is about 34,000 km across).
 TOLERANCE_M = 12_000.0
@@ -93,15 +92,10 @@ def geometry_path(geometry: BaseGeometry) -> str:
     return "".join(ring for ring in rings if ring)
 
 
-def projected(polygons: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """The polygons (indexed by ISO3, any CRS) cut south of :data:`SOUTH_LIMIT`, in
-    :data:`EQUAL_EARTH` and simplified by :data:`TOLERANCE_M` (topology kept per polygon);
-    codes left with nothing are dropped."""
-    geographic = polygons.geometry.to_crs("EPSG:4326")
-    cut = geographic.clip_by_rect(-180.0, SOUTH_LIMIT, 180.0, 90.0)
-    cut = cut[~cut.is_empty]
-    shapes = gpd.GeoSeries(cut, crs="EPSG:4326").to_crs(EQUAL_EARTH)
-    simple = shapes.simplify(TOLERANCE_M, preserve_topology=True)
+def simplified(boundaries: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """The projected ``boundaries`` (indexed by ISO3, in metres) simplified by
+    :data:`TOLERANCE_M`, topology kept per polygon; codes left with nothing are dropped."""
+    simple = boundaries.geometry.simplify(TOLERANCE_M, preserve_topology=True)
     return simple[~simple.is_empty]
 
 
@@ -114,7 +108,7 @@ def anchor(geometry: BaseGeometry) -> tuple[float, float]:
 
 def frame_path() -> str:
     """SVG path data of the Equal Earth outline between :data:`SOUTH_LIMIT` and 90 N."""
-    to_map = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_EARTH, always_xy=True)
+    to_map = pyproj.Transformer.from_crs(CRS, MAP_CRS, always_xy=True)
     latitudes = np.linspace(SOUTH_LIMIT, 90.0, FRAME_POINTS)
     east = to_map.transform(np.full_like(latitudes, 180.0), latitudes)
     west = to_map.transform(np.full_like(latitudes, -180.0), latitudes[::-1])
@@ -122,15 +116,15 @@ def frame_path() -> str:
     return ring_path(ring)
 
 
-def map_shapes(polygons: gpd.GeoDataFrame) -> MapShapes:
-    """The map of the country ``polygons`` (indexed by ISO3 code, see
-    :func:`bri_carbon.outputs.gis.country_polygons`), ready for the page."""
-    shapes = projected(polygons)
+def map_shapes(boundaries: gpd.GeoDataFrame) -> MapShapes:
+    """The map of the country ``boundaries`` (indexed by ISO3 code, in Equal Earth: see
+    :func:`bri_carbon.outputs.geography.read_boundaries`), ready for the page."""
+    shapes = simplified(boundaries)
     paths = {code: geometry_path(shape) for code, shape in shapes.items()}
     paths = {code: path for code, path in paths.items() if path}
     anchors = {code: _svg_point(*anchor(shapes[code])) for code in paths}
     areas = {code: float(shapes[code].area) / 1e6 for code in paths}
-    to_map = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_EARTH, always_xy=True)
+    to_map = pyproj.Transformer.from_crs(CRS, MAP_CRS, always_xy=True)
     x_max, _ = to_map.transform(180.0, 0.0)
     _, y_max = to_map.transform(0.0, 90.0)
     _, y_min = to_map.transform(0.0, SOUTH_LIMIT)
