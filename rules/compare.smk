@@ -10,6 +10,8 @@ rule compare_sources:
         headline_b=of_source(rules.findings.output.headline, "b"),
         flows_a=of_source(rules.accounts.output.flows, "a"),
         flows_b=of_source(rules.accounts.output.flows, "b"),
+        robustness_a=of_source(rules.findings.output.robustness, "a"),
+        robustness_b=of_source(rules.findings.output.robustness, "b"),
         regions=config["regions"],
     output:
         csv=f"{COMPARE}/group_accounts.csv",
@@ -17,6 +19,7 @@ rule compare_sources:
         tex=f"{COMPARE}/group_accounts.tex",
         headline=f"{COMPARE}/headline.csv",
         group_flows=f"{COMPARE}/group_flows.csv",
+        robustness=f"{COMPARE}/robustness.csv",
     wildcard_constraints:
         source_a="|".join(SOURCES),
         source_b="|".join(SOURCES),

@@ -1,12 +1,12 @@
 """Rule compare_sources: the results of one year from two sources side by side.
 
-Group accounts (CSV, Markdown, LaTeX), every headline reading, and the group flow matrix on
-the regions both sources have.
+Group accounts (CSV, Markdown, LaTeX), every headline reading, the group flow matrix on the
+regions both sources have, and the robustness readings of both sources.
 """
 
 from pathlib import Path
 
-from bri_carbon.core import compare
+from bri_carbon.core import compare, robustness
 from bri_carbon.outputs import tables
 from bri_carbon.results import store
 from bri_carbon.runtime import logs
@@ -47,6 +47,16 @@ def main(smk) -> None:
         names,
     )
     store.write_csv(flows, smk.output.group_flows, index=False)
+    store.write_csv(
+        robustness.stacked(
+            [
+                store.read_robustness(Path(path))
+                for path in (smk.input.robustness_a, smk.input.robustness_b)
+            ]
+        ),
+        smk.output.robustness,
+        index=False,
+    )
 
 
 logs.run_rule(main, snakemake)

@@ -39,10 +39,13 @@ def _accounts(rows: pd.DataFrame, rng: np.random.Generator, scale: float) -> pd.
     frame["consumption_mt"] = consumption
     frame["household_direct_mt"] = production * 0.1
     frame["net_export_mt"] = production - consumption
+    frame["primary_inputs_musd"] = value_added * 1.05
     frame["value_added_musd"] = value_added
     frame["final_demand_musd"] = final_demand
     frame["gross_output_musd"] = value_added * 1.8
-    frame["production_intensity_kg_per_usd"] = production / value_added * KG_PER_USD_PER_MT_PER_MUSD
+    frame["production_intensity_kg_per_usd"] = (
+        production / frame["primary_inputs_musd"] * KG_PER_USD_PER_MT_PER_MUSD
+    )
     frame["consumption_intensity_kg_per_usd"] = (
         consumption / final_demand * KG_PER_USD_PER_MT_PER_MUSD
     )
@@ -73,6 +76,7 @@ def _headline(year: int, rng: np.random.Generator) -> pd.DataFrame:
                 "value": float(rng.uniform(0, 100)),
                 "unit": ["ratio", "%", "Mt CO2", "kg CO2 per USD"][k % 4],
                 "paper_value": 95.0 if k % 7 == 0 else np.nan,
+                "paper_wording": "more than 95% (J. Geogr. Sci.)" if k % 7 == 0 else "",
                 "paper_statement": statements[k % 3] if k < 3 else "",
                 "definition": "a made-up definition of the reading, as long as a real one",
                 "citation": "",
@@ -95,7 +99,7 @@ def year_tables(regions: pd.DataFrame, year: int, seed: int = 0) -> YearTables:
     sums = accounts.drop(columns=["name", "group"]).groupby(members, sort=False).sum()
     sums["bri"] = accounts.groupby("group", sort=False)["bri"].all()
     sums["production_intensity_kg_per_usd"] = (
-        sums["production_mt"] / sums["value_added_musd"] * KG_PER_USD_PER_MT_PER_MUSD
+        sums["production_mt"] / sums["primary_inputs_musd"] * KG_PER_USD_PER_MT_PER_MUSD
     )
     sums["consumption_intensity_kg_per_usd"] = (
         sums["consumption_mt"] / sums["final_demand_musd"] * KG_PER_USD_PER_MT_PER_MUSD

