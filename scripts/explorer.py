@@ -11,7 +11,7 @@ from bri_carbon.outputs import explorer, explorer_map, geography, gis
 from bri_carbon.runtime import atomic, logs
 from bri_carbon.runtime.context import RunContext
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bri_carbon.explorer")
 
 
 def year_files(smk, year: str) -> explorer.YearFiles:
