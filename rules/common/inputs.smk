@@ -108,6 +108,22 @@ def report_inputs(wildcards):
     return inputs
 
 
+def explorer_inputs(wildcards):
+    """The results the explorer reads, named ``{kind}_{year}`` for every configured year
+    (the fields of bri_carbon.outputs.explorer.YearFiles)."""
+    inputs = {}
+    for year in config_years():
+        where = dict(source=wildcards.source, year=year)
+        inputs[f"accounts_{year}"] = rules.accounts.output.accounts.format(**where)
+        inputs[f"flows_{year}"] = rules.accounts.output.flows.format(**where)
+        inputs[f"group_accounts_{year}"] = rules.groups.output.accounts.format(**where)
+        inputs[f"group_flows_{year}"] = rules.groups.output.flows.format(**where)
+        inputs[f"bri_blocks_{year}"] = rules.findings.output.bri_blocks.format(**where)
+        inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
+        inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
+    return inputs
+
+
 def deflator_input(wildcards):
     """The price index table of drivers.deflator as the rule input ``deflator``, if set."""
     deflator = config["drivers"]["deflator"]

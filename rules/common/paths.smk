@@ -40,6 +40,9 @@ HARMONIZED = f"{RESOURCES}harmonized/{{source}}/{{year}}.nc"
 #: The HTML report of one source: every configured year's findings, figures and tables
 #: (built here, published as RESULTS/{source}/report.html with the folders it describes).
 REPORT = f"{BUILD}{{source}}/report.html"
+#: The flow explorer of one source, beside the report: every configured year in one page
+#: (built here, published as RESULTS/{source}/explorer.html with the report).
+EXPLORER = f"{BUILD}{{source}}/explorer.html"
 
 
 def raw_dir(source):
@@ -68,8 +71,3 @@ def fingerprint_of(folder_pattern):
 def of_source(pattern, letter):
     """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
     return pattern.replace("{source}", f"{{source_{letter}}}")
-
-
-def published_report(source):
-    """Where the report of ``source`` is published: RESULTS/{source}/report.html."""
-    return f"{RESULTS}{source}/report.html"

@@ -254,3 +254,29 @@ def test_the_source_comparison_is_shown_as_a_table(tmp_path):
     assert 'class="spanner">Production-based<' in html and ">eora26 (Mt CO<sub>2</sub>)<" in html
     assert ">10.0<" in html and ">Difference (%)<" in html
     assert "East | Asia" in html and ">11.0<" in html
+
+
+@pytest.mark.parametrize("width_mm", [85.0, 175.0])
+def test_figures_are_shown_at_their_printed_width_and_open_at_full_size(tmp_path, width_mm):
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(width_mm / 25.4, 1.0))
+    path = tmp_path / "figure.png"
+    figure.savefig(path, dpi=300)
+    plt.close(figure)
+    uri = report.png_data_uri(path)
+    assert report.printed_width_mm(uri) == pytest.approx(width_mm, abs=0.2)
+    # Without a pHYs chunk the figures' own 300 dpi is assumed: one pixel is 1/300 inch.
+    pixel = report.png_data_uri(_pixel(tmp_path))
+    assert report.printed_width_mm(pixel) == pytest.approx(25.4 / 300)
+    html = _page(tmp_path)
+    assert re.search(r'<img src="data:[^"]+" alt="A figure of CO2" style="width: 0\.1mm">', html)
+    assert '<figure id="f-2015-full">' in html and 'href="#f-2015-full"' in html
+    assert '<a class="close" href="#f-2015">' in html
+    assert '<a href="explorer.html">Open the flow explorer</a>' in html
+
+
+def _pixel(tmp_path):
+    path = tmp_path / "pixel.png"
+    path.write_bytes(PIXEL)
+    return path

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,40 @@ def png_data_uri(path: Path) -> str:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise WorkflowInputError(f"{path} is not a PNG file; rerun the rule that draws it.")
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+#: Resolution assumed for a PNG without a pHYs chunk (dots per inch; the figures' own).
+DEFAULT_DPI = 300.0
+PNG_PREFIX = "data:image/png;base64,"
+
+
+def printed_width_mm(uri: str) -> float:
+    """The printed width (mm) of the PNG in the data URI ``uri``: its width in pixels over
+    its resolution (the pHYs chunk in pixels per metre; :data:`DEFAULT_DPI` without one).
+
+    The report shows each figure at this width (CSS ``mm``), so that figures of one and two
+    journal columns (85 and 175 mm) show their text at the same size.
+    """
+    if not uri.startswith(PNG_PREFIX):
+        raise ValueError("not a PNG data URI")
+    # IHDR and pHYs come before the image data: the first few kB hold them.
+    head = base64.b64decode(uri[len(PNG_PREFIX) : len(PNG_PREFIX) + 4096])
+    width, at, per_metre = None, 8, None
+    while at + 8 <= len(head):
+        length, kind = struct.unpack(">I4s", head[at : at + 8])
+        body = head[at + 8 : at + 8 + length]
+        if kind == b"IHDR":
+            width = struct.unpack(">I", body[:4])[0]
+        elif kind == b"pHYs" and len(body) == 9 and body[8] == 1:
+            per_metre = struct.unpack(">I", body[:4])[0]
+        elif kind == b"IDAT":
+            break
+        at += 12 + length
+    if width is None:
+        raise ValueError("the PNG has no IHDR chunk")
+    if not per_metre:
+        return width / DEFAULT_DPI * 25.4
+    return width / per_metre * 1000.0
 
 
 def key_readings(headline: pd.DataFrame) -> pd.DataFrame:
@@ -248,6 +283,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["text"] = lambda text: markupsafe.Markup(typeset.html_text(str(text)))
     environment.filters["html"] = markupsafe.Markup
+    environment.filters["printed_mm"] = lambda uri: f"{printed_width_mm(uri):.1f}"
     return environment
 
 
