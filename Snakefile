@@ -53,7 +53,7 @@ include: "rules/common.smk"
 
 
 wildcard_constraints:
-    source="|".join(SOURCES),
+    source=DATABASE,
     year=r"\d{4}",
 
 

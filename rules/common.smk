@@ -6,7 +6,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from bri_carbon.sources import databases as bri_databases
+
 SOURCES = ["synthetic", "eora26", "exiobase3"]
+#: The {source} wildcard: a database, i.e. a source or a source and a release joined by
+#: "@" (exiobase3@3.8.2), see bri_carbon.sources.databases.
+DATABASE = bri_databases.pattern(SOURCES)
 EORA_SECTORS = 26
 EORA_COUNTRIES = 189
 EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
@@ -26,6 +31,7 @@ def system_size(source, native=False):
     (ixi) or 200 products (pxp). ``native``: the system of the accounts stage, the source's
     own regions and sectors without Eora's ROW entry (4914; EXIOBASE as above).
     """
+    source = bri_databases.source_of(source)
     if source == "exiobase3":
         regions = EXIOBASE_REGIONS
         sectors = EXIOBASE_SECTORS[config["exiobase3"]["system"]]
@@ -78,22 +84,37 @@ RESULT = f"{RESULTS}{{source}}/{{year}}"
 #: The results across years of one source, a drivers decomposition and a source comparison.
 TRENDS = f"{RESULTS}{{source}}/trends"
 DRIVERS = f"{RESULTS}{{source}}/drivers/{{base}}_{{target}}"
-COMPARE = f"{RESULTS}compare/{{year}}/{{source_a}}_vs_{{source_b}}"
+COMPARE = f"{RESULTS}compare/{{year}}"
 #: The harmonized (native) dataset of one source and year.
 HARMONIZED = f"{RESOURCES}harmonized/{{source}}/{{year}}.nc"
 
 
-def raw_dir(source):
-    """The folder of a source's raw upstream files: the synthetic world's belongs to the
-    run's resources; real downloads are shared by every run under resources/raw/."""
-    return f"{RESOURCES}raw/synthetic" if source == "synthetic" else f"resources/raw/{source}"
+def raw_dir(database):
+    """The folder of a database's raw upstream files: the synthetic world's belongs to the
+    run's resources; real downloads are shared by every run under resources/raw/{source}/,
+    in a folder per release for a source with releases (their files share upstream names)."""
+    source = bri_databases.source_of(database)
+    if source == "synthetic":
+        return f"{RESOURCES}raw/synthetic"
+    release = bri_databases.release_of(config, database)
+    return f"resources/raw/{source}/{release}" if release else f"resources/raw/{source}"
+
+
+def database_config(database):
+    """The configuration the results of ``database`` are computed with (its release in
+    config key {source}.version), see bri_carbon.sources.databases.database_config."""
+    return bri_databases.database_config(config, database)
 
 
 def folder_record(wildcards):
     """Param ``record`` of the fingerprint rule, the record of the configuration for the results
-    folder ``wildcards.folder`` (a path below RESULTS)."""
+    folder ``wildcards.folder`` (a path below RESULTS): that of its database for the folders
+    of one database (so the release is part of the fingerprint), the run's for the rest."""
     kind = bri_scenario.folder_kind(wildcards.folder)
-    return bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)
+    settings = config
+    if kind != "compare":
+        settings = database_config(wildcards.folder.split("/")[0])
+    return bri_scenario.folder_record(settings, kind, CONFIGURED_DIGESTS)
 
 
 def fingerprint_of(folder_pattern):
@@ -128,7 +149,7 @@ def run_context(wildcards):
     return {
         "source": wildcards.source,
         "year": int(year) if year else None,
-        "synthetic": wildcards.source == "synthetic",
+        "synthetic": bri_databases.source_of(wildcards.source) == "synthetic",
     }
 
 
@@ -186,7 +207,8 @@ def report_inputs(wildcards):
     """The files the report shows, named by kind, year and name: figure_{year}_{name} (PNG),
     table_{year}_{name} (CSV), headline_{year}, provenance_{year}; with several years
     trends_headline and trends_figure; with a decomposition drivers_effects and
-    drivers_figure; with a source comparison comparison_{year}."""
+    drivers_figure; with a comparison of databases comparison_{year} (group accounts) and
+    comparison_headline_{year} (the findings' readings)."""
     source = wildcards.source
     inputs = {}
     for year in config_years():
@@ -205,18 +227,23 @@ def report_inputs(wildcards):
         between = dict(source=source, base=drivers[0], target=drivers[1])
         inputs["drivers_effects"] = rules.drivers.output.effects.format(**between)
         inputs["drivers_figure"] = rules.drivers.output.png.format(**between)
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
+    if COMPARED:
         for year in config_years():
-            inputs[f"comparison_{year}"] = rules.compare_sources.output.csv.format(
-                year=year, source_a=first, source_b=second
+            inputs[f"comparison_{year}"] = rules.compare_sources.output.csv.format(year=year)
+            inputs[f"comparison_headline_{year}"] = rules.compare_sources.output.headline.format(
+                year=year
             )
     return inputs
 
 
-def of_source(pattern, letter):
-    """A rule output pattern for source ``a`` or ``b`` of the source comparison."""
-    return pattern.replace("{source}", f"{{source_{letter}}}")
+def compared_files(pattern):
+    """Input function of the comparison: ``pattern`` (a rule output of one database and
+    year) for every compared database, in the order of config key compare.sources."""
+
+    def files(wildcards):
+        return [pattern.format(source=database, year=wildcards.year) for database in COMPARED]
+
+    return files
 
 
 def target_folders():
@@ -229,11 +256,9 @@ def target_folders():
     drivers = drivers_years()
     if drivers:
         folders.append(f"{source}/drivers/{drivers[0]}_{drivers[1]}")
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
-        for year in years:
-            folders += [f"{first}/{year}", f"{second}/{year}"]
-            folders.append(f"compare/{year}/{first}_vs_{second}")
+    for year in years if COMPARED else ():
+        folders += [f"{database}/{year}" for database in COMPARED]
+        folders.append(f"compare/{year}")
     return list(dict.fromkeys(folders))
 
 
@@ -271,11 +296,8 @@ def all_targets():
         targets += expand(
             rules.drivers.output, source=config["source"], base=drivers[0], target=drivers[1]
         )
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
-        targets += expand(
-            rules.compare_sources.output, year=config_years(), source_a=first, source_b=second
-        )
+    if COMPARED:
+        targets += expand(rules.compare_sources.output, year=config_years())
     targets += expand(rules.report.output, source=config["source"])
     return list(dict.fromkeys(targets))
 
@@ -328,26 +350,56 @@ from pathlib import Path
 from snakemake.logging import logger
 
 
-def upstream_dataset(source):
-    """The source's entry of the datasets table (config key datasets)."""
-    return bri_datasets.read_dataset(config["datasets"], source)
+def upstream_dataset(database):
+    """The database's entry of the datasets table (config key datasets), in its release."""
+    source = bri_databases.source_of(database)
+    release = bri_databases.release_of(config, database)
+    return bri_datasets.read_dataset(config["datasets"], source, release)
+
+
+def run_databases():
+    """The databases this run computes: the configured source and the compared ones."""
+    return list(dict.fromkeys([config["source"], *COMPARED]))
 
 
 def check_upstream_years():
-    """Stop before any job when a real-data source is asked for years it does not cover."""
-    source = config["source"]
-    if source == "synthetic":
-        return
-    dataset = upstream_dataset(source)
-    for year in config["years"]:
-        dataset.check_year(year)
-    if source == "exiobase3":
-        dataset.check_system(config["exiobase3"]["system"])
+    """Stop before any job when a database of the run (config keys source and
+    compare.sources) is asked for years its release does not cover, or when local_data holds
+    a file of a source with releases outside a release folder; warn of the known defects
+    (caveats) of the years used."""
+    for database in run_databases():
+        if bri_databases.source_of(database) == "synthetic":
+            continue
+        dataset = upstream_dataset(database)
+        for year in config["years"]:
+            dataset.check_year(year)
+        if dataset.systems:
+            dataset.check_system(config[dataset.source]["system"])
+        if dataset.releases:
+            names = [
+                dataset.file("archive", year, config[dataset.source].get("system")).name
+                for year in config["years"]
+            ]
+            bri_local_data.check_release_folder(
+                config["local_data"], dataset.source, dataset.version, names
+            )
+        if workflow.is_main_process:
+            for caveat, years in dataset.caveats_for(config["years"]):
+                logger.warning(
+                    f"{dataset.label}, {', '.join(map(str, years))}: {caveat.text} "
+                    f"(data/datasets.yaml, caveats of {dataset.label}; also in provenance.json)"
+                )
 
 
-def exiobase3_archive(year="{year}"):
-    """resources/raw/exiobase3/IOT_{year}_{system}.zip of the configured system."""
-    return f"resources/raw/exiobase3/IOT_{year}_{config['exiobase3']['system']}.zip"
+def exiobase3_archive(year="{year}", database="exiobase3"):
+    """resources/raw/exiobase3/{version}/IOT_{year}_{system}.zip of the database's release
+    and the configured system."""
+    return f"{raw_dir(database)}/IOT_{year}_{config['exiobase3']['system']}.zip"
+
+
+def exiobase3_archive_input(wildcards):
+    """Input ``archive`` of the EXIOBASE harmonize step: the archive of the wildcard database."""
+    return exiobase3_archive(wildcards.year, wildcards.source)
 
 
 def eora26_needs_indices(year):
@@ -376,8 +428,8 @@ def eora26_archive_inputs(wildcards):
 
 def raw_inputs(wildcards):
     """The raw upstream files of one source and year (as the harmonize rules read them)."""
-    if wildcards.source == "exiobase3":
-        return {"archive": exiobase3_archive(wildcards.year)}
+    if bri_databases.source_of(wildcards.source) == "exiobase3":
+        return {"archive": exiobase3_archive_input(wildcards)}
     return eora26_archive_inputs(wildcards)
 
 
@@ -391,6 +443,7 @@ def eora26_stressors():
 def excluded_categories(source):
     """Final-demand categories left out of the consumption-based accounts of ``source``
     (config key final_demand.exclude; the synthetic world uses Eora26's labels)."""
+    source = bri_databases.source_of(source)
     table_source = "eora26" if source == "synthetic" else source
     return list(config["final_demand"]["exclude"].get(table_source, []))
 
@@ -428,6 +481,8 @@ def content_of(*keys, paths=()):
 
 # Checks before any job: each problem ends the run in its one paragraph, without a traceback.
 with bri_errors.stop_on_input_error(logger.error):
+    #: The databases of config key compare.sources, in their one name (empty: no comparison).
+    COMPARED = bri_databases.compared_databases(config, SOURCES)
     bri_config_check.check_configured_files(config, Path.cwd())
     check_upstream_years()
     check_local_data()

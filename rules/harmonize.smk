@@ -35,7 +35,7 @@ rule harmonize_eora26:
 
 rule harmonize_exiobase3:
     input:
-        archive=exiobase3_archive(),
+        archive=exiobase3_archive_input,
         region_codes=config["region_codes"],
         concordance=exiobase3_concordance(),
         exchange_rates=config["exchange_rates"],
@@ -43,10 +43,12 @@ rule harmonize_exiobase3:
         dataset=HARMONIZED,
     params:
         content=content_of("region_codes", "exchange_rates", paths=[exiobase3_concordance()]),
+        source="exiobase3",
+        version=lambda wildcards: bri_databases.release_of(config, wildcards.source),
         system=config["exiobase3"]["system"],
         stressors=config["stressors"]["exiobase3"],
     wildcard_constraints:
-        source="exiobase3",
+        source=bri_databases.pattern(["exiobase3"]),
     log:
         f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:

@@ -11,7 +11,8 @@ rule provenance:
         provenance=f"{RESULT}/provenance.json",
     params:
         raw_dir=lambda wildcards: raw_dir(wildcards.source),
-        config=config,
+        source=lambda wildcards: bri_databases.source_of(wildcards.source),
+        config=lambda wildcards: database_config(wildcards.source),
     log:
         f"{LOGS}provenance/{{source}}_{{year}}.log",
     benchmark:

@@ -13,7 +13,8 @@ rule report:
         figures=FIGURES,
         tables=TABLES,
         drivers=drivers_years(),
-        compare=config["compare"]["sources"],
+        compare=COMPARED,
+        compare_labels=[bri_databases.label(config, database) for database in COMPARED],
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
     log:

@@ -23,7 +23,7 @@ def main(smk) -> None:
 
 def harmonize(smk) -> None:
     """Parse the EXIOBASE 3 archive and write the harmonized dataset."""
-    source, year = smk.wildcards.source, int(smk.wildcards.year)
+    source, year = smk.params.source, int(smk.wildcards.year)
     parsed = exiobase3.parse_co2_system(
         Path(smk.input.archive), year, smk.params.system, smk.params.stressors
     )

@@ -24,7 +24,8 @@ FORMULA_NAMES = {
 def _formula(config: dict) -> dict:
     """system_size and mem_mb_for of rules/common.smk, bound to ``config``.
 
-    Only those definitions (and the constants they use) are executed, not the whole file.
+    Only those definitions (and the constants and imports they use) are executed, not the
+    whole file.
     """
     tree = ast.parse((REPO / "rules" / "common.smk").read_text())
     wanted = []
@@ -34,7 +35,7 @@ def _formula(config: dict) -> dict:
             if isinstance(node, ast.FunctionDef)
             else {target.id for target in getattr(node, "targets", []) if hasattr(target, "id")}
         )
-        if names & FORMULA_NAMES:
+        if names & FORMULA_NAMES or isinstance(node, ast.Import | ast.ImportFrom):
             wanted.append(node)
     namespace: dict = {"config": config, "math": math}
     exec(compile(ast.Module(body=wanted, type_ignores=[]), "common.smk", "exec"), namespace)

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bri_carbon.runtime import scenario
+from bri_carbon.sources import databases
 
 from ..support.workflow import REPO
 
@@ -55,6 +56,7 @@ def test_a_folder_of_one_year_ignores_execution_and_other_years(defaults):
         ("year", {"regions": "my_groups.csv"}),
         ("year", {"leontief_precision": "float64"}),
         ("year", {"findings": {"without_regions": []}}),
+        ("year", {"exiobase3": {"version": "3.10.2", "system": "ixi"}}),
         ("trends", {"years": [2014, 2015, 2016]}),
         ("drivers", {"drivers": {"base": 2014, "target": 2015, "deflator": None}}),
         ("compare", {"compare": {"sources": ["eora26", "exiobase3"]}}),
@@ -108,3 +110,39 @@ def test_a_folder_record_is_read_back_and_the_folder_cleared(tmp_path):
     assert outside.read_text() == "kept\n"
     (folder / scenario.RECORD_NAME).write_text("{not json")
     assert scenario.recorded_fingerprint(folder) is None
+
+
+def test_a_release_compared_has_the_fingerprint_of_a_run_of_that_release(defaults):
+    """results/exiobase3@3.8.2/{year} (a compared release) records the settings a run with
+    exiobase3.version 3.8.2 records in results/exiobase3/{year}: same fingerprint, and not
+    that of the configured release."""
+    member = scenario.folder_record(
+        databases.database_config(defaults, "exiobase3@3.8.2"), "year", {}
+    )
+    configured = scenario.folder_record(defaults, "year", {})
+    switched = copy.deepcopy(defaults)
+    switched["exiobase3"]["version"] = "3.8.2"
+    assert member["fingerprint"] == scenario.folder_record(switched, "year", {})["fingerprint"]
+    assert member["fingerprint"] != configured["fingerprint"]
+    assert member["settings"]["exiobase3"]["version"] == "3.8.2"
+    assert defaults["exiobase3"]["version"] != "3.8.2"  # the default config is left as it was
+
+
+@pytest.mark.parametrize(
+    "folder, kind",
+    [
+        ("synthetic/2015", "year"),
+        ("exiobase3@3.8.2/2015", "year"),
+        ("exiobase3@3.10.2/2023", "year"),
+        ("compare/2015", "compare"),
+        ("exiobase3/trends", "trends"),
+    ],
+)
+def test_folders_of_databases_and_of_the_comparison(folder, kind):
+    assert scenario.folder_kind(folder) == kind
+
+
+@pytest.mark.parametrize("folder", ["compare/2015/a_vs_b", "exiobase3@/2015", "exiobase3@x/2015"])
+def test_what_is_not_a_results_folder(folder):
+    with pytest.raises(ValueError, match="is not a results folder"):
+        scenario.folder_kind(folder)

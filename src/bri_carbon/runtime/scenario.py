@@ -118,13 +118,17 @@ def clear_folder(folder: Path) -> list[Path]:
     return removed
 
 
-#: The results folders below a run's results root, by kind: one source and year, the
-#: trends of a source, a drivers decomposition, a source comparison of one year.
+#: A database as a results folder names it: a source, or a source and a release joined by
+#: "@" (bri_carbon.sources.databases).
+_DATABASE = r"[a-z0-9]+(?:@[0-9]+(?:\.[0-9]+)*)?"
+#: The results folders below a run's results root, by kind: the comparison of databases of
+#: one year (first: ``compare`` is no database), one database and year, the trends of a
+#: source, a drivers decomposition.
 FOLDER_PATTERNS = {
-    "year": r"[a-z0-9]+/\d{4}",
-    "trends": r"[a-z0-9]+/trends",
-    "drivers": r"[a-z0-9]+/drivers/\d{4}_\d{4}",
-    "compare": r"compare/\d{4}/[a-z0-9]+_vs_[a-z0-9]+",
+    "compare": r"compare/\d{4}",
+    "year": rf"{_DATABASE}/\d{{4}}",
+    "trends": rf"{_DATABASE}/trends",
+    "drivers": rf"{_DATABASE}/drivers/\d{{4}}_\d{{4}}",
 }
 #: Any results folder (a wildcard constraint without groups, as Snakemake needs).
 FOLDER = re.compile("|".join(f"(?:{pattern})" for pattern in FOLDER_PATTERNS.values()))

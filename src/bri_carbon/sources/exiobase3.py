@@ -2,9 +2,9 @@
 
 Both release layouts are read by :func:`pymrio.parse_exiobase3`:
 
-- v3.8.x (the pinned 3.8.2): one ``satellite/`` extension holding value added, employment
+- v3.8.x (3.8.2): one ``satellite/`` extension holding value added, employment
   and emissions (plus ``impacts/``);
-- v3.9.x: one folder per account, CO2 in ``air_emissions/`` and value added in
+- v3.9.x and v3.10.x: one folder per account, CO2 in ``air_emissions/`` and value added in
   ``factor_inputs/``.
 
 The result has the same contract as :func:`bri_carbon.sources.eora26.parse_co2_system`: ``Z`` and
@@ -86,7 +86,7 @@ def check_archive(archive: Path, year: int, system: str) -> None:
     except (zipfile.BadZipFile, OSError) as err:
         raise WorkflowInputError(
             f"{archive} is not a readable zip archive ({err}). Delete it and fetch "
-            f"{archive_name(year, system)} again (EXIOBASE 3.8.2, Zenodo record 5589597)."
+            f"{archive_name(year, system)} again from its release's Zenodo record."
         ) from err
     basenames = {name.rsplit("/", 1)[-1] for name in names}
     missing = [f for f in ("file_parameters.json", "metadata.json") if f not in basenames]
