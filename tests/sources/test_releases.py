@@ -51,7 +51,7 @@ def test_every_release_has_its_own_record_years_licence_and_citation():
 def test_the_default_release_is_in_the_table():
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     version = config["exiobase3"]["version"]
-    assert version == "3.9.6"
+    assert version == "3.8.2"
     assert datasets.read_dataset(TABLE, "exiobase3", version).version == version
 
 

@@ -113,19 +113,20 @@ def test_a_folder_record_is_read_back_and_the_folder_cleared(tmp_path):
 
 
 def test_a_release_compared_has_the_fingerprint_of_a_run_of_that_release(defaults):
-    """results/exiobase3@3.8.2/{year} (a compared release) records the settings a run with
-    exiobase3.version 3.8.2 records in results/exiobase3/{year}: same fingerprint, and not
+    """results/exiobase3@3.10.2/{year} (a compared release) records the settings a run with
+    exiobase3.version 3.10.2 records in results/exiobase3/{year}: same fingerprint, and not
     that of the configured release."""
+    assert defaults["exiobase3"]["version"] != "3.10.2"
     member = scenario.folder_record(
-        databases.database_config(defaults, "exiobase3@3.8.2"), "year", {}
+        databases.database_config(defaults, "exiobase3@3.10.2"), "year", {}
     )
     configured = scenario.folder_record(defaults, "year", {})
     switched = copy.deepcopy(defaults)
-    switched["exiobase3"]["version"] = "3.8.2"
+    switched["exiobase3"]["version"] = "3.10.2"
     assert member["fingerprint"] == scenario.folder_record(switched, "year", {})["fingerprint"]
     assert member["fingerprint"] != configured["fingerprint"]
-    assert member["settings"]["exiobase3"]["version"] == "3.8.2"
-    assert defaults["exiobase3"]["version"] != "3.8.2"  # the default config is left as it was
+    assert member["settings"]["exiobase3"]["version"] == "3.10.2"
+    assert defaults["exiobase3"]["version"] != "3.10.2"  # the defaults are left as they were
 
 
 @pytest.mark.parametrize(

@@ -277,7 +277,7 @@ def test_missing_file_without_network_names_file_and_folder(workdir, tmp_path):
     )
     failed = snakemake(
         workdir,
-        "resources/raw/exiobase3/3.9.6/IOT_2016_ixi.zip",
+        "resources/raw/exiobase3/3.8.2/IOT_2016_ixi.zip",
         "--cores",
         "1",
         "--configfile",
@@ -285,9 +285,9 @@ def test_missing_file_without_network_names_file_and_folder(workdir, tmp_path):
         check=False,
     )
     assert failed.returncode != 0
-    log = (workdir / "logs/retrieve_exiobase3/3.9.6/2016_ixi.log").read_text()
+    log = (workdir / "logs/retrieve_exiobase3/3.8.2/2016_ixi.log").read_text()
     assert "put the file IOT_2016_ixi.zip exactly under this name into the folder" in log
-    assert str(tmp_path / "mrio" / "exiobase3" / "3.9.6") in log
+    assert str(tmp_path / "mrio" / "exiobase3" / "3.8.2") in log
 
 
 @pytest.mark.parametrize("source", ["synthetic", "eora26", "exiobase3"])
