@@ -376,8 +376,10 @@ def check_upstream_years():
         if dataset.systems:
             dataset.check_system(config[dataset.source]["system"])
         if dataset.releases:
+            system = config[dataset.source].get("system")
             names = [
-                dataset.file("archive", year, config[dataset.source].get("system")).name
+                dataset.file(role, year, system).name
+                for role in dataset.files
                 for year in config["years"]
             ]
             bri_local_data.check_release_folder(
