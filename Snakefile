@@ -6,7 +6,9 @@ Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default);
 """
 
 import gc
-import logging
+import os
+import shlex
+import sys
 from pathlib import Path
 
 import yaml
@@ -15,7 +17,6 @@ from snakemake.utils import min_version, validate
 
 from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_years
 from bri_carbon.runtime.errors import stop_on_input_error
-from bri_carbon.runtime.terminal import one_line_per_job
 
 min_version("9.27")
 
@@ -25,10 +26,11 @@ min_version("9.27")
 # machine, a no-op `snakemake -n` included (docs/performance.md).
 gc.freeze()
 
-# One line per finished job on the terminal instead of some 25 (bri_carbon.runtime.terminal);
-# errors stay complete, and .snakemake/log/ keeps every job's details.
-if workflow.is_main_process:
-    one_line_per_job(logging.getLogger("snakemake.logging"))
+#: The command line of the main Snakemake process. Jobs inherit it through the environment
+#: (also SLURM jobs: sbatch --export=ALL), so provenance.json names the user's command, not a
+#: job's. Read by scripts/provenance.py; not a rule param, so that another command line does
+#: not trigger reruns.
+os.environ.setdefault("BRI_CARBON_COMMAND_LINE", shlex.join(sys.argv))
 
 
 configfile: "config/config.yaml"
@@ -44,12 +46,20 @@ with stop_on_input_error(logger.error):
     config["years"] = expand_years(config.get("years", [2015]))
     check_config(config, SCHEMA)
 validate(config, "rules/schemas/config.schema.yaml")
-# The defaults, for deciding whether a named run can share resources/ (rules/common.smk).
+# The defaults, for deciding whether a named run can share resources/ (rules/common/paths.smk).
 DEFAULT_CONFIG = yaml.safe_load((Path(workflow.basedir) / "config/config.yaml").read_text())
 validate(DEFAULT_CONFIG, "rules/schemas/config.schema.yaml")
 
 
-include: "rules/common.smk"
+# What the rule files share, one concern per file (docs/development.md): paths, resource
+# requests, the configuration as rules read it, the targets, input functions, and the checks
+# that run before any job.
+include: "rules/common/paths.smk"
+include: "rules/common/resources.smk"
+include: "rules/common/config.smk"
+include: "rules/common/targets.smk"
+include: "rules/common/inputs.smk"
+include: "rules/common/checks.smk"
 
 
 wildcard_constraints:

@@ -10,7 +10,7 @@ The workflow files are copied into a temporary folder (as the tests do, see
 (cold) and ``snakemake -n`` checks that nothing is left to do (no-op). Both are timed by this
 process (wall seconds, Snakemake start included). The per-rule benchmark files that Snakemake
 writes (``logs/benchmarks/{rule}/...tsv``: seconds and peak RSS of each job) are printed as
-well; they are the measurements behind the ``mem_mb`` formula in ``rules/common.smk``.
+well; they are the measurements behind the ``mem_mb`` formula in ``rules/common/resources.smk``.
 
 The last line is ``cold_s=X noop_s=Y``.
 """

@@ -6,6 +6,8 @@ readings of the findings and the group flows side by side, the first database be
 reference of the differences. A new source takes part by its name alone.
 """
 
+from bri_carbon.sources import databases as bri_databases
+
 
 rule compare_sources:
     input:

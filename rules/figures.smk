@@ -1,7 +1,7 @@
 """Figures stage: the paper's six figures and the sector hot spots, PNG (300 dpi) and PDF.
 
 One rule draws every figure; the wildcard ``figure`` picks the inputs (FIGURE_INPUTS in
-rules/common.smk) and the drawing function of scripts/figure.py.
+rules/common/inputs.smk) and the drawing function of scripts/figure.py.
 """
 
 

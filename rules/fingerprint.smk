@@ -7,6 +7,8 @@ writes into the folder takes the record as input, so another configuration rerun
 them, and the rule empties the folder first: a folder never mixes two configurations.
 """
 
+from bri_carbon.runtime import scenario as bri_scenario
+
 
 rule fingerprint:
     output:

@@ -7,6 +7,8 @@ accounts read block by block. Regions and sectors stay as the source has them: t
 system is solved at that resolution, and results are aggregated afterwards.
 """
 
+from bri_carbon.sources import databases as bri_databases
+
 
 rule harmonize_eora26:
     input:

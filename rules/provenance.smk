@@ -1,5 +1,7 @@
 """Provenance stage: what went into each source and year, and with which code."""
 
+from bri_carbon.sources import databases as bri_databases
+
 
 rule provenance:
     input:

@@ -1,5 +1,7 @@
 """Report stage: the run's findings, figures and tables in one self-contained HTML file."""
 
+from bri_carbon.sources import databases as bri_databases
+
 
 rule report:
     input:

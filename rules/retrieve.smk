@@ -6,9 +6,14 @@ or are downloaded as data/datasets.yaml says; each is recorded (sha256, origin) 
 file next to it.
 """
 
+import os
 import time
 
+from snakemake.logging import logger
+
 from bri_carbon.runtime import atomic as bri_atomic
+from bri_carbon.sources import databases as bri_databases
+from bri_carbon.sources import local_data as bri_local_data
 
 # The start of this run, set once by the main Snakemake process and inherited by every job
 # (SLURM jobs too: sbatch --export=ALL). Writes remove the temporaries that interrupted runs

@@ -1,7 +1,7 @@
 """Tables stage: the paper's four tables, each as CSV, Markdown and LaTeX (booktabs).
 
 One rule writes every table; the wildcard ``table`` picks the inputs (TABLE_INPUTS in
-rules/common.smk) and the builder of scripts/table.py.
+rules/common/inputs.smk) and the builder of scripts/table.py.
 """
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bri_carbon.core import accounts, grouping, intensities
 from bri_carbon.harmonize.account_inputs import open_account_inputs
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime import atomic, logs
 from bri_carbon.sources import config_tables
 
@@ -22,15 +22,15 @@ def main(smk) -> None:
             threads=int(smk.params.compute_threads),
         )
     frame = intensities.with_intensities(
-        tables.accounts_frame(result),
+        store.accounts_frame(result),
         smk.params.production_denominator,
         smk.params.consumption_denominator,
     )
     frame = grouping.label_regions(frame, regions).sort_index()
-    tables.write_csv(frame, smk.output.accounts)
-    tables.write_csv(tables.flows_long(tables.flows_frame(result)), smk.output.flows, index=False)
-    tables.write_csv(tables.discrepancy_frame(result), smk.output.discrepancy)
-    tables.write_csv(
+    store.write_csv(frame, smk.output.accounts)
+    store.write_csv(store.flows_long(store.flows_frame(result)), smk.output.flows, index=False)
+    store.write_csv(store.discrepancy_frame(result), smk.output.discrepancy)
+    store.write_csv(
         grouping.sector_flows_by_group(
             result.sector_flows, result.regions, result.sectors, regions
         ),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bri_carbon.core import compare
 from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.sources import config_tables
 
@@ -21,7 +22,7 @@ def main(smk) -> None:
         return {name: read(Path(path)) for name, path in zip(names, paths, strict=True)}
 
     table = compare.side_by_side(
-        per_database(smk.input.accounts, lambda path: tables.read_accounts(path, "group"))
+        per_database(smk.input.accounts, lambda path: store.read_accounts(path, "group"))
     )
     caption = (
         f"Group accounts {year} of {', '.join(labels)}; relative difference to {labels[0]} "
@@ -37,13 +38,13 @@ def main(smk) -> None:
         caption=caption,
         label=f"tab:compare-{year}",
     )
-    headline = compare.headline_differences(per_database(smk.input.headline, tables.read_headline))
-    tables.write_csv(headline, smk.output.headline, index=False)
+    headline = compare.headline_differences(per_database(smk.input.headline, store.read_headline))
+    store.write_csv(headline, smk.output.headline, index=False)
     flows = compare.common_group_flows(
-        per_database(smk.input.flows, tables.read_flows),
+        per_database(smk.input.flows, store.read_flows),
         config_tables.read_regions(Path(smk.input.regions)),
     )
-    tables.write_csv(flows, smk.output.group_flows, index=False)
+    store.write_csv(flows, smk.output.group_flows, index=False)
 
 
 logs.run_rule(main, snakemake)

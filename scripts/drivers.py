@@ -5,7 +5,8 @@ from pathlib import Path
 
 from bri_carbon.core import drivers, grouping
 from bri_carbon.harmonize.account_inputs import open_account_inputs
-from bri_carbon.outputs import figures, tables, vintage_figures
+from bri_carbon.outputs import figures, vintage_figures
+from bri_carbon.results import store
 from bri_carbon.runtime import atomic, logs
 from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
@@ -27,7 +28,7 @@ def main(smk) -> None:
         grouping.check_coverage(regions, list(base.output_regions), Path(smk.input.regions))
         decomposition = drivers.decompose_flows(base, target, *ratios)
     table = drivers.effects_table(decomposition, regions, rtol=float(smk.params.rtol))
-    tables.write_csv(table, smk.output.effects, index=False)
+    store.write_csv(table, smk.output.effects, index=False)
     context = RunContext.of(smk.params.context)
     fig = vintage_figures.effects_figure(
         table, context.source, (base_year, target_year), context.synthetic

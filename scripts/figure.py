@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bri_carbon.core import findings, grouping
-from bri_carbon.outputs import chord, figures, geography, maps, tables
+from bri_carbon.outputs import chord, figures, geography, maps
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
@@ -26,7 +27,7 @@ def _boundaries(smk, purpose: str):
 
 def study_area(smk, context: RunContext) -> Figure:
     regions, boundaries = _boundaries(smk, "study area")
-    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    accounts = store.read_accounts(Path(smk.input.accounts), "region")
     in_data = [code for code in regions.index if code in accounts.index]
     return maps.study_area(
         boundaries, regions.loc[in_data], context.source, context.year, context.synthetic
@@ -35,7 +36,7 @@ def study_area(smk, context: RunContext) -> Figure:
 
 def intensity_maps(smk, context: RunContext) -> Figure:
     _, boundaries = _boundaries(smk, "intensity maps")
-    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    accounts = store.read_accounts(Path(smk.input.accounts), "region")
     return maps.intensity_maps(
         boundaries, accounts, context.source, context.year, context.synthetic
     )
@@ -43,7 +44,7 @@ def intensity_maps(smk, context: RunContext) -> Figure:
 
 def intensity_gap(smk, context: RunContext) -> Figure:
     return figures.intensity_gap(
-        tables.read_accounts(Path(smk.input.group_accounts), "group"),
+        store.read_accounts(Path(smk.input.group_accounts), "group"),
         list(smk.params.developed_groups),
         context.source,
         context.year,
@@ -54,8 +55,8 @@ def intensity_gap(smk, context: RunContext) -> Figure:
 
 
 def flows_chord(smk, context: RunContext) -> Figure:
-    group_accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
-    flows = tables.read_flows(Path(smk.input.group_flows))
+    group_accounts = store.read_accounts(Path(smk.input.group_accounts), "group")
+    flows = store.read_flows(Path(smk.input.group_flows))
     order = list(group_accounts.index)
     return chord.flows_chord(
         flows.loc[order, order],
@@ -67,10 +68,10 @@ def flows_chord(smk, context: RunContext) -> Figure:
 
 
 def net_exports_by_group(smk, context: RunContext) -> Figure:
-    headline = tables.read_headline(Path(smk.input.headline))
-    share, paper = tables.headline_reading(headline, "positive_net_export_share", "region", "BRI")
+    headline = store.read_headline(Path(smk.input.headline))
+    share, paper = store.headline_reading(headline, "positive_net_export_share", "region", "BRI")
     return figures.net_exports_by_group(
-        tables.read_accounts(Path(smk.input.group_accounts), "group"),
+        store.read_accounts(Path(smk.input.group_accounts), "group"),
         context.source,
         context.year,
         context.synthetic,
@@ -91,7 +92,7 @@ def _driven(smk) -> pd.DataFrame:
 
 def driven_by(smk, context: RunContext) -> Figure:
     order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
-    headline = tables.read_headline(Path(smk.input.headline))
+    headline = store.read_headline(Path(smk.input.headline))
     return figures.driven_by_shares(
         findings.driven_by_groups(_driven(smk)),
         list(smk.params.driver_groups),
@@ -100,13 +101,13 @@ def driven_by(smk, context: RunContext) -> Figure:
         context.source,
         context.year,
         context.synthetic,
-        tables.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.headline_reading(headline, "driven_share", "region", "median")[1],
     )
 
 
 def driven_by_regions(smk, context: RunContext) -> Figure:
     order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
-    headline = tables.read_headline(Path(smk.input.headline))
+    headline = store.read_headline(Path(smk.input.headline))
     return figures.driven_by_regions(
         _driven(smk),
         list(smk.params.driver_groups),
@@ -115,7 +116,7 @@ def driven_by_regions(smk, context: RunContext) -> Figure:
         context.source,
         context.year,
         context.synthetic,
-        tables.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.headline_reading(headline, "driven_share", "region", "median")[1],
     )
 
 

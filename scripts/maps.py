@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from bri_carbon.outputs import geography, gis, tables
+from bri_carbon.outputs import geography, gis
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 
 
 def main(smk) -> None:
-    accounts = tables.read_accounts(Path(smk.input.accounts), "region").reset_index()
+    accounts = store.read_accounts(Path(smk.input.accounts), "region").reset_index()
     polygons = gis.country_polygons(
         Path(smk.input.boundaries), geography.read_iso3_fixes(Path(smk.input.iso3_fixes))
     )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bri_carbon.core import findings
 from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
 from bri_carbon.sources import config_tables
@@ -18,12 +19,12 @@ from bri_carbon.sources import config_tables
 
 def region_membership(smk) -> pd.DataFrame:
     regions = config_tables.read_regions(Path(smk.input.regions))
-    accounts = tables.read_accounts(Path(smk.input.accounts), "region")
+    accounts = store.read_accounts(Path(smk.input.accounts), "region")
     return tables.region_membership(regions, list(accounts.index))
 
 
 def group_accounts(smk) -> pd.DataFrame:
-    accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
+    accounts = store.read_accounts(Path(smk.input.group_accounts), "group")
     ratios = findings.intensity_ratios(
         accounts, smk.params.production_denominator, smk.params.consumption_denominator
     )
@@ -32,14 +33,14 @@ def group_accounts(smk) -> pd.DataFrame:
 
 
 def group_flows(smk) -> pd.DataFrame:
-    accounts = tables.read_accounts(Path(smk.input.group_accounts), "group")
-    flows = tables.read_flows(Path(smk.input.group_flows))
+    accounts = store.read_accounts(Path(smk.input.group_accounts), "group")
+    flows = store.read_flows(Path(smk.input.group_flows))
     order = list(accounts.index)
     return tables.flow_matrix_with_totals(flows.loc[order, order])
 
 
 def headline(smk) -> pd.DataFrame:
-    return tables.headline_table(tables.read_headline(Path(smk.input.headline)))
+    return tables.headline_table(store.read_headline(Path(smk.input.headline)))
 
 
 TABLES = {

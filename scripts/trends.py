@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from bri_carbon.core import trends
-from bri_carbon.outputs import figures, tables, vintage_figures
+from bri_carbon.outputs import figures, vintage_figures
+from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
 
@@ -11,17 +12,17 @@ from bri_carbon.runtime.context import RunContext
 def main(smk) -> None:
     years = [int(year) for year in smk.params.years]
     accounts = {
-        year: tables.read_accounts(Path(path), "group")
+        year: store.read_accounts(Path(path), "group")
         for year, path in zip(years, smk.input.accounts, strict=True)
     }
     headlines = {
-        year: tables.read_headline(Path(path))
+        year: store.read_headline(Path(path))
         for year, path in zip(years, smk.input.headline, strict=True)
     }
     context = RunContext.of(smk.params.context)
     series = trends.headline_series(headlines)
-    tables.write_csv(series, smk.output.headline, index=False)
-    tables.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
+    store.write_csv(series, smk.output.headline, index=False)
+    store.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
     fig = vintage_figures.shares_figure(
         trends.figure_series(series),
         list(smk.params.driver_groups),

@@ -70,7 +70,7 @@ def minutes(text: str) -> int:
 
 
 def _mem_mb_for(call: str, raw_n: int, native_n: int) -> int:
-    """Evaluate a ``mem_mb_for(...)`` call of a rule with the formula of rules/common.smk:
+    """Evaluate a ``mem_mb_for(...)`` call of a rule with the formula of rules/common/resources.smk:
     base_mb + copies * n^2 * 8 / 2^20 MB, rounded up to 100 MB."""
     node = ast.parse(call, mode="eval").body
     assert isinstance(node, ast.Call), call

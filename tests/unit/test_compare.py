@@ -8,7 +8,7 @@ import pytest
 
 from bri_carbon.core import compare, grouping, intensities
 from bri_carbon.harmonize import harmonized
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
@@ -32,7 +32,7 @@ def _group_accounts(seed: int) -> pd.DataFrame:
         common_sectors=("Agriculture", "Industry"),
     )
     regional = intensities.with_intensities(
-        tables.accounts_frame(regional_accounts_of(dataset)), "value_added", "final_demand"
+        store.accounts_frame(regional_accounts_of(dataset)), "value_added", "final_demand"
     )
     return intensities.with_intensities(
         grouping.group_accounts(regional, GROUPING), "value_added", "final_demand"

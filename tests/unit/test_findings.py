@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bri_carbon.core import findings
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import config_tables
 
@@ -141,7 +141,7 @@ def test_read_accounts_keeps_namibia(tmp_path):
         "NA,Namibia,false,Rest of world,3.5,\n"
         "CHN,China,true,East Asia,10,0.5\n"
     )
-    accounts = tables.read_accounts(path)
+    accounts = store.read_accounts(path)
     assert list(accounts.index) == ["NA", "CHN"]
     assert accounts["bri"].tolist() == [False, True]
     assert math.isnan(accounts.loc["NA", "production_intensity_kg_per_usd"])

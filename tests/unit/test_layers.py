@@ -1,4 +1,5 @@
-"""The package's layers depend one way: runtime <- core <- harmonize/outputs, sources <- harmonize.
+"""The package's layers depend one way: runtime <- core <- results <- outputs,
+core <- sources <- harmonize; compute scripts read results through bri_carbon.results.
 
 core (the science) imports no file format and no plotting library, so that every function of
 the Leontief solve, the accounts, the findings and the drivers of change takes arrays or
@@ -23,8 +24,12 @@ ALLOWED = {
     "core": {"runtime"},
     "sources": {"runtime", "core"},
     "harmonize": {"runtime", "core", "sources"},
-    "outputs": {"runtime", "core"},
+    "results": {"runtime", "core"},
+    "outputs": {"runtime", "core", "results"},
 }
+#: Rule scripts that compute (no figure, table or report): they read and write the
+#: intermediate results through bri_carbon.results and import nothing of bri_carbon.outputs.
+COMPUTE_SCRIPTS = ("accounts", "groups", "findings")
 
 
 def _imported_layers(path: Path) -> set[str]:
@@ -48,6 +53,13 @@ def test_a_layer_imports_only_the_layers_below_it(layer):
     for module in sorted((PACKAGE / layer).glob("*.py")):
         extra = _imported_layers(module) - ALLOWED[layer] - {layer}
         assert not extra, f"{module.relative_to(PACKAGE)} imports {sorted(extra)}"
+
+
+@pytest.mark.parametrize("script", COMPUTE_SCRIPTS)
+def test_compute_scripts_read_results_without_the_output_layer(script):
+    path = REPO / "scripts" / f"{script}.py"
+    layers = _imported_layers(path)
+    assert "results" in layers and "outputs" not in layers, f"{path.name} imports {layers}"
 
 
 def test_every_module_belongs_to_a_layer():

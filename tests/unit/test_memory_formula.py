@@ -1,4 +1,4 @@
-"""The memory requests of rules/common.smk: formula values (the measured peak they cover:
+"""The memory requests of rules/common/resources.smk: formula values (the measured peak they cover:
 tests/workflow/test_memory_formula.py)."""
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ FORMULA_NAMES = {
 
 
 def _formula(config: dict) -> dict:
-    """system_size and mem_mb_for of rules/common.smk, bound to ``config``.
+    """system_size and mem_mb_for of rules/common/resources.smk, bound to ``config``.
 
     Only those definitions (and the constants and imports they use) are executed, not the
     whole file.
     """
-    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    tree = ast.parse((REPO / "rules" / "common" / "resources.smk").read_text())
     wanted = []
     for node in tree.body:
         names = (
@@ -38,7 +38,7 @@ def _formula(config: dict) -> dict:
         if names & FORMULA_NAMES or isinstance(node, ast.Import | ast.ImportFrom):
             wanted.append(node)
     namespace: dict = {"config": config, "math": math}
-    exec(compile(ast.Module(body=wanted, type_ignores=[]), "common.smk", "exec"), namespace)
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), "resources.smk", "exec"), namespace)
     return namespace
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bri_carbon.core import intensities
 from bri_carbon.harmonize import harmonized
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources.parsed import ParsedSystem
 
@@ -47,11 +47,11 @@ def _dataset(system, regions: pd.Series, sector_map: pd.Series | None = None):
 def test_native_results_equal_pymrio_calc_all(system):
     result = regional_accounts_of(_dataset(system, identity_regions(REGIONS)))
     pba, cba, flows = pymrio_reference(system.Z, system.Y, system.co2.F, system.co2.F_Y)
-    acc = tables.accounts_frame(result)
+    acc = store.accounts_frame(result)
     np.testing.assert_allclose(acc["production_mt"], pba.loc[acc.index] * 1e-3, rtol=1e-9)
     np.testing.assert_allclose(acc["consumption_mt"], cba.loc[acc.index] * 1e-3, rtol=1e-9)
     np.testing.assert_allclose(
-        tables.flows_frame(result).to_numpy(),
+        store.flows_frame(result).to_numpy(),
         flows.loc[list(result.regions), list(result.regions)].to_numpy() * 1e-3,
         rtol=1e-9,
     )
@@ -72,12 +72,12 @@ def test_regions_mapped_to_one_code_are_summed_after_the_solve(system):
     native = regional_accounts_of(_dataset(system, identity_regions(REGIONS)))
     merged = regional_accounts_of(_dataset(system, pd.Series(["AB", "AB", "CCC"], index=REGIONS)))
     assert merged.regions == ("AB", "CCC")
-    flows = tables.flows_frame(native)
+    flows = store.flows_frame(native)
     expected = flows.T.groupby(lambda r: "AB" if r != "CCC" else r).sum().T
     expected = expected.groupby(lambda r: "AB" if r != "CCC" else r).sum()
-    np.testing.assert_allclose(tables.flows_frame(merged).to_numpy(), expected.to_numpy())
+    np.testing.assert_allclose(store.flows_frame(merged).to_numpy(), expected.to_numpy())
     for column in ("production_mt", "consumption_mt", "value_added_musd", "gross_output_musd"):
-        values = tables.accounts_frame(native)[column]
+        values = store.accounts_frame(native)[column]
         assert merged.accounts[column][0] == pytest.approx(values["AAA"] + values["BBB"])
     assert merged.diagnostics["source_regions"] == 3 and merged.diagnostics["regions"] == 2
 
@@ -85,9 +85,7 @@ def test_regions_mapped_to_one_code_are_summed_after_the_solve(system):
 def test_aggregating_sectors_before_the_solve_would_change_consumption(system):
     """Why the solve stays native: the same table summed to two sectors per region first
     gives other consumption-based accounts (production-based ones are sums of F and agree)."""
-    native = tables.accounts_frame(
-        regional_accounts_of(_dataset(system, identity_regions(REGIONS)))
-    )
+    native = store.accounts_frame(regional_accounts_of(_dataset(system, identity_regions(REGIONS))))
     groups = {"s1": "goods", "s2": "goods", "s3": "services", "s4": "services", "s5": "services"}
 
     def summed(frame: pd.DataFrame, axis: int) -> pd.DataFrame:
@@ -113,7 +111,7 @@ def test_aggregating_sectors_before_the_solve_would_change_consumption(system):
         regions=identity_regions(REGIONS),
         common_sectors=("goods", "services"),
     )
-    coarse_accounts = tables.accounts_frame(regional_accounts_of(coarse))
+    coarse_accounts = store.accounts_frame(regional_accounts_of(coarse))
     np.testing.assert_allclose(coarse_accounts["production_mt"], native["production_mt"])
     gap = (coarse_accounts["consumption_mt"] / native["consumption_mt"] - 1).abs().max()
     assert gap > 1e-4

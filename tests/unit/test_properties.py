@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bri_carbon.harmonize import harmonized
-from bri_carbon.outputs import tables
+from bri_carbon.results import store
 from bri_carbon.sources.parsed import ParsedSystem
 
 from ..support.systems import identity_regions, random_system, regional_accounts_of
@@ -37,7 +37,7 @@ def test_identities_hold_for_random_systems(n_regions, n_sectors, seed, idle_sec
         common_sectors=sectors,
     )
     result = regional_accounts_of(dataset, rtol=1e-9)
-    acc, flows = tables.accounts_frame(result), tables.flows_frame(result)
+    acc, flows = store.accounts_frame(result), store.flows_frame(result)
     total_production = acc["production_mt"].sum()
     assert abs(total_production - acc["consumption_mt"].sum()) <= 1e-9 * total_production
     lost = result.diagnostics["emissions_of_zero_output_sectors_mt"]

@@ -11,6 +11,7 @@ import pytest
 
 from bri_carbon.core import compare
 from bri_carbon.outputs import captions, report, tables, typeset
+from bri_carbon.results import store
 from bri_carbon.runtime.errors import WorkflowInputError
 
 from ..support.workflow import REPO
@@ -24,12 +25,12 @@ PIXEL = bytes.fromhex(
 
 
 def _names(constant: str) -> tuple[str, ...]:
-    """The tuple assigned to ``constant`` in rules/common.smk."""
-    tree = ast.parse((REPO / "rules" / "common.smk").read_text())
+    """The tuple assigned to ``constant`` in rules/common/targets.smk."""
+    tree = ast.parse((REPO / "rules" / "common" / "targets.smk").read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == constant:
             return tuple(ast.literal_eval(node.value))
-    raise AssertionError(f"{constant} is not assigned in rules/common.smk")
+    raise AssertionError(f"{constant} is not assigned in rules/common/targets.smk")
 
 
 def test_every_figure_and_table_has_a_title_and_caption():
@@ -177,13 +178,13 @@ def test_the_findings_across_databases_are_shown_side_by_side(tmp_path):
     for frame in frames.values():
         frame["bri"] = accounts["bri"]
     path = tmp_path / "group_accounts.csv"
-    tables.write_csv(compare.side_by_side(frames), path)
+    store.write_csv(compare.side_by_side(frames), path)
     readings = tmp_path / "headline.csv"
     headlines = {
         name: _headline().assign(value=_headline()["value"] * k)
         for name, k in zip(names, (1.0, 2.0, 3.0), strict=True)
     }
-    tables.write_csv(compare.headline_differences(headlines), readings, index=False)
+    store.write_csv(compare.headline_differences(headlines), readings, index=False)
     inputs = report.Inputs(
         years=(),
         figures={},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bri_carbon.outputs import tables, typeset
+from bri_carbon.results import store
 
 
 def test_region_membership_lists_regions_of_the_data():
@@ -136,12 +137,12 @@ def test_tables_read_back_as_written(tmp_path):
         {"bri": [True], "regions": [2], "members": ["A (AAA), B (NA)"]},
         index=pd.Index(["NA"], name="group"),
     )
-    tables.write_csv(membership, tmp_path / "m.csv")
+    store.write_csv(membership, tmp_path / "m.csv")
     back = tables.read_table("region_membership", tmp_path / "m.csv")
     assert tables.region_membership_display(back) == tables.region_membership_display(membership)
     flows = tables.flow_matrix_with_totals(
         pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], index=["NA", "B"], columns=["NA", "B"])
     )
-    tables.write_csv(flows, tmp_path / "f.csv")
+    store.write_csv(flows, tmp_path / "f.csv")
     back = tables.read_table("group_flows", tmp_path / "f.csv")
     assert tables.group_flows_display(back) == tables.group_flows_display(flows)

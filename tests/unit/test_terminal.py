@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
+from types import SimpleNamespace
 
+import yaml
 from snakemake_interface_logger_plugins.common import LogEvent
+from snakemake_interface_logger_plugins.registry import LoggerPluginRegistry
 
 from bri_carbon.runtime import terminal
+
+from ..support.workflow import REPO
 
 
 def _record(msg: str, **extra) -> logging.LogRecord:
@@ -52,26 +58,66 @@ def test_job_labels():
     )
 
 
-class _Settings(logging.Filter):
-    def __init__(self, **flags) -> None:
-        super().__init__()
-        self.__dict__.update(flags)
+def _settings(**flags) -> SimpleNamespace:
+    """Snakemake's output settings as a logger plugin gets them (all flags off but ``flags``)."""
+    defaults = dict.fromkeys(
+        ("printshellcmds", "nocolor", "debug_dag", "verbose", "show_failed_logs", "stdout"), False
+    )
+    return SimpleNamespace(**{**defaults, "dryrun": False, "quiet": None, "nocolor": True, **flags})
 
 
-def _handler(**flags) -> logging.Handler:
-    handler = logging.NullHandler()
-    handler.name = terminal.STREAM_HANDLER
-    handler.addFilter(_Settings(**flags))
-    return handler
+def _shown(handler: logging.Handler, records: list[logging.LogRecord]) -> str:
+    """What ``handler`` writes to the terminal for ``records``."""
+    stream = io.StringIO()
+    handler._terminal.setStream(stream)
+    for record in records:
+        handler.handle(record)
+    return stream.getvalue()
 
 
-def test_details_stay_for_dry_runs_verbose_and_shell_commands():
-    for flag in ("dryrun", "verbose", "printshellcmds", "debug_dag"):
-        logger = logging.Logger(f"test-{flag}")
-        logger.addHandler(_handler(**{flag: True}))
-        assert not terminal.one_line_per_job(logger)
-        assert len(logger.handlers[0].filters) == 1
-    logger = logging.Logger("test-run")
-    logger.addHandler(_handler(dryrun=False, verbose=False))
-    assert terminal.one_line_per_job(logger)
-    assert isinstance(logger.handlers[0].filters[-1], terminal.OneLinePerJob)
+def _job_records() -> list[logging.LogRecord]:
+    """Snakemake's records of one job, from its details to the progress line."""
+    info = _record(
+        "Rule: accounts",
+        event=LogEvent.JOB_INFO,
+        jobid=1,
+        rule_name="accounts",
+        wildcards={"source": "synthetic", "year": "2015"},
+        rule_msg=None,
+        input=["resources/harmonized/synthetic/2015.nc"],
+        output=["results/synthetic/2015/accounts.csv"],
+        log=[],
+        benchmark=None,
+        reason="Missing output files",
+        resources={},
+        local=False,
+        is_checkpoint=False,
+        priority=0,
+        threads=2,
+        indent=False,
+        printshellcmd=False,
+        shellcmd=None,
+        is_handover=False,
+    )
+    finished = _record("Finished jobid: 1", event=LogEvent.JOB_FINISHED, job_id=1)
+    progress = _record("", event=LogEvent.PROGRESS, done=1, total=2)
+    return [info, finished, progress]
+
+
+def test_the_plugin_handler_prints_one_line_per_job_unless_details_are_asked_for():
+    quiet = terminal.TerminalHandler(_settings(), None)
+    shown = _shown(quiet, _job_records())
+    assert shown.strip().endswith("1 of 2 steps (50%) done: accounts (synthetic, 2015)")
+    assert "accounts.csv" not in shown and len(shown.strip().splitlines()) == 1
+    for flag in terminal.DETAIL_SETTINGS:
+        detailed = terminal.TerminalHandler(_settings(**{flag: True}), None)
+        assert not any(isinstance(f, terminal.OneLinePerJob) for f in detailed.filters), flag
+        if flag != "debug_dag":
+            assert "results/synthetic/2015/accounts.csv" in _shown(detailed, _job_records())
+
+
+def test_snakemake_finds_the_plugin_by_the_name_the_profile_gives():
+    profile = yaml.safe_load((REPO / "profiles" / "default" / "config.yaml").read_text())
+    (name,) = profile["logger"]
+    plugin = LoggerPluginRegistry().get_plugin(name)
+    assert plugin.log_handler is terminal.TerminalHandler

@@ -1,4 +1,5 @@
-"""The memory requests of rules/common.smk cover the peak measured in the tiny workflow run."""
+"""The memory requests of rules/common/resources.smk cover the peak measured in the tiny
+workflow run."""
 
 from __future__ import annotations
 

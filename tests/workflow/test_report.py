@@ -11,6 +11,7 @@ import matplotlib.image
 import pytest
 
 from bri_carbon.outputs import captions, report, tables, typeset
+from bri_carbon.results import store
 
 from ..support.workflow import png_size
 
@@ -56,7 +57,7 @@ def test_tables_are_html_tables_with_headers_units_and_captions(page):
 
 
 def test_headline_values_stand_next_to_the_papers(finished_run, page):
-    headline = tables.read_headline(finished_run / "results/synthetic/2015/groups/headline.csv")
+    headline = store.read_headline(finished_run / "results/synthetic/2015/groups/headline.csv")
     section = re.search(r'<section id="headline">(.*?)</section>', page, re.S).group(1)
     keys = report.key_readings(headline)
     assert len(keys) == len(report.KEY_READINGS)

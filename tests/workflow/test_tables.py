@@ -8,6 +8,7 @@ import pytest
 
 from bri_carbon.outputs import tables, typeset
 from bri_carbon.outputs.typeset import Column
+from bri_carbon.results import store
 
 from ..support.latex import compile_table, layout_problems, needs_pdflatex
 
@@ -80,7 +81,7 @@ def test_latex_of_hostile_names_compiles(tmp_path):
 
 def test_headline_matches_the_region_results(finished_run):
     base = finished_run / RESULT
-    headline = tables.read_headline(base / "groups" / "headline.csv").set_index(
+    headline = store.read_headline(base / "groups" / "headline.csv").set_index(
         ["statistic", "level", "subject"]
     )
     share = ("positive_net_export_share", "region", "BRI")

@@ -11,8 +11,8 @@ consumption-based accounts (config key ``final_demand.exclude``): the industry e
 drive are computed with the same solve and reported apart, so every identity still closes.
 
 Units: Mt CO2, million current USD. This module needs numpy only (plus scipy through
-:mod:`bri_carbon.core.leontief`); :func:`bri_carbon.outputs.tables.accounts_frame` and
-:func:`bri_carbon.outputs.tables.flows_frame` label the results for output.
+:mod:`bri_carbon.core.leontief`); :func:`bri_carbon.results.store.accounts_frame` and
+:func:`bri_carbon.results.store.flows_frame` label the results for output.
 """
 
 from __future__ import annotations

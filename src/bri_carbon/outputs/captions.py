@@ -51,7 +51,7 @@ HEADLINE = (
     "in groups/headline.csv, with its formula. {data}"
 )
 
-#: (title, caption) of each figure of a year, by the name of FIGURES in rules/common.smk.
+#: (title, caption) of each figure of a year, by the name of FIGURES in rules/common/targets.smk.
 FIGURES: dict[str, tuple[str, str]] = {
     "study_area": (
         "Study area",
@@ -146,7 +146,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Caption of each table of a year, by the name of TABLES in rules/common.smk (their titles
+#: Caption of each table of a year, by the name of TABLES in rules/common/targets.smk (their titles
 #: are bri_carbon.outputs.tables.TABLE_TITLES).
 TABLES: dict[str, str] = {
     "region_membership": (

@@ -33,11 +33,11 @@ from bri_carbon.outputs.tables import (
     headline_table,
     read_comparison,
     read_comparison_headline,
-    read_headline,
     read_table,
     reading_name,
 )
 from bri_carbon.outputs.typeset import Column
+from bri_carbon.results.store import read_headline
 from bri_carbon.runtime.errors import WorkflowInputError
 
 #: The readings of the headline section, in this order: (statistic, level, subject) of

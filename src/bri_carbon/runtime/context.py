@@ -2,7 +2,7 @@
 
 Figures, tables and the findings label their outputs with it ("synthetic data, not real
 emissions" for the embedded world); rules pass it as the param ``context`` (see
-``run_context`` in rules/common.smk), so no script rereads another file to learn it.
+``run_context`` in rules/common/inputs.smk), so no script rereads another file to learn it.
 """
 
 from __future__ import annotations

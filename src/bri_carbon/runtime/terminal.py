@@ -4,7 +4,7 @@ Snakemake starts with a header of some 20 lines (date, host, versions, paths); f
 it prints its rule, inputs, outputs, log, benchmark, reason, wildcards
 and resources, "Shell command: None" for script rules, the scheduler's "Select jobs to
 execute..." and "Execute n jobs..." and a time-stamped "Finished jobid" before the progress
-line: some 25 lines per job. :func:`one_line_per_job` filters Snakemake's terminal handler so
+line: some 25 lines per job. :class:`TerminalHandler` writes Snakemake's terminal output so
 that each finished job prints one line::
 
     [13:41:02] 4 of 18 steps (22%) done: table (synthetic, 2015, region_membership)
@@ -13,15 +13,26 @@ Errors (with the failed job's inputs, outputs and log), warnings and every other
 unchanged, and the full log with the header and every job's details stays in
 ``.snakemake/log/``. Dry runs,
 ``--verbose``, ``--printshellcmds`` and ``--debug-dag`` keep Snakemake's own output.
+
+:class:`TerminalHandler` does this through Snakemake's logger-plugin interface: the package
+``snakemake_logger_plugin_bri_carbon`` (in ``src/``) registers it as the logger
+``bri-carbon``, which ``profiles/default`` selects (``logger: [bri-carbon]``; on the
+command line ``--logger bri-carbon``). It writes what Snakemake's own terminal handler
+would, with Snakemake's formatter and filter, and the filter :class:`OneLinePerJob` after
+them.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Mapping
 
+from snakemake.logging import ColorizingTextHandler, DefaultFilter, DefaultFormatter
+from snakemake_interface_logger_plugins.base import LogHandlerBase
 from snakemake_interface_logger_plugins.common import LogEvent
+from snakemake_interface_logger_plugins.settings import OutputSettingsLoggerInterface
 
 #: Scheduler messages without an event of their own, left off the terminal.
 SCHEDULER_CHATTER = frozenset({"Select jobs to execute..."})
@@ -30,8 +41,8 @@ SCHEDULER_CHATTER = frozenset({"Select jobs to execute..."})
 HIDDEN_EVENTS = frozenset(
     {LogEvent.WORKFLOW_STARTED, LogEvent.JOB_INFO, LogEvent.JOB_STARTED, LogEvent.SHELLCMD}
 )
-#: Name of Snakemake's terminal handler (snakemake.logging.LoggerManager).
-STREAM_HANDLER = "DefaultStreamHandler"
+#: Output settings of a run that asks for Snakemake's details: then every job is shown.
+DETAIL_SETTINGS = ("dryrun", "verbose", "printshellcmds", "debug_dag")
 
 
 def job_label(rule: str, wildcards: Mapping[str, object] | None) -> str:
@@ -72,19 +83,54 @@ class OneLinePerJob(logging.Filter):
         return event not in HIDDEN_EVENTS and record.msg not in SCHEDULER_CHATTER
 
 
-def one_line_per_job(logger: logging.Logger) -> bool:
-    """Add :class:`OneLinePerJob` to Snakemake's terminal handler of ``logger`` unless the run
-    asked for details (a dry run, --verbose, --printshellcmds, --debug-dag); True if added."""
-    for handler in logger.handlers:
-        if handler.name != STREAM_HANDLER:
-            continue
-        settings = handler.filters[0] if handler.filters else None
-        wants_details = any(
-            getattr(settings, name, False)
-            for name in ("dryrun", "verbose", "printshellcmds", "debug_dag")
+def wants_details(settings: OutputSettingsLoggerInterface) -> bool:
+    """Whether the run asked for Snakemake's details (a dry run, --verbose,
+    --printshellcmds, --debug-dag): then no job is folded into one line."""
+    return any(getattr(settings, name, False) for name in DETAIL_SETTINGS)
+
+
+class TerminalHandler(LogHandlerBase):
+    """The terminal of a run: Snakemake's messages, formatted and filtered as Snakemake's own
+    terminal handler does, then one line per finished job (:class:`OneLinePerJob`) unless
+    the run asked for details (:func:`wants_details`)."""
+
+    def __post_init__(self) -> None:
+        settings = self.common_settings
+        self._terminal = ColorizingTextHandler(
+            nocolor=settings.nocolor, stream=sys.stdout if settings.stdout else sys.stderr
         )
-        if wants_details:
-            return False
-        handler.addFilter(OneLinePerJob())
+        self._terminal.setFormatter(DefaultFormatter(settings.quiet, settings.show_failed_logs))
+        self.addFilter(
+            DefaultFilter(
+                settings.quiet,
+                settings.debug_dag,
+                settings.verbose,
+                settings.dryrun,
+                settings.printshellcmds,
+            )
+        )
+        if not wants_details(settings):
+            self.addFilter(OneLinePerJob())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._terminal.emit(record)
+
+    @property
+    def writes_to_stream(self) -> bool:
         return True
-    return False
+
+    @property
+    def writes_to_file(self) -> bool:
+        return False
+
+    @property
+    def has_filter(self) -> bool:
+        return True
+
+    @property
+    def has_formatter(self) -> bool:
+        return True
+
+    @property
+    def needs_rulegraph(self) -> bool:
+        return False

@@ -1,0 +1,87 @@
+"""Checks before any job: each problem ends the run in its one paragraph, without a
+traceback; then the digests of the configured files and a warning about results folders
+another configuration made."""
+
+from pathlib import Path
+
+from snakemake.logging import logger
+
+from bri_carbon.runtime import config_check as bri_config_check
+from bri_carbon.runtime import errors as bri_errors
+from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import databases as bri_databases
+from bri_carbon.sources import local_data as bri_local_data
+
+
+def check_upstream_years():
+    """Stop before any job when a database of the run (config keys source and
+    compare.sources) is asked for years its release does not cover, or when local_data holds
+    a file of a source with releases outside a release folder; warn of the known defects
+    (caveats) of the years used."""
+    for database in run_databases():
+        if bri_databases.source_of(database) == "synthetic":
+            continue
+        dataset = upstream_dataset(database)
+        for year in config["years"]:
+            dataset.check_year(year)
+        if dataset.systems:
+            dataset.check_system(config[dataset.source]["system"])
+        if dataset.releases:
+            system = config[dataset.source].get("system")
+            names = [
+                dataset.file(role, year, system).name
+                for role in dataset.files
+                for year in config["years"]
+            ]
+            bri_local_data.check_release_folder(
+                config["local_data"], dataset.source, dataset.version, names
+            )
+        if workflow.is_main_process:
+            for caveat, years in dataset.caveats_for(config["years"]):
+                logger.warning(
+                    f"{dataset.label}, {', '.join(map(str, years))}: {caveat.text} "
+                    f"(data/datasets.yaml, caveats of {dataset.label}; also in provenance.json)"
+                )
+
+
+def check_local_data():
+    """Config key local_data, when set, must name a folder outside resources/, results/,
+    logs/ and .snakemake/; one that is gone after files were copied from it only warns
+    (bri_carbon.sources.local_data.check_local_data). A refusal is one paragraph, without
+    a traceback."""
+    warning = bri_local_data.check_local_data(config["local_data"], Path.cwd())
+    if warning:
+        logger.warning(warning)
+
+
+def warn_of_stale_folders():
+    """Name the results folders of this run's results root that another configuration made
+    and that this run leaves as they are (e.g. the trends of other years)."""
+    expected = {
+        kind: bri_scenario.folder_record(config, kind, CONFIGURED_DIGESTS)["fingerprint"]
+        for kind in bri_scenario.FOLDER_KINDS
+    }
+    stale = bri_scenario.stale_folders(Path(RESULTS), expected, set(target_folders()))
+    if stale:
+        logger.warning(
+            "These results folders were made with another configuration (or other years), "
+            f"and this run leaves them as they are: {', '.join(RESULTS + f for f in stale)}. "
+            "Delete them, or give each configuration its own run.name (docs/quickstart.md)."
+        )
+
+
+with bri_errors.stop_on_input_error(logger.error):
+    #: The databases of config key compare.sources, in their one name (empty: no comparison).
+    COMPARED = bri_databases.compared_databases(config, SOURCES)
+    bri_config_check.check_configured_files(config, Path.cwd())
+    check_upstream_years()
+    check_local_data()
+    drivers_years()
+
+#: The sha256 of every file the configuration names (dotted config key -> sha256).
+CONFIGURED_DIGESTS = {
+    key: bri_config_check.file_digest(path)
+    for key, path in bri_config_check.configured_files(config).items()
+}
+if workflow.is_main_process:
+    warn_of_stale_folders()

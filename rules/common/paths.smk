@@ -1,0 +1,68 @@
+"""Where a run reads and writes: the run's roots, the results folders and the raw files.
+
+The roots come from bri_carbon.runtime.scenario (config key run.name); every rule writes
+its output paths once, below these patterns, and later rules take them from
+``rules.<name>.output``.
+"""
+
+from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import databases as bri_databases
+
+#: The sources a run can read.
+SOURCES = ["synthetic", "eora26", "exiobase3"]
+#: The wildcard ``source``: a database, i.e. a source or a source and a release joined by
+#: "@" (exiobase3@3.8.2), see bri_carbon.sources.databases.
+DATABASE = bri_databases.pattern(SOURCES)
+
+#: The run's path segment: "" for the unnamed run, "{run.name}/" for a named one.
+RUN_PREFIX = bri_scenario.run_prefix(config["run"]["name"])
+#: The run's results and logs: results/ and logs/, or results/{name}/ and logs/{name}/.
+RESULTS = f"results/{RUN_PREFIX}"
+LOGS = f"logs/{RUN_PREFIX}"
+#: The run's synthetic raw tables and harmonized datasets, with their logs: shared under
+#: resources/ unless a named run changes a setting that shapes them.
+RESOURCES_PREFIX = RUN_PREFIX if bri_scenario.own_resources(config, DEFAULT_CONFIG) else ""
+RESOURCES = f"resources/{RESOURCES_PREFIX}"
+RESOURCE_LOGS = f"logs/{RESOURCES_PREFIX}"
+
+#: Every result of one database and year lives under this folder; rules write their output
+#: paths once, below it, and later rules take them from ``rules.<name>.output``.
+RESULT = f"{RESULTS}{{source}}/{{year}}"
+#: The results across years of one source, a drivers decomposition and the comparison of
+#: databases of one year.
+TRENDS = f"{RESULTS}{{source}}/trends"
+DRIVERS = f"{RESULTS}{{source}}/drivers/{{base}}_{{target}}"
+COMPARE = f"{RESULTS}compare/{{year}}"
+#: The harmonized (native) dataset of one source and year.
+HARMONIZED = f"{RESOURCES}harmonized/{{source}}/{{year}}.nc"
+#: The HTML report of one source: every configured year's findings, figures and tables.
+REPORT = f"{RESULTS}{{source}}/report.html"
+
+
+def raw_dir(database):
+    """The folder of a database's raw upstream files: the synthetic world's belongs to the
+    run's resources; real downloads are shared by every run under resources/raw/{source}/,
+    in a folder per release for a source with releases (their files share upstream names)."""
+    source = bri_databases.source_of(database)
+    if source == "synthetic":
+        return f"{RESOURCES}raw/synthetic"
+    release = bri_databases.release_of(config, database)
+    return f"resources/raw/{source}/{release}" if release else f"resources/raw/{source}"
+
+
+def exiobase3_archive(year="{year}", database="exiobase3"):
+    """resources/raw/exiobase3/{version}/IOT_{year}_{system}.zip of the database's release
+    and the configured system."""
+    return f"{raw_dir(database)}/IOT_{year}_{config['exiobase3']['system']}.zip"
+
+
+def exiobase3_concordance():
+    """The sector concordance of the configured EXIOBASE system (shipped under data/)."""
+    return f"data/concordances/exio3_{config['exiobase3']['system']}.csv"
+
+
+def fingerprint_of(folder_pattern):
+    """Input ``fingerprint`` of every rule that writes into ``folder_pattern`` (RESULT,
+    TRENDS, DRIVERS or COMPARE): the record of the configuration that made the folder,
+    written by rule fingerprint, which empties the folder first when the record changes."""
+    return f"{folder_pattern}/{bri_scenario.RECORD_NAME}"

@@ -1,0 +1,1 @@
+"""The workflow's intermediate results as files (:mod:`bri_carbon.results.store`)."""
