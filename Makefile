@@ -13,7 +13,7 @@ CONFIG ?=
 SNAKEMAKE = $(BIN)/snakemake --cores $(CORES)$(if $(CONFIG), --configfile $(CONFIG))
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast test-slurm lint report latex-tools clean
+.PHONY: run test test-fast test-slurm lint report latex-tools test-tools clean
 
 # uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
 # install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
@@ -53,6 +53,12 @@ report: $(STAMP)
 # longtable) and pdftoppm to look at the pages; the tests that compile the tables skip without.
 latex-tools:
 	apt-get install -y --no-install-recommends texlive-latex-recommended poppler-utils
+
+# Debian-like hosts (root): what the tests that skip without it need, the LaTeX tools above
+# and a headless Chromium (/usr/bin/chromium) for the browser tests; only what is missing.
+# .ci/run calls it before `make test`.
+test-tools:
+	tools/install_test_tools.sh
 
 clean:
 	rm -rf results resources logs .snakemake

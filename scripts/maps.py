@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bri_carbon.outputs import geography, gis
+from bri_carbon.outputs import gis
 from bri_carbon.results import store
 from bri_carbon.runtime import logs
 
@@ -10,7 +10,7 @@ from bri_carbon.runtime import logs
 def main(smk) -> None:
     accounts = store.read_accounts(Path(smk.input.accounts), "region").reset_index()
     polygons = gis.country_polygons(
-        Path(smk.input.boundaries), geography.read_iso3_fixes(Path(smk.input.iso3_fixes))
+        Path(smk.input.boundaries), gis.read_iso3_fixes(Path(smk.input.iso3_fixes))
     )
     layer, missing = gis.accounts_layer(accounts, polygons)
     gis.log_missing(missing, accounts)

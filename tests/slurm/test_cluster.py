@@ -6,10 +6,13 @@ tests/slurm/cluster.sh starts the cluster and sets BRI_CARBON_SLURM_CLUSTER; wit
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import subprocess
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -73,8 +76,22 @@ def test_workflow_completes_with_results(cluster_run):
     effects = pd.read_csv(workdir / "results/synthetic/drivers/2014_2015/effects.csv")
     summed = effects.filter(like="_effect_mt").sum(axis=1)
     assert (summed - effects["change_mt"]).abs().max() <= 1e-9 * effects["base_mt"].abs().max()
-    assert (workdir / "results/synthetic/trends/headline.csv").exists()
-    assert (workdir / "results/synthetic/2014/provenance.json").exists()
+    # The trends job read both years' findings: each reading of a year is that year's.
+    trends = pd.read_csv(workdir / "results/synthetic/trends/headline.csv")
+    assert sorted(trends["year"].unique()) == [2014, 2015]
+    for year in (2014, 2015):
+        findings = pd.read_csv(workdir / f"results/synthetic/{year}/groups/headline.csv")
+        of_year = trends[trends["year"] == year].reset_index(drop=True)
+        assert of_year["statistic"].tolist() == findings["statistic"].tolist()
+        np.testing.assert_allclose(of_year["value"], findings["value"], rtol=1e-12)
+    # The provenance job (a SLURM job) recorded the raw file it was given and the command of
+    # the main process, which reached it through the environment (sbatch --export=ALL).
+    record = json.loads((workdir / "results/synthetic/2014/provenance.json").read_text())
+    raw = workdir / "resources/raw/synthetic/Eora26_2014_bp.zip"
+    assert record["year"] == 2014
+    assert record["raw_inputs"][0]["path"].endswith("Eora26_2014_bp.zip")
+    assert record["raw_inputs"][0]["sha256"] == hashlib.sha256(raw.read_bytes()).hexdigest()
+    assert "--profile profiles/slurm" in record["command_line"]
 
 
 def test_every_cluster_job_reached_slurm_with_its_declared_resources(cluster_run):

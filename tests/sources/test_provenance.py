@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import hashlib
+import platform
+import re
 import shutil
 import subprocess
 
@@ -115,3 +117,31 @@ def test_only_the_datasets_module_parses_the_datasets_table():
         if "safe_load" in text and "datasets" in text:
             readers.append(path.relative_to(REPO).as_posix())
     assert readers == ["src/bri_carbon/sources/datasets.py"]
+
+
+def _lock_pins() -> dict[str, str]:
+    """requirements.lock as normalized name -> version."""
+    pins = {}
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_every_distribution_a_run_uses_is_recorded_at_its_installed_version():
+    """The versions come from the environment for the lock's runtime set: the requirements
+    of bri-carbon and its slurm extra, transitively; the test tools are left out."""
+    versions = provenance.package_versions()
+    assert versions["python"] == platform.python_version()
+    recorded = {name: version for name, version in versions.items() if name != "python"}
+    lock = _lock_pins()
+    for name, version in recorded.items():
+        if name != "bri-carbon":
+            assert lock.get(name) == version, (name, version, lock.get(name))
+    # the map stack (missing from the former hand list), the science, the cluster plugin,
+    # and dependencies of dependencies (certifi: requests; pyparsing: matplotlib)
+    assert {"geopandas", "pyogrio", "shapely", "pyproj", "pymrio", "snakemake"} <= set(recorded)
+    assert {"snakemake-executor-plugin-slurm", "certifi", "pyparsing"} <= set(recorded)
+    assert not {"pytest", "hypothesis", "ruff"} & set(recorded)
+    assert list(recorded) == sorted(recorded)

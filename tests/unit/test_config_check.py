@@ -3,6 +3,7 @@ year ranges, and the files the configuration names."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -85,12 +86,25 @@ def test_an_unreadable_configured_file_is_named(tmp_path):
         config_check.check_configured_files({**CONFIG, "regions": str(locked)}, REPO)
 
 
-def test_the_default_files_exist_and_are_tracked_by_content(tmp_path):
+def test_the_default_files_exist_and_are_tracked_by_content(monkeypatch):
+    """Every file the default configuration names (the shapefile with its .dbf and .shx)
+    passes the checks from the workflow folder, and is tracked by the sha256 of its bytes."""
+    monkeypatch.chdir(REPO)
     files = config_check.configured_files(CONFIG)
-    assert files["regions"] == "config/regions.csv"
-    assert files["natural_earth.shapefile (.dbf)"].endswith("naturalearth_lowres.dbf")
-    path = tmp_path / "table.csv"
-    path.write_text("a,b\n1,2\n")
-    first = config_check.file_digest(str(path))
-    assert first == config_check.file_digest(str(path)) and len(first) == 64
-    assert Path(path).exists()
+    shapefile = "natural_earth.shapefile"
+    assert {"regions", shapefile, f"{shapefile} (.dbf)", f"{shapefile} (.shx)"} <= set(files)
+    config_check.check_configured_files(CONFIG, REPO)
+    for path in files.values():
+        assert config_check.file_digest(path) == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_file_digests_follow_the_bytes(tmp_path):
+    """A known answer (FIPS 180-2: sha256 of "abc"), and two files that differ in one byte."""
+    known = tmp_path / "abc.txt"
+    known.write_bytes(b"abc")
+    assert config_check.file_digest(str(known)) == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
+    other = tmp_path / "abd.txt"
+    other.write_bytes(b"abd")
+    assert config_check.file_digest(str(other)) != config_check.file_digest(str(known))

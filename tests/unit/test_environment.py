@@ -58,7 +58,7 @@ def test_conda_environment_pins_the_same_versions():
     runtime = {
         name: version
         for name, version in _pyproject_pins().items()
-        if name not in {"pytest", "hypothesis", "ruff"}
+        if name not in {"pytest", "hypothesis", "ruff", "playwright"}
     }
     assert set(runtime) == set(conda), (
         f"only in pyproject: {sorted(set(runtime) - set(conda))}; "

@@ -8,13 +8,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
 from bri_carbon.core import findings
-from bri_carbon.outputs import chord, figures, geography, maps, vintage_figures
+from bri_carbon.outputs import chord, figures, geography, gis, maps, vintage_figures
 
 from ..support import figures as checks
 from ..support.workflow import REPO
@@ -115,8 +116,8 @@ def _hotspots() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def boundaries() -> geography.Boundaries:
-    fixes = geography.read_iso3_fixes(REPO / "data" / "naturalearth_iso3_fixes.csv")
+def boundaries() -> gpd.GeoDataFrame:
+    fixes = gis.read_iso3_fixes(REPO / "data" / "naturalearth_iso3_fixes.csv")
     return geography.read_boundaries(
         REPO / "data" / "naturalearth_lowres" / "naturalearth_lowres.shp", fixes
     )
@@ -146,7 +147,7 @@ def _effects() -> pd.DataFrame:
 
 #: Figure -> (function of the boundaries drawing it from the frames above, printed width in
 #: mm, number of labelled panels).
-FIGURE_CASES: dict[str, tuple[Callable[[geography.Boundaries], Figure], float, int]] = {
+FIGURE_CASES: dict[str, tuple[Callable[[gpd.GeoDataFrame], Figure], float, int]] = {
     "study_area": (
         lambda b: maps.study_area(b, _regions(), "synthetic", 2015, True),
         figures.DOUBLE_COLUMN_MM,
@@ -407,8 +408,10 @@ def test_intensity_ratio_map_is_centred_on_one():
     assert 1.0 in ticks and all(low <= t <= high for t in ticks)
 
 
-def test_saving_the_same_figure_twice_gives_the_same_bytes(boundaries, tmp_path):
-    draw = FIGURE_CASES["intensity_gap"][0]
+@pytest.mark.parametrize("name", ["intensity_gap", "study_area"])
+def test_saving_the_same_figure_twice_gives_the_same_bytes(boundaries, tmp_path, name):
+    """A chart and a map (geopandas) drawn twice give the same PNG and PDF bytes."""
+    draw = FIGURE_CASES[name][0]
     for run in ("first", "second"):
         figures.save(draw(boundaries), tmp_path / f"{run}.png", tmp_path / f"{run}.pdf")
     for suffix in ("png", "pdf"):

@@ -11,7 +11,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from bri_carbon.outputs import geography, gis
+from bri_carbon.outputs import gis
 
 from ..support.workflow import REPO
 
@@ -20,7 +20,7 @@ SHAPEFILE = REPO / "data" / "naturalearth_lowres" / "naturalearth_lowres.shp"
 
 @pytest.fixture(scope="module")
 def polygons() -> gpd.GeoDataFrame:
-    fixes = geography.read_iso3_fixes(REPO / "data" / "naturalearth_iso3_fixes.csv")
+    fixes = gis.read_iso3_fixes(REPO / "data" / "naturalearth_iso3_fixes.csv")
     return gis.country_polygons(SHAPEFILE, fixes)
 
 

@@ -14,7 +14,8 @@ import pytest
 from ..support.workflow import TINY, copy_workflow, grouping_without, snakemake
 
 
-# 9. Config: unknown key, unknown source, empty years, year outside the schema.
+# 9. Config: unknown source, empty years, year outside the schema (an unknown key:
+# tests/workflow/test_config_checks.py).
 @pytest.fixture(scope="module")
 def workflow_copy(tmp_path_factory) -> Path:
     return copy_workflow(tmp_path_factory.mktemp("badconfig"))
@@ -23,7 +24,6 @@ def workflow_copy(tmp_path_factory) -> Path:
 @pytest.mark.parametrize(
     ("override", "named"),
     [
-        ("colour=red", "colour"),
         ("source=gloria", "gloria"),
         ("years=[]", "years"),
         ("years=[1850]", "1850"),

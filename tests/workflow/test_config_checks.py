@@ -4,13 +4,14 @@ job, no Python traceback; and reruns follow the content of configured files, not
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from ..support.workflow import TINY, copy_workflow, grouping_without, snakemake
+from ..support.workflow import TINY, copy_workflow, grouping_without, scenario, snakemake
 
 RESULT = "results/synthetic/2015"
 
@@ -39,9 +40,19 @@ def test_config_errors_are_a_few_lines_before_any_job(workflow_copy, override, n
     assert not (workflow_copy / "results").exists()
 
 
-def test_nested_numbers_can_be_set_on_the_command_line(workflow_copy):
-    dry = snakemake(workflow_copy, "-n", "--configfile", TINY, "--config", 'synthetic={"seed": 5}')
-    assert "synthetic_world" in dry.stdout + dry.stderr
+def test_nested_numbers_can_be_set_on_the_command_line(finished_run):
+    """--config gives text ("5"); the seed reaches the synthetic world as the number: the
+    default seed given as text changes nothing, another seed reruns the world (its param)."""
+    seed = scenario("config/config.yaml")["synthetic"]["seed"]
+    same = snakemake(
+        finished_run, "-n", "--configfile", TINY, "--config", f"synthetic={{seed: {seed}}}"
+    )
+    assert "Nothing to be done" in same.stdout + same.stderr
+    other = snakemake(finished_run, "-n", "--configfile", TINY, "--config", "synthetic={seed: 5}")
+    output = other.stdout + other.stderr
+    reasons = dict(re.findall(r"^rule (\w+):\n(?:    .*\n)*?    reason: (.*)$", output, re.M))
+    assert "Params have changed" in reasons["synthetic_world"], output
+    assert f"before: {seed} now: 5" in reasons["synthetic_world"]
 
 
 def test_an_input_error_shows_its_message_and_no_traceback(finished_run, tmp_path):

@@ -120,18 +120,7 @@ def test_rerun_is_byte_identical_and_nothing_left_to_do(finished_run, tmp_path):
         assert path.read_bytes() == content, f"{path} changed on rerun"
 
 
-def test_command_line_overrides_are_validated(finished_run):
-    bad = snakemake(
-        finished_run,
-        "-n",
-        "--configfile",
-        TINY,
-        "--config",
-        "colour=red",
-        check=False,
-    )
-    assert bad.returncode != 0
-    assert "colour" in bad.stdout + bad.stderr
+def test_a_command_line_override_changes_the_plan(finished_run):
     other_year = snakemake(finished_run, "-n", "--configfile", TINY, "--config", "years=[2014]")
     assert "results/synthetic/2014/accounts.csv" in other_year.stdout + other_year.stderr
 

@@ -1,4 +1,6 @@
-"""The region accounts as a GeoPackage for GIS users (geopandas with pyogrio).
+"""The Natural Earth country polygons (geopandas with pyogrio), and the region accounts on
+them as a GeoPackage for GIS users; the maps project the same polygons
+(:mod:`bri_carbon.outputs.geography`).
 
 One layer, :data:`LAYER`: the rows and columns of ``accounts.csv`` (``bri`` and ``group``
 included) joined by ISO3 code to the shipped Natural Earth 1:110m country polygons, in
@@ -34,6 +36,17 @@ CRS = "EPSG:4326"
 #: The time GDAL writes into the GeoPackage's metadata tables (last_change of
 #: gpkg_contents) instead of the clock, so that the same accounts give the same bytes.
 FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
+
+
+def read_iso3_fixes(path: Path) -> pd.Series:
+    """``name -> iso3`` for Natural Earth records whose code is missing or non-standard."""
+    try:
+        fixes = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read Natural Earth ISO3 fixes {path}: {err}") from err
+    if list(fixes.columns) != ["name", "iso3"]:
+        raise WorkflowInputError(f"{path} must have the columns name,iso3")
+    return fixes.set_index("name")["iso3"]
 
 
 def country_polygons(shp_path: Path, iso3_fixes: pd.Series) -> gpd.GeoDataFrame:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.collections import PathCollection
 from matplotlib.colors import Colormap, LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -46,7 +46,7 @@ def _not_drawn_note(codes: list[str], regions: pd.DataFrame, what: str) -> str:
 
 
 def study_area(
-    boundaries: geography.Boundaries,
+    boundaries: gpd.GeoDataFrame,
     regions: pd.DataFrame,
     source: str,
     year: int,
@@ -90,7 +90,7 @@ def study_area(
 
 def _intensity_panel(
     ax: Axes,
-    boundaries: geography.Boundaries,
+    boundaries: gpd.GeoDataFrame,
     values: pd.Series,
     norm: Normalize,
     cmap: Colormap,
@@ -103,10 +103,7 @@ def _intensity_panel(
     series = values.dropna()
     fills = {code: cmap(norm(value)) for code, value in series.items()}
     geography.draw_countries(ax, boundaries, fills, background=background)
-    outlined = [boundaries.paths[c] for c in bri_codes if c in boundaries.paths]
-    ax.add_collection(
-        PathCollection(outlined, facecolors="none", edgecolors="black", linewidths=0.3)
-    )
+    geography.outline_countries(ax, boundaries, bri_codes)
     ax.set_title(title, loc="left")
 
 
@@ -133,7 +130,7 @@ def ratio_ticks(low: float, high: float) -> list[float]:
 
 
 def intensity_maps(
-    boundaries: geography.Boundaries,
+    boundaries: gpd.GeoDataFrame,
     accounts: pd.DataFrame,
     source: str,
     year: int,

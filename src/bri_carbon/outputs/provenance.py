@@ -2,8 +2,9 @@
 
 ``results/{source}/{year}/provenance.json`` records the sha256 of every raw input file, the
 dataset's release, DOI, licence, citation and the caveats of the year, the CO2 satellite
-rows used, the resolved configuration (credential-like keys removed), the versions of the
-pinned packages, the git commit and the command line of the run.
+rows used, the resolved configuration (credential-like keys removed), the versions of every
+distribution the run uses (read from the environment), the git commit and the command line
+of the run.
 """
 
 from __future__ import annotations
@@ -18,34 +19,20 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from bri_carbon.runtime.config_check import configured_files, file_digest
 from bri_carbon.runtime.digests import sha256_file
 from bri_carbon.runtime.errors import WorkflowInputError
 
 log = logging.getLogger(__name__)
 
-#: Packages whose versions are recorded (the runtime pins of pyproject.toml and this package).
-PACKAGES = (
-    "bri-carbon",
-    "snakemake",
-    "snakemake-executor-plugin-slurm",
-    "pymrio",
-    "numpy",
-    "pandas",
-    "scipy",
-    "xarray",
-    "h5netcdf",
-    "h5py",
-    "pyarrow",
-    "matplotlib",
-    "pyshp",
-    "requests",
-    "threadpoolctl",
-    "jsonschema",
-    "PyYAML",
-    "Jinja2",
-    "MarkupSafe",
-)
+#: The distribution of this workflow; the packages a run uses are its requirements.
+PROJECT = "bri-carbon"
+#: Extras of :data:`PROJECT` that belong to a run's environment (the SLURM executor plugin
+#: of cluster runs; envs/bri-carbon.yaml installs it too). The test extra does not.
+RUNTIME_EXTRAS = ("slurm",)
 
 #: Config keys that are never recorded (credentials come from the environment only).
 _SECRET_KEY = re.compile(r"pass(word|wd)?|token|secret|credential|api[_-]?key|auth", re.I)
@@ -99,10 +86,42 @@ def without_secrets(value: Any) -> Any:
     return value
 
 
-def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
-    """Installed version of each package (``not installed`` when absent) and of Python."""
+def runtime_distributions(
+    project: str = PROJECT, extras: Sequence[str] = RUNTIME_EXTRAS
+) -> list[str]:
+    """The distributions a run uses: ``project`` and, transitively, every requirement its
+    installed metadata declares whose environment marker holds here (``extras`` of
+    ``project`` included, no other extras), by their normalized names, sorted. A requirement
+    that is not installed is listed too (:func:`package_versions` records it as such)."""
+    found: set[str] = set()
+    pending: list[tuple[str, frozenset[str]]] = [(project, frozenset(extras))]
+    while pending:
+        name, wanted = pending.pop()
+        key = canonicalize_name(name)
+        if key in found:
+            continue
+        found.add(key)
+        try:
+            requires = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for text in requires:
+            requirement = Requirement(text)
+            marker = requirement.marker
+            holds = marker is None or any(
+                marker.evaluate({"extra": extra}) for extra in ("", *sorted(wanted))
+            )
+            if holds:
+                pending.append((requirement.name, frozenset(requirement.extras)))
+    return sorted(found)
+
+
+def package_versions(names: Sequence[str] | None = None) -> dict[str, str]:
+    """Installed version of each distribution (default: :func:`runtime_distributions`;
+    ``not installed`` when absent) and of Python, read from the environment's metadata
+    (importlib.metadata)."""
     versions = {"python": platform.python_version()}
-    for name in names:
+    for name in runtime_distributions() if names is None else names:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -31,7 +31,6 @@ Monetary values are thousand USD and emissions Gg, as in Eora26.
 
 from __future__ import annotations
 
-import io
 import logging
 import zipfile
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyogrio
 import scipy.linalg
 
 from bri_carbon.runtime.atomic import atomic_path
@@ -736,15 +736,14 @@ def read_natural_earth_economies(dbf_path: Path, iso3_fixes: pd.DataFrame) -> pd
     """Read ``iso3``, ``name``, ``gdp_md_est`` and ``pop_est`` from the Natural Earth table.
 
     ``iso3_fixes`` (columns ``name``, ``iso3``) supplies codes where Natural Earth has -99.
-    The text encoding comes from the ``.cpg`` file next to the table (Latin-1 if absent).
+    The attribute table is read by GDAL (pyogrio) without the geometries; the text encoding
+    comes from the ``.cpg`` file next to it.
     """
-    import shapefile
-
-    codepage = Path(dbf_path).with_suffix(".cpg")
-    encoding = codepage.read_text().strip() if codepage.exists() else "latin1"
-    with shapefile.Reader(dbf=io.BytesIO(Path(dbf_path).read_bytes()), encoding=encoding) as reader:
-        fields = [field[0] for field in reader.fields[1:]]
-        frame = pd.DataFrame([list(record) for record in reader.records()], columns=fields)
+    columns = ["name", "iso_a3", "gdp_md_est", "pop_est"]
+    try:
+        frame = pyogrio.read_dataframe(dbf_path, columns=columns, read_geometry=False)
+    except (OSError, pyogrio.errors.DataSourceError, ValueError) as err:
+        raise WorkflowInputError(f"cannot read the Natural Earth table {dbf_path}: {err}") from err
     fixes = iso3_fixes.set_index("name")["iso3"]
     iso3 = frame["iso_a3"].where(~frame["name"].isin(fixes.index), frame["name"].map(fixes))
     return pd.DataFrame(
