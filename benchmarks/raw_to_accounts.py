@@ -116,10 +116,12 @@ def rule_params(config: dict[str, Any], countries: list[str] | None) -> dict[str
         "accounts": {
             # The synthetic world has Eora26's final-demand categories.
             "excluded_categories": list(config["final_demand"]["exclude"].get("eora26", [])),
+            "inventory_categories": list(
+                config["robustness"]["inventory_categories"].get("eora26", [])
+            ),
             "rtol": config["identity_rtol"],
             "precision": config["leontief_precision"],
-            "production_denominator": config["intensity"]["production_denominator"],
-            "consumption_denominator": config["intensity"]["consumption_denominator"],
+            "denominators": config["intensity"]["denominators"],
         },
     }
 
@@ -165,6 +167,8 @@ def rule_job(rule: str, data: Path, run: int, year: int, threads: int) -> Simple
                     ("diagnostics", "diagnostics.json"),
                     ("discrepancy", "source_discrepancy.csv"),
                     ("sector_flows", "sector_flows.csv"),
+                    ("no_inventories_accounts", "no_inventories/accounts.csv"),
+                    ("no_inventories_flows", "no_inventories/flows.csv"),
                 )
             },
             {**params["accounts"], "compute_threads": threads},

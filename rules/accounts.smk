@@ -12,20 +12,22 @@ rule accounts:
         diagnostics=f"{RESULT}/diagnostics.json",
         discrepancy=f"{RESULT}/source_discrepancy.csv",
         sector_flows=f"{RESULT}/sector_flows.csv",
+        no_inventories_accounts=f"{RESULT}/no_inventories/accounts.csv",
+        no_inventories_flows=f"{RESULT}/no_inventories/flows.csv",
     params:
         compute_threads=config["compute_threads"],
         excluded_categories=lambda wildcards: excluded_categories(wildcards.source),
+        inventory_categories=lambda wildcards: inventory_categories(wildcards.source),
         rtol=config["identity_rtol"],
         precision=config["leontief_precision"],
-        production_denominator=config["intensity"]["production_denominator"],
-        consumption_denominator=config["intensity"]["consumption_denominator"],
+        denominators=config["intensity"]["denominators"],
     log:
         f"{LOGS}accounts/{{source}}_{{year}}.log",
     benchmark:
         f"{LOGS}benchmarks/accounts/{{source}}_{{year}}.tsv"
     threads: config["compute_threads"]
     resources:
-        mem_mb=mem_mb_for(1.0, native=True),
+        mem_mb=mem_mb_for(1.0, native=True, demand_copies=6),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"

@@ -1,5 +1,6 @@
-"""Findings stage: the paper's three headline findings next to the paper's values, the BRI
-blocks of the flow matrix and the shares of each BRI region's emissions by destination group."""
+"""Findings stage: the paper's three headline findings next to the paper's values, every
+reading under the robustness variants, the BRI blocks of the flow matrix and the shares of
+each BRI region's emissions by destination group."""
 
 
 rule findings:
@@ -11,18 +12,21 @@ rule findings:
         group_accounts=rules.groups.output.accounts,
         regions=config["regions"],
         paper_values=config["findings"]["paper_values"],
+        us_eu28=config["findings"]["us_eu28"],
+        no_inventories_accounts=rules.accounts.output.no_inventories_accounts,
+        no_inventories_flows=rules.accounts.output.no_inventories_flows,
     output:
         bri_blocks=f"{RESULT}/groups/bri_blocks.csv",
         driven_by=f"{RESULT}/groups/driven_by.csv",
         sector_hotspots=f"{RESULT}/groups/sector_hotspots.csv",
         headline=f"{RESULT}/groups/headline.csv",
+        robustness=f"{RESULT}/groups/robustness.csv",
     params:
         context=run_context,
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
         without_regions=config["findings"]["without_regions"],
-        production_denominator=config["intensity"]["production_denominator"],
-        consumption_denominator=config["intensity"]["consumption_denominator"],
+        denominators=config["intensity"]["denominators"],
     log:
         f"{LOGS}findings/{{source}}_{{year}}.log",
     benchmark:

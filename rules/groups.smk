@@ -11,8 +11,7 @@ rule groups:
         accounts=f"{RESULT}/groups/accounts.csv",
         flows=f"{RESULT}/groups/flows.csv",
     params:
-        production_denominator=config["intensity"]["production_denominator"],
-        consumption_denominator=config["intensity"]["consumption_denominator"],
+        denominators=config["intensity"]["denominators"],
     log:
         f"{LOGS}groups/{{source}}_{{year}}.log",
     benchmark:

@@ -15,8 +15,7 @@ rule table:
         tex=f"{RESULT}/tables/{{table}}.tex",
     params:
         context=run_context,
-        production_denominator=config["intensity"]["production_denominator"],
-        consumption_denominator=config["intensity"]["consumption_denominator"],
+        denominators=config["intensity"]["denominators"],
     wildcard_constraints:
         table="|".join(TABLES),
     log:

@@ -8,8 +8,12 @@ rule trends:
         headline=expand(
             rules.findings.output.headline, year=config_years(), allow_missing=True
         ),
+        robustness=expand(
+            rules.findings.output.robustness, year=config_years(), allow_missing=True
+        ),
     output:
         headline=f"{TRENDS}/headline.csv",
+        robustness=f"{TRENDS}/robustness.csv",
         groups=f"{TRENDS}/groups.csv",
         png=f"{TRENDS}/bri_net_export_shares.png",
         pdf=f"{TRENDS}/bri_net_export_shares.pdf",

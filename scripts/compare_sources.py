@@ -1,13 +1,13 @@
 """Rule compare_sources: the findings across databases, one year.
 
-Group accounts (CSV, Markdown, LaTeX), every reading of the findings, and the group flow
-matrix on the regions all databases have; the first database of config key compare.sources
-is the reference of the differences.
+Group accounts (CSV, Markdown, LaTeX), every reading of the findings, the group flow
+matrix on the regions all databases have, and the robustness readings of every database;
+the first database of config key compare.sources is the reference of the differences.
 """
 
 from pathlib import Path
 
-from bri_carbon.core import compare
+from bri_carbon.core import compare, robustness
 from bri_carbon.outputs import tables
 from bri_carbon.results import store
 from bri_carbon.runtime import logs
@@ -45,6 +45,11 @@ def main(smk) -> None:
         config_tables.read_regions(Path(smk.input.regions)),
     )
     store.write_csv(flows, smk.output.group_flows, index=False)
+    store.write_csv(
+        robustness.stacked([store.read_robustness(Path(path)) for path in smk.input.robustness]),
+        smk.output.robustness,
+        index=False,
+    )
 
 
 logs.run_rule(main, snakemake)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bri_carbon.core import findings, grouping
-from bri_carbon.outputs import chord, figures, geography, maps
+from bri_carbon.core import findings, grouping, intensities
+from bri_carbon.outputs import chord, figures, geography, maps, robustness_figure
 from bri_carbon.results import store
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.context import RunContext
@@ -49,8 +49,7 @@ def intensity_gap(smk, context: RunContext) -> Figure:
         context.source,
         context.year,
         context.synthetic,
-        smk.params.production_denominator,
-        smk.params.consumption_denominator,
+        *intensities.denominators(smk.params.denominators),
     )
 
 
@@ -69,14 +68,14 @@ def flows_chord(smk, context: RunContext) -> Figure:
 
 def net_exports_by_group(smk, context: RunContext) -> Figure:
     headline = store.read_headline(Path(smk.input.headline))
-    share, paper = store.headline_reading(headline, "positive_net_export_share", "region", "BRI")
+    reading = ("positive_net_export_share", "region", "BRI")
     return figures.net_exports_by_group(
         store.read_accounts(Path(smk.input.group_accounts), "group"),
         context.source,
         context.year,
         context.synthetic,
-        region_share=share,
-        paper_share=paper,
+        region_share=store.headline_reading(headline, *reading)[0],
+        paper_wording=store.paper_wording(headline, *reading),
     )
 
 
@@ -93,15 +92,18 @@ def _driven(smk) -> pd.DataFrame:
 def driven_by(smk, context: RunContext) -> Figure:
     order, bri_groups = _bri_groups(config_tables.read_regions(Path(smk.input.regions)))
     headline = store.read_headline(Path(smk.input.headline))
+    shown = findings.driven_by_groups(_driven(smk))
+    reading = ("driven_share", "group", str(shown["group"].iloc[0]))
     return figures.driven_by_shares(
-        findings.driven_by_groups(_driven(smk)),
+        shown,
         list(smk.params.driver_groups),
         order,
         bri_groups,
         context.source,
         context.year,
         context.synthetic,
-        store.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.headline_reading(headline, *reading)[1],
+        store.paper_wording(headline, *reading),
     )
 
 
@@ -117,6 +119,7 @@ def driven_by_regions(smk, context: RunContext) -> Figure:
         context.year,
         context.synthetic,
         store.headline_reading(headline, "driven_share", "region", "median")[1],
+        store.paper_wording(headline, "driven_share", "region", "median"),
     )
 
 
@@ -133,6 +136,16 @@ def sector_hotspots(smk, context: RunContext) -> Figure:
     )
 
 
+def robustness(smk, context: RunContext) -> Figure:
+    return robustness_figure.robustness_figure(
+        store.read_robustness(Path(smk.input.robustness)),
+        store.read_headline(Path(smk.input.headline)),
+        context.source,
+        context.year,
+        context.synthetic,
+    )
+
+
 FIGURES = {
     "study_area": study_area,
     "intensity_maps": intensity_maps,
@@ -142,6 +155,7 @@ FIGURES = {
     "driven_by": driven_by,
     "driven_by_regions": driven_by_regions,
     "sector_hotspots": sector_hotspots,
+    "robustness": robustness,
 }
 
 

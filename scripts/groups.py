@@ -14,9 +14,7 @@ def main(smk) -> None:
     flows = store.read_flows(Path(smk.input.flows))
     grouping.check_coverage(regions, list(region_accounts.index), Path(smk.input.regions))
     summed = grouping.group_accounts(region_accounts, regions)
-    summed = intensities.with_intensities(
-        summed, smk.params.production_denominator, smk.params.consumption_denominator
-    )
+    summed = intensities.with_intensities(summed, smk.params.denominators)
     store.write_csv(summed, smk.output.accounts)
     store.write_csv(
         store.flows_long(grouping.group_flows(flows, regions)), smk.output.flows, index=False

@@ -26,6 +26,7 @@ def inputs_of(smk) -> report.Inputs:
         tables={y: {n: named[f"table_{y}_{n}"] for n in smk.params.tables} for y in years},
         headline={year: named[f"headline_{year}"] for year in years},
         provenance={year: named[f"provenance_{year}"] for year in years},
+        diagnostics={year: named[f"diagnostics_{year}"] for year in years},
         trends=(named["trends_headline"], named["trends_figure"]) if len(years) > 1 else None,
         drivers=drivers,
         drivers_files=(named["drivers_effects"], named["drivers_figure"]) if drivers else None,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bri_carbon.core import findings
+from bri_carbon.core import findings, intensities
 from bri_carbon.outputs import tables
 from bri_carbon.results import store
 from bri_carbon.runtime import logs
@@ -25,9 +25,7 @@ def region_membership(smk) -> pd.DataFrame:
 
 def group_accounts(smk) -> pd.DataFrame:
     accounts = store.read_accounts(Path(smk.input.group_accounts), "group")
-    ratios = findings.intensity_ratios(
-        accounts, smk.params.production_denominator, smk.params.consumption_denominator
-    )
+    ratios = findings.intensity_ratios(accounts, *intensities.denominators(smk.params.denominators))
     accounts[ratios.name] = ratios
     return accounts
 

@@ -1,8 +1,9 @@
-"""Rule trends: every headline reading and the group accounts of every configured year."""
+"""Rule trends: every headline reading, its robustness variants and the group accounts of
+every configured year."""
 
 from pathlib import Path
 
-from bri_carbon.core import trends
+from bri_carbon.core import robustness, trends
 from bri_carbon.outputs import figures, vintage_figures
 from bri_carbon.results import store
 from bri_carbon.runtime import logs
@@ -23,6 +24,11 @@ def main(smk) -> None:
     series = trends.headline_series(headlines)
     store.write_csv(series, smk.output.headline, index=False)
     store.write_csv(trends.group_series(accounts), smk.output.groups, index=False)
+    store.write_csv(
+        robustness.stacked([store.read_robustness(Path(path)) for path in smk.input.robustness]),
+        smk.output.robustness,
+        index=False,
+    )
     fig = vintage_figures.shares_figure(
         trends.figure_series(series),
         list(smk.params.driver_groups),

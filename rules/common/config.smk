@@ -60,3 +60,11 @@ def excluded_categories(source):
     source = bri_databases.source_of(source)
     table_source = "eora26" if source == "synthetic" else source
     return list(config["final_demand"]["exclude"].get(table_source, []))
+
+
+def inventory_categories(source):
+    """The final-demand categories of changes in inventories and valuables of ``source``,
+    left out in the robustness variant no_inventories (config key
+    robustness.inventory_categories; the synthetic world uses Eora26's labels)."""
+    table_source = "eora26" if source == "synthetic" else source
+    return list(config["robustness"]["inventory_categories"].get(table_source, []))

@@ -32,6 +32,7 @@ FIGURE_INPUTS = {
     "driven_by": ("driven_by", "headline", "regions"),
     "driven_by_regions": ("driven_by", "headline", "regions"),
     "sector_hotspots": ("sector_hotspots", "regions"),
+    "robustness": ("robustness", "headline"),
 }
 #: The inputs each paper table reads, by name (see result_inputs).
 TABLE_INPUTS = {
@@ -52,6 +53,7 @@ def result_inputs(wildcards, names):
         "headline": rules.findings.output.headline,
         "driven_by": rules.findings.output.driven_by,
         "sector_hotspots": rules.findings.output.sector_hotspots,
+        "robustness": rules.findings.output.robustness,
         "regions": config["regions"],
         "boundaries": config["natural_earth"]["shapefile"],
         "iso3_fixes": config["natural_earth"]["iso3_fixes"],
@@ -74,7 +76,8 @@ def table_inputs(wildcards):
 
 def report_inputs(wildcards):
     """The files the report shows, named by kind, year and name: figure_{year}_{name} (PNG),
-    table_{year}_{name} (CSV), headline_{year}, provenance_{year}; with several years
+    table_{year}_{name} (CSV), headline_{year}, diagnostics_{year}, provenance_{year}; with
+    several years
     trends_headline and trends_figure; with a decomposition drivers_effects and
     drivers_figure; with a comparison of databases comparison_{year} (group accounts) and
     comparison_headline_{year} (the findings' readings)."""
@@ -87,6 +90,7 @@ def report_inputs(wildcards):
         for name in TABLES:
             inputs[f"table_{year}_{name}"] = rules.table.output.csv.format(table=name, **where)
         inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
+        inputs[f"diagnostics_{year}"] = rules.accounts.output.diagnostics.format(**where)
         inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
     if len(config_years()) > 1:
         inputs["trends_headline"] = rules.trends.output.headline.format(source=source)

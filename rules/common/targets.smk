@@ -2,8 +2,8 @@
 output (rule all)."""
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
-#: paper's six, the sector hot spots of the BRI groups and, as a supplementary full page,
-#: the driven-by shares of every BRI region.
+#: paper's six, the sector hot spots of the BRI groups, as a supplementary full page the
+#: driven-by shares of every BRI region, and the readings under the robustness variants.
 FIGURES = (
     "study_area",
     "intensity_maps",
@@ -13,6 +13,7 @@ FIGURES = (
     "driven_by",
     "driven_by_regions",
     "sector_hotspots",
+    "robustness",
 )
 #: The paper's four tables (results/{source}/{year}/tables/{name}.csv|md|tex).
 TABLES = ("region_membership", "group_accounts", "group_flows", "headline")

@@ -86,20 +86,25 @@ def identity_regions(regions: list[str]) -> pd.Series:
 
 @contextmanager
 def written_inputs(
-    dataset: xr.Dataset, excluded_categories: tuple[str, ...] = ()
+    dataset: xr.Dataset,
+    excluded_categories: tuple[str, ...] = (),
+    inventory_categories: tuple[str, ...] = (),
 ) -> Iterator[AccountInputs]:
     """The accounts' inputs of ``dataset``, through its netCDF file in a temporary folder
     (the path the accounts rule takes)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "harmonized.nc"
         harmonized.write(dataset, path)
-        with open_account_inputs(path, excluded_categories) as inputs:
+        with open_account_inputs(path, excluded_categories, inventory_categories) as inputs:
             yield inputs
 
 
 def regional_accounts_of(
-    dataset: xr.Dataset, excluded_categories: tuple[str, ...] = (), **options: Any
+    dataset: xr.Dataset,
+    excluded_categories: tuple[str, ...] = (),
+    inventory_categories: tuple[str, ...] = (),
+    **options: Any,
 ) -> accounts.RegionalAccounts:
     """:func:`bri_carbon.core.accounts.regional_accounts` of ``dataset`` via its netCDF file."""
-    with written_inputs(dataset, excluded_categories) as inputs:
+    with written_inputs(dataset, excluded_categories, inventory_categories) as inputs:
         return accounts.regional_accounts(inputs, **options)

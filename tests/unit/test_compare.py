@@ -32,10 +32,10 @@ def _group_accounts(seed: int) -> pd.DataFrame:
         common_sectors=("Agriculture", "Industry"),
     )
     regional = intensities.with_intensities(
-        store.accounts_frame(regional_accounts_of(dataset)), "value_added", "final_demand"
+        store.accounts_frame(regional_accounts_of(dataset)), "primary_inputs"
     )
     return intensities.with_intensities(
-        grouping.group_accounts(regional, GROUPING), "value_added", "final_demand"
+        grouping.group_accounts(regional, GROUPING), "primary_inputs"
     )
 
 

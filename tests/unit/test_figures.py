@@ -14,8 +14,16 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from bri_carbon.core import findings
-from bri_carbon.outputs import chord, figures, geography, gis, maps, vintage_figures
+from bri_carbon.core import findings, robustness
+from bri_carbon.outputs import (
+    chord,
+    figures,
+    geography,
+    gis,
+    maps,
+    robustness_figure,
+    vintage_figures,
+)
 
 from ..support import figures as checks
 from ..support.workflow import REPO
@@ -80,7 +88,7 @@ def _group_accounts() -> pd.DataFrame:
             "production_mt": production,
             "consumption_mt": consumption,
             "net_export_mt": production - consumption,
-            "value_added_musd": np.linspace(2e6, 8e6, len(GROUPS)),
+            "primary_inputs_musd": np.linspace(2e6, 8e6, len(GROUPS)),
             "final_demand_musd": np.linspace(2.2e6, 7.5e6, len(GROUPS)),
         }
     )
@@ -145,6 +153,31 @@ def _effects() -> pd.DataFrame:
     return table
 
 
+def _robustness() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A robustness table of every reading the figure draws under every variant, and the
+    headline with the paper's values of two of them."""
+    keys = [
+        (finding, statistic, level, subject.replace("X", "CHN"))
+        for finding, readings in robustness_figure.FIGURE_READINGS.items()
+        for statistic, level, subject in readings
+    ]
+    rows = [
+        (*key, variant, (1.1 if key[0] == "a" else 40.0) + 0.05 * i, "%")
+        for i, variant in enumerate(robustness.VARIANTS)
+        for key in keys
+    ]
+    table = pd.DataFrame(rows, columns=list(robustness.ROBUSTNESS_COLUMNS))
+    headline = table[table["variant"] == "baseline"].drop(columns="variant")
+    paper = headline["statistic"].isin(["positive_net_export_share", "driven_share"]) & headline[
+        "level"
+    ].isin(["region"])
+    headline = headline.assign(
+        paper_value=np.where(paper, np.where(headline["finding"] == "b", 95.0, 30.0), np.nan),
+        paper_wording=np.where(paper, "more than 95% (J. Geogr. Sci.)", ""),
+    )
+    return table, headline
+
+
 #: Figure -> (function of the boundaries drawing it from the frames above, printed width in
 #: mm, number of labelled panels).
 FIGURE_CASES: dict[str, tuple[Callable[[gpd.GeoDataFrame], Figure], float, int]] = {
@@ -170,7 +203,12 @@ FIGURE_CASES: dict[str, tuple[Callable[[gpd.GeoDataFrame], Figure], float, int]]
     ),
     "net_exports_by_group": (
         lambda b: figures.net_exports_by_group(
-            _group_accounts(), "synthetic", 2015, True, region_share=88.0, paper_share=95.0
+            _group_accounts(),
+            "synthetic",
+            2015,
+            True,
+            region_share=88.0,
+            paper_wording="more than 95% (J. Geogr. Sci.); up to 95% (Acta Geogr. Sin.)",
         ),
         figures.SINGLE_COLUMN_MM,
         0,
@@ -212,6 +250,11 @@ FIGURE_CASES: dict[str, tuple[Callable[[gpd.GeoDataFrame], Figure], float, int]]
         lambda b: vintage_figures.effects_figure(_effects(), "synthetic", (2014, 2015), True),
         figures.DOUBLE_COLUMN_MM,
         0,
+    ),
+    "robustness": (
+        lambda b: robustness_figure.robustness_figure(*_robustness(), "synthetic", 2015, True),
+        figures.DOUBLE_COLUMN_MM,
+        3,
     ),
 }
 

@@ -103,7 +103,7 @@ def _accounts() -> pd.DataFrame:
             "production_mt": [20.0, 10.0, 24.0, 14.0],
             "consumption_mt": [10.0, 10.0, 29.0, 19.0],
             "net_export_mt": [10.0, 0.0, -5.0, -5.0],
-            "value_added_musd": [10.0, 10.0, 24.0, 14.0],
+            "primary_inputs_musd": [10.0, 10.0, 24.0, 14.0],
             "final_demand_musd": [10.0, 10.0, 24.0, 14.0],
         },
         index=pd.Index(["Group one", "Group two", "Land C", "Land D"], name="group"),
@@ -148,12 +148,34 @@ def test_read_accounts_keeps_namibia(tmp_path):
     assert accounts.loc["CHN", "production_mt"] == 10.0
 
 
-def test_paper_values_cite_the_paper():
-    paper = config_tables.read_paper_values(REPO / "data" / "paper_values.csv").set_index(
-        ["statistic", "level", "subject"]
-    )
-    assert paper.loc[("positive_net_export_share", "region", "BRI"), "paper_value"] == 95
-    assert paper.loc[("driven_share", "region", "median"), "paper_value"] == 30
-    assert paper.loc[("driven_share", "group", "*"), "paper_value"] == 30
+def test_paper_values_give_both_abstracts_words_and_a_number_only_with_its_words():
+    paper = config_tables.read_paper_values(REPO / "data" / "paper_values.csv")
+    net = paper[
+        (paper["statistic"] == "positive_net_export_share")
+        & (paper["level"] == "region")
+        & (paper["subject"] == "BRI")
+    ].set_index("journal")
+    assert net.loc["J. Geogr. Sci.", "paper_wording"] == "more than 95%"
+    assert net.loc["Acta Geogr. Sin.", "paper_wording"] == "up to 95%"
+    assert (net["paper_value"] == 95).all()
+    # The BRI block's driven share is no reading of "about 30% ... in most BR regions":
+    # the sentence is attached, its number is not.
+    block = paper[(paper["statistic"] == "driven_share") & (paper["level"] == "block")]
+    assert block["paper_value"].isna().all() and (block["paper_wording"] == "").all()
+    assert (paper["paper_wording"] != "").eq(paper["paper_value"].notna()).all()
+    for row in paper.itertuples():
+        assert row.paper_wording.lower() in row.paper_statement.lower()
     assert paper["citation"].str.contains("Geogr").all()
-    assert set(paper.index.get_level_values("level")) <= set(findings.LEVELS)
+    assert set(paper["level"]) <= set(findings.LEVELS)
+
+
+def test_a_paper_value_without_its_words_in_the_sentence_is_refused(tmp_path):
+    paper = (REPO / "data" / "paper_values.csv").read_text().splitlines()
+    header, first_b = paper[0], next(line for line in paper if line.startswith("b,"))
+    path = tmp_path / "paper_values.csv"
+    path.write_text(f"{header}\n{first_b.replace('more than 95%,', 'about 95%,', 1)}\n")
+    with pytest.raises(WorkflowInputError, match="'about 95%' is not in the statement"):
+        config_tables.read_paper_values(path)
+    path.write_text(f"{header}\n{first_b.replace(',95,', ',90,', 1)}\n")
+    with pytest.raises(WorkflowInputError, match="does not give the value 90"):
+        config_tables.read_paper_values(path)

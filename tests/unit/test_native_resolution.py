@@ -152,13 +152,13 @@ def test_regions_without_positive_final_demand_get_empty_intensities(caplog):
         {
             "production_mt": [10.0, 5.0],
             "consumption_mt": [8.0, -1.0],
-            "value_added_musd": [100.0, 50.0],
+            "primary_inputs_musd": [100.0, 50.0],
             "final_demand_musd": [90.0, -3.0],
         },
         index=pd.Index(["AAA", "BBB"], name="region"),
     )
     with caplog.at_level(logging.WARNING, logger="bri_carbon.core.intensities"):
-        result = intensities.with_intensities(accounts, "value_added", "final_demand")
+        result = intensities.with_intensities(accounts, "primary_inputs")
     assert np.isnan(result.loc["BBB", "consumption_intensity_kg_per_usd"])
     assert result.loc["AAA", "consumption_intensity_kg_per_usd"] == pytest.approx(8 / 90 * 1e3)
     assert "final demand is zero or negative for ['BBB']" in caplog.text

@@ -40,6 +40,7 @@ def test_every_figure_and_table_has_a_title_and_caption():
         "driver_groups": "A + B",
         "developed_groups": "A, B, C",
         "data": captions.data_note("eora26", False),
+        **{field: "words" for field in captions.PAPER_FIELDS},
     }
     for name in _names("FIGURES"):
         title, caption = captions.FIGURES[name]
@@ -53,14 +54,16 @@ def test_every_figure_and_table_has_a_title_and_caption():
 
 
 def _headline() -> pd.DataFrame:
+    higher = "Acta Geogr. Sin.: \u201chigher\u201d"
+    share = "J. Geogr. Sci.: \u201cmore than 95%\u201d"
     rows = [
-        ("a", "intensity_ratio", "group", "East Asia", 0.98, "ratio", None, "higher"),
-        ("b", "positive_net_export_share", "group_pair", "BRI", 85.03, "%", 95.0, "> 95%"),
-        ("b", "positive_net_export_share", "region", "BRI", 85.29, "%", 95.0, "> 95%"),
-        ("a", "intensity_ratio", "block", "BRI", 1.0512, "ratio", None, "higher"),
+        ("a", "intensity_ratio", "group", "East Asia", 0.98, "ratio", None, "", higher),
+        ("b", "positive_net_export_share", "group_pair", "BRI", 85.03, "%", 95.0, "> 95%", share),
+        ("b", "positive_net_export_share", "region", "BRI", 85.29, "%", 95.0, "> 95%", share),
+        ("a", "intensity_ratio", "block", "BRI", 1.0512, "ratio", None, "", higher),
     ]
     columns = ["finding", "statistic", "level", "subject", "value", "unit", "paper_value"]
-    return pd.DataFrame(rows, columns=[*columns, "paper_statement"])
+    return pd.DataFrame(rows, columns=[*columns, "paper_wording", "paper_statement"])
 
 
 def test_key_readings_keep_their_order_and_skip_what_is_missing():
@@ -71,11 +74,24 @@ def test_key_readings_keep_their_order_and_skip_what_is_missing():
         ("positive_net_export_share", "group_pair"),
     ]
     shown = report.headline_summary(_headline())
+    # The abstracts' words are quoted with their journal; nothing else is in quotes.
     assert [block.heading for block in shown.blocks] == [
-        "(a) Paper: \u201chigher\u201d",
-        "(b) Paper: \u201c> 95%\u201d",
+        "(a) Acta Geogr. Sin.: \u201chigher\u201d",
+        "(b) J. Geogr. Sci.: \u201cmore than 95%\u201d",
     ]
-    assert shown.blocks[1].rows[0][2:] == ("85.3", "%", "95")
+    assert shown.blocks[1].rows[0][2:] == ("85.3", "%", "> 95%")
+
+
+def test_captions_take_the_papers_words_from_the_headline():
+    fields = captions.paper_fields(_headline())
+    assert fields["paper_b"] == "> 95%"
+    assert fields["paper_a"] == "Acta Geogr. Sin.: \u201chigher\u201d"
+    assert fields["paper_c"] == captions.NO_PAPER_WORDS
+    # No caption states a value or a wording of the abstracts itself.
+    texts = [caption for _title, caption in captions.FIGURES.values()]
+    texts += [*captions.TABLES.values(), captions.HEADLINE, captions.TRENDS[1]]
+    for text in texts:
+        assert "95" not in text and "30%" not in text and "about 30" not in text
 
 
 def test_trends_show_one_column_per_year():
@@ -84,7 +100,7 @@ def test_trends_show_one_column_per_year():
     )
     shown = report.trends_display(series)
     headers = [column.header for column in shown.columns]
-    assert headers == ["Reading", "Subject", "2014", "2015", "Unit", "Paper"]
+    assert headers == ["Reading", "Subject", "2014", "2015", "Unit", "Paper (abstract)"]
     first = shown.blocks[0].rows[0]
     assert first[:4] == (
         "production / consumption intensity, combined",
@@ -133,6 +149,52 @@ def test_the_page_is_self_contained_and_escapes_names(tmp_path):
     assert not re.search(r"<script|<link|<iframe|src=\"(?!data:)|url\(", html)
 
 
+def test_warnings_of_the_diagnostics_stand_in_a_banner_and_the_robustness_figure_leads(
+    tmp_path,
+):
+    figure = tmp_path / "robustness.png"
+    figure.write_bytes(PIXEL)
+    table = tmp_path / "headline.csv"
+    pd.DataFrame(
+        [("b", "positive_net_export_share", "region", "BRI", 62.3, "%", 95.0, "words", "s", "d")],
+        columns=[
+            "finding",
+            "statistic",
+            "level",
+            "subject",
+            "value",
+            "unit",
+            "paper_value",
+            "paper_wording",
+            "paper_statement",
+            "definition",
+        ],
+    ).to_csv(table, index=False)
+    diagnostics = tmp_path / "diagnostics.json"
+    diagnostics.write_text(
+        '{"plausibility_warnings": [{"message": "world fossil CO2 of 2015 is 33,000,000 Mt"}],'
+        ' "world_intensity": {"ratio": 1.14, "warning": "ratio 1.14, not 1"}}'
+    )
+    provenance = tmp_path / "provenance.json"
+    provenance.write_text('{"year": 2015}')
+    inputs = report.Inputs(
+        years=(2015,),
+        figures={2015: {"robustness": figure}},
+        tables={2015: {}},
+        headline={2015: table},
+        provenance={2015: provenance},
+        diagnostics={2015: diagnostics},
+    )
+    page = report.build(inputs, "eora26", False, ["USA"], ["USA"])
+    html = report.render(page)
+    banner = re.search(r'<div class="synthetic" role="alert">(.*?)</div>', html, re.S).group(1)
+    assert "2015: world fossil CO<sub>2</sub> of 2015 is 33,000,000 Mt" in banner
+    assert "2015: intensity basis: ratio 1.14, not 1" in banner
+    section = re.search(r'<section id="headline">(.*?)</section>', html, re.S).group(1)
+    assert 'id="robustness-2015"' in section and "Robustness of the readings" in section
+    assert page.sections[0].items == ()
+
+
 def test_a_file_that_is_not_a_png_is_refused(tmp_path):
     fake = tmp_path / "figure.png"
     fake.write_text("not an image")
@@ -166,7 +228,7 @@ def test_the_findings_across_databases_are_shown_side_by_side(tmp_path):
             "production_mt": [10.0, 20.0],
             "consumption_mt": [8.0, 22.0],
             "net_export_mt": [2.0, -2.0],
-            "value_added_musd": [1000.0, 3000.0],
+            "primary_inputs_musd": [1000.0, 3000.0],
             "final_demand_musd": [900.0, 3100.0],
             "production_intensity_kg_per_usd": [0.01, 0.0067],
             "consumption_intensity_kg_per_usd": [0.0089, 0.0071],

@@ -44,7 +44,7 @@ def _accounts() -> pd.DataFrame:
             "production_mt": [7052.714, 535.58],
             "consumption_mt": [6979.54, 622.36],
             "net_export_mt": [73.17, -86.78],
-            "value_added_musd": [14674867.46, 1630991.63],
+            "primary_inputs_musd": [14674867.46, 1630991.63],
             "production_intensity_kg_per_usd": [0.48061, 0.0],
             "production_to_consumption_intensity_ratio": [0.98789, float("nan")],
         },
@@ -61,7 +61,7 @@ def test_group_accounts_show_units_rounding_and_two_parts():
         "Production-based (Mt CO2)",
         "Consumption-based (Mt CO2)",
     ]
-    assert "Value added (billion USD)" in headers
+    assert "Primary inputs (billion USD)" in headers
     assert "Production-based intensity (kg CO2 per USD)" in headers
     first, second = shown.blocks[0].rows
     assert first == (
@@ -103,6 +103,8 @@ def test_flow_matrix_splits_into_parts_as_wide_as_the_page():
 
 
 def test_headline_table_keeps_the_statement_of_each_block():
+    higher = "Acta Geogr. Sin.: \u201chigher | lower\u201d"
+    share = "J. Geogr. Sci.: \u201cmore than > 95%\u201d"
     headline = pd.DataFrame(
         {
             "finding": ["a", "a", "b", "b"],
@@ -113,23 +115,21 @@ def test_headline_table_keeps_the_statement_of_each_block():
             "value": [0.98789, 1.0105, 85.2912, 76.27],
             "unit": ["ratio", "ratio", "%", "%"],
             "paper_value": [float("nan"), float("nan"), 95.0, 95.0],
-            "paper_statement": ["higher | lower", "", "more than > 95%", "more than > 95%"],
+            "paper_wording": ["", "", "more than > 95% (J.)", "more than > 95% (J.)"],
+            "paper_statement": [higher, "", share, share],
         }
     )
     table = tables.headline_table(headline)
     assert list(table.index) == ["a", "a", "b", "b"]
-    assert list(table["paper_statement"]) == ["higher | lower"] * 2 + ["more than > 95%"] * 2
+    assert list(table["paper_statement"]) == [higher] * 2 + [share] * 2
     shown = tables.headline_display(table)
-    assert [b.heading for b in shown.blocks] == [
-        "(a) Paper: \u201chigher | lower\u201d",
-        "(b) Paper: \u201cmore than > 95%\u201d",
-    ]
-    assert shown.blocks[1].rows[0][2:] == ("85.3", "%", "95")
+    assert [b.heading for b in shown.blocks] == [f"(a) {higher}", f"(b) {share}"]
+    assert shown.blocks[1].rows[0][2:] == ("85.3", "%", "more than > 95% (J.)")
     latex = typeset.to_latex(shown, "Headline", "tab:h")
     assert r"more than \textgreater{} 95\%" in latex and r"higher \textbar{} lower" in latex
     assert r"\begin{longtable}" in latex
     markdown = typeset.to_markdown(shown, "Headline")
-    assert "**(a) Paper: \u201chigher \\| lower\u201d**" in markdown
+    assert "**(a) Acta Geogr. Sin.: \u201chigher \\| lower\u201d**" in markdown
 
 
 def test_tables_read_back_as_written(tmp_path):

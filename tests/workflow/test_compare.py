@@ -30,6 +30,12 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
         workdir / "results/synthetic/2015/groups/headline.csv",
         workdir / "results/eora26/2015/groups/headline.csv",
     )
+    robustness = pd.read_csv(
+        workdir / "results/synthetic/2015/groups/robustness.csv", keep_default_na=False
+    )
+    robustness.assign(source="eora26").to_csv(
+        workdir / "results/eora26/2015/groups/robustness.csv", index=False
+    )
     flows = pd.read_csv(workdir / "results/synthetic/2015/flows.csv", keep_default_na=False)
     flows.assign(co2_mt=flows["co2_mt"] * 2).to_csv(
         workdir / "results/eora26/2015/flows.csv", index=False
@@ -70,3 +76,6 @@ def test_compare_rule_puts_two_sources_side_by_side(finished_run, tmp_path):
     np.testing.assert_allclose(
         group_flows["co2_mt_eora26"], 2 * group_flows["co2_mt_synthetic"], rtol=1e-9
     )
+    both = pd.read_csv(workdir / target.replace("group_accounts", "robustness"))
+    assert list(dict.fromkeys(both["source"])) == ["synthetic", "eora26"]
+    assert len(both) == 2 * len(robustness)

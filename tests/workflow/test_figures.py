@@ -26,6 +26,7 @@ FIGURE_WIDTHS = {
     "driven_by": figures.DOUBLE_COLUMN_MM,
     "driven_by_regions": figures.DOUBLE_COLUMN_MM,
     "sector_hotspots": figures.DOUBLE_COLUMN_MM,
+    "robustness": figures.DOUBLE_COLUMN_MM,
 }
 
 

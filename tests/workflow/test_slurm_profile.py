@@ -38,7 +38,7 @@ def test_dry_run_of_27_years_requests_the_declared_resources(tmp_path, source):
     retrieve = "synthetic_world" if source == "synthetic" else "retrieve_eora26"
     for rule in (retrieve, *PER_YEAR_RULES, "groups", "findings"):
         assert counts[rule] == len(YEARS), (rule, counts)
-    assert counts["figure"] == 8 * len(YEARS) and counts["table"] == 4 * len(YEARS)
+    assert counts["figure"] == 9 * len(YEARS) and counts["table"] == 4 * len(YEARS)
     assert counts["drivers"] == 1 and counts["trends"] == 1
     rules_text = "\n".join(path.read_text() for path in sorted((REPO / "rules").glob("*.smk")))
     declared = declared_resources(rules_text, FULL_SIZE, NATIVE_SIZE)

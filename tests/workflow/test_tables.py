@@ -33,14 +33,14 @@ def test_tables_are_written_in_three_formats(finished_run, name):
 def test_tables_show_human_headers_and_rounded_numbers(finished_run):
     folder = finished_run / RESULT / "tables"
     csv = pd.read_csv(folder / "group_accounts.csv", index_col="group")
-    assert {"production_mt", "value_added_musd"} <= set(csv.columns)
+    assert {"production_mt", "primary_inputs_musd", "value_added_musd"} <= set(csv.columns)
     markdown = (folder / "group_accounts.md").read_text()
     assert "| Production-based (Mt CO2) |" in markdown
-    assert "| Value added (billion USD) |" in markdown
+    assert "| Primary inputs (billion USD) |" in markdown
     first = csv.iloc[0]
     row = next(line for line in markdown.splitlines() if line.startswith(f"| {csv.index[0]} |"))
     assert f"| {first['production_mt']:,.1f} |" in row
-    assert f"| {first['value_added_musd'] / 1000:,.1f} |" in row
+    assert f"| {first['primary_inputs_musd'] / 1000:,.1f} |" in row
     negative = csv["net_export_mt"].idxmin()
     assert f"\u2212{abs(csv.loc[negative, 'net_export_mt']):,.1f}" in markdown
     latex = (folder / "group_accounts.tex").read_text()

@@ -22,8 +22,9 @@ def test_outputs_follow_the_contract(finished_run):
         "consumption_mt",
         "household_direct_mt",
         "net_export_mt",
-        "value_added_musd",
+        "primary_inputs_musd",
         "final_demand_musd",
+        "value_added_musd",
         "production_intensity_kg_per_usd",
         "consumption_intensity_kg_per_usd",
     ):
@@ -96,6 +97,35 @@ def test_diagnostics_report_zero_output_sectors(finished_run):
     log = (finished_run / "logs" / "accounts" / "synthetic_2015.log").read_text()
     assert "sectors with negative value added (computed anyway" in log
     assert diagnostics["n"] == len(TINY_COUNTRIES) * 26
+
+
+def test_world_intensity_ratio_is_one_and_robustness_holds_every_reading(finished_run):
+    accounts = pd.read_csv(finished_run / RESULT / "accounts.csv", index_col="region")
+    world = (accounts["production_mt"].sum() / accounts["primary_inputs_musd"].sum()) / (
+        accounts["consumption_mt"].sum() / accounts["final_demand_musd"].sum()
+    )
+    assert world == pytest.approx(1.0, abs=1e-9)
+    diagnostics = json.loads((finished_run / RESULT / "diagnostics.json").read_text())
+    assert diagnostics["world_intensity"]["ratio"] == pytest.approx(1.0, abs=1e-9)
+    assert diagnostics["plausibility_warnings"] == []
+    variant = diagnostics["variants"]["no_inventories"]
+    assert variant["categories_left_out"] == [
+        "Changes in inventories P.52",
+        "Acquisitions less disposals of valuables P.53",
+    ]
+    assert variant["world_intensity"]["ratio"] == pytest.approx(1.0, abs=1e-9)
+    headline = pd.read_csv(finished_run / RESULT / "groups" / "headline.csv")
+    robustness = pd.read_csv(finished_run / RESULT / "groups" / "robustness.csv")
+    assert list(dict.fromkeys(robustness["variant"])) == [
+        "baseline",
+        "no_inventories",
+        "drivers_developed",
+        "drivers_us_eu28",
+    ]
+    baseline = robustness[robustness["variant"] == "baseline"].reset_index(drop=True)
+    assert baseline["value"].equals(headline["value"])
+    without = pd.read_csv(finished_run / RESULT / "no_inventories" / "accounts.csv")
+    assert without["final_demand_musd"].sum() < accounts["final_demand_musd"].sum()
 
 
 def test_figure_and_tables_are_written(finished_run):

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from bri_carbon.core import leontief
+from bri_carbon.core import intensities, leontief, plausibility
 from bri_carbon.core.leontief import RowBlocks
 from bri_carbon.runtime.errors import AccountingIdentityError
 
@@ -34,10 +34,14 @@ ACCOUNT_COLUMNS = (
     "consumption_mt",
     "household_direct_mt",
     "net_export_mt",
-    "value_added_musd",
+    "primary_inputs_musd",
     "final_demand_musd",
+    "value_added_musd",
     "gross_output_musd",
 )
+#: The variant of the accounts without changes in inventories and valuables (config key
+#: ``robustness.inventory_categories``), see :func:`without_inventories`.
+NO_INVENTORIES = "no_inventories"
 #: Columns of the per-region table of the source's discrepancy entry (million USD, %).
 DISCREPANCY_COLUMNS = (
     "purchases_from_discrepancy_musd",
@@ -84,6 +88,10 @@ class AccountInputs:
     source sector. ``excluded_categories``: final-demand categories left out of
     ``final_demand_by_region``. ``discrepancy``: the source's discrepancy entry, if it has
     one. ``attrs``: the dataset's attributes (source, year, synthetic, ...).
+    ``inventory_categories``: the counted categories that are changes in inventories and
+    valuables; ``final_demand_inventories`` (n, r): their final demand per purchasing region
+    (million USD; None when there are none) and ``household_emissions_inventories`` (r,):
+    the part of ``household_emissions`` in them (Mt), for the variant without them.
     """
 
     regions: tuple[str, ...]
@@ -100,6 +108,9 @@ class AccountInputs:
     value_added: np.ndarray
     discrepancy: SourceDiscrepancy | None
     attrs: dict[str, Any]
+    inventory_categories: tuple[str, ...] = ()
+    final_demand_inventories: np.ndarray | None = None
+    household_emissions_inventories: np.ndarray | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -116,7 +127,8 @@ class RegionalAccounts:
     (``sectors``, c of them) of the origin, solved at the source's resolution and summed to
     common sectors afterwards, Mt CO2; ``discrepancy``: each of
     :data:`DISCREPANCY_COLUMNS` as an (r,) array, for sources with a discrepancy entry;
-    ``diagnostics``: JSON-ready."""
+    ``diagnostics``: JSON-ready; ``variants``: other readings of the same system by name
+    (:data:`NO_INVENTORIES`), each with accounts and flows like these (no sector flows)."""
 
     regions: tuple[str, ...]
     accounts: dict[str, np.ndarray]
@@ -126,6 +138,7 @@ class RegionalAccounts:
     sector_flows: np.ndarray | None = None
     discrepancy: dict[str, np.ndarray] | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    variants: dict[str, RegionalAccounts] = field(default_factory=dict)
 
 
 def relative_difference(a: float | np.ndarray, b: float | np.ndarray) -> float:
@@ -254,6 +267,45 @@ def _discrepancy_table(
     }
 
 
+def without_inventories(
+    base: RegionalAccounts,
+    flows: np.ndarray,
+    final_demand: np.ndarray,
+    household: np.ndarray,
+    induced: dict[str, np.ndarray],
+) -> RegionalAccounts:
+    """The accounts of the final demand without changes in inventories and valuables.
+
+    ``base``: the accounts of every counted category; ``flows`` (r, r): industry CO2 driven
+    by the inventory categories of each destination, Mt; ``final_demand`` (r,): their final
+    demand, ``household`` (r,): the household direct CO2 in them (Mt); ``induced``: what
+    their final demand induces in each producing region, for ``primary_inputs_musd``,
+    ``value_added_musd`` and ``gross_output_musd`` (million USD). Every quantity is the
+    baseline's minus what the inventory categories induce, so PBA' = row sums of the flows
+    + F_Y' and CBA' = column sums + F_Y': world PBA' = world CBA' and world primary inputs'
+    = world final demand' still hold (v (I - A)^-1 y = 1'y with v = 1 - 1'A).
+    """
+    acc = base.accounts
+    production = acc["production_mt"] - flows.sum(axis=1) - household
+    consumption = acc["consumption_mt"] - flows.sum(axis=0) - household
+    values = {
+        "production_mt": production,
+        "consumption_mt": consumption,
+        "household_direct_mt": acc["household_direct_mt"] - household,
+        "net_export_mt": production - consumption,
+        "primary_inputs_musd": acc["primary_inputs_musd"] - induced["primary_inputs_musd"],
+        "final_demand_musd": acc["final_demand_musd"] - final_demand,
+        "value_added_musd": acc["value_added_musd"] - induced["value_added_musd"],
+        "gross_output_musd": acc["gross_output_musd"] - induced["gross_output_musd"],
+    }
+    return RegionalAccounts(
+        regions=base.regions,
+        accounts=values,
+        flows=base.flows - flows,
+        excluded_mt=base.excluded_mt,
+    )
+
+
 def regional_accounts(
     inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed", threads: int = 1
 ) -> RegionalAccounts:
@@ -261,21 +313,42 @@ def regional_accounts(
 
     The Leontief system is solved once at the source's resolution (n = regions x sectors),
     with one right-hand side per purchasing region plus, when categories are excluded, one
-    for their final demand; the results are summed to output regions. Production-based
-    emissions are the direct emissions of the data (F by region plus F_Y); the flow matrix
-    (and the excluded part) must split them exactly, which is checked to ``rtol``.
-    ``precision`` of the Leontief solve: see :mod:`bri_carbon.core.leontief`; ``threads`` for its
-    element-wise passes. Peak memory: one n x n float32 (``mixed``) or float64 array plus a
-    few n x r arrays.
+    for their final demand, and, when the inputs name inventory categories, one per
+    purchasing region for those (the variant :data:`NO_INVENTORIES` in ``variants``); the
+    results are summed to output regions. Production-based emissions are the direct
+    emissions of the data (F by region plus F_Y); the flow matrix (and the excluded part)
+    must split them exactly, which is checked to ``rtol``. The production denominator is
+    ``primary_inputs_musd`` = x - 1'Z per sector summed (gross output minus intermediate
+    inputs: every primary input of the balanced table), whose world total equals world final
+    demand of every category (see :mod:`bri_carbon.core.intensities`); diagnostics record the
+    world intensity ratio and the reported value-added rows against it. ``precision`` of the
+    Leontief solve: see :mod:`bri_carbon.core.leontief`; ``threads`` for its element-wise
+    passes. Peak memory: one n x n float32 (``mixed``) or float64 array plus a few n x m
+    arrays, m = r + 1 + r at most (r purchasing regions).
     """
     r, s = len(inputs.regions), len(inputs.sectors)
     labels = inputs.labels
     f = inputs.emissions
     excluding = bool(inputs.excluded_categories)
-    rhs = inputs.final_demand_by_region
+    stocks = inputs.final_demand_inventories
+    total = inputs.final_demand_by_region.sum(axis=1) + inputs.final_demand_excluded
+    parts = [inputs.final_demand_by_region]
     if excluding:
-        rhs = np.hstack([rhs, inputs.final_demand_excluded[:, None]])
-    result = leontief.embodied_emissions(inputs.intermediate, rhs, f, labels, precision, threads)
+        parts.append(inputs.final_demand_excluded[:, None])
+    first_stock = sum(part.shape[1] for part in parts)
+    if stocks is not None:
+        parts.append(stocks)
+    stock_columns = slice(first_stock, first_stock + r) if stocks is not None else None
+    result = leontief.embodied_emissions(
+        inputs.intermediate,
+        np.hstack(parts) if len(parts) > 1 else parts[0],
+        f,
+        labels,
+        precision,
+        threads,
+        final_demand_total=total,
+        summed_columns=stock_columns,
+    )
     per_region = result.by_destination.reshape(r, s, -1).sum(axis=1)
     sums = LabelSums.of(inputs.output_regions)
     sector_sums = LabelSums.of(inputs.common_sectors, sort=False)
@@ -287,14 +360,20 @@ def regional_accounts(
     household = sums.rows(inputs.household_emissions)
     production = direct + household
     consumption = flows.sum(axis=0) + household
-    gross_output = sums.rows(result.output.reshape(r, s).sum(axis=1))
+
+    def by_region(per_sector: np.ndarray) -> np.ndarray:
+        return sums.rows(per_sector.reshape(r, s).sum(axis=1))
+
+    primary_inputs = result.output - result.intermediate_inputs
+    gross_output = by_region(result.output)
     values = {
         "production_mt": production,
         "consumption_mt": consumption,
         "household_direct_mt": household,
         "net_export_mt": production - consumption,
-        "value_added_musd": sums.rows(inputs.value_added.reshape(r, s).sum(axis=1)),
+        "primary_inputs_musd": by_region(primary_inputs),
         "final_demand_musd": sums.rows(inputs.final_demand_by_region.sum(axis=0)),
+        "value_added_musd": by_region(inputs.value_added),
         "gross_output_musd": gross_output,
     }
 
@@ -319,6 +398,7 @@ def regional_accounts(
         "excluded_final_demand": {
             "categories": list(inputs.excluded_categories),
             "industry_co2_mt": float(excluded.sum()),
+            "final_demand_musd": float(inputs.final_demand_excluded.sum()),
         },
     }
     discrepancy = _discrepancy_table(inputs, sums, gross_output)
@@ -336,6 +416,19 @@ def regional_accounts(
             for i, region in enumerate(sums.labels)
         }
         diagnostics["source_discrepancy"] = totals
+    diagnostics["world_intensity"] = intensities.world_intensity_check(
+        values, diagnostics["excluded_final_demand"], rtol
+    )
+    diagnostics["value_added_rows"] = intensities.value_added_reconciliation(
+        values, inputs.discrepancy, str(attrs.get("source", ""))
+    )
+    diagnostics["plausibility_warnings"] = plausibility.plausibility_warnings(
+        sums.labels,
+        production,
+        values["primary_inputs_musd"],
+        gross_output,
+        diagnostics["year"],
+    )
     if lost:
         log.warning(
             "%d sectors have zero output but emit %.6g Mt CO2 in total; these emissions "
@@ -355,6 +448,33 @@ def regional_accounts(
         diagnostics=diagnostics,
     )
     diagnostics["identity_gaps"] = check_identities(accounts, rtol)
+    if stocks is not None and stock_columns is not None and result.summed_activity is not None:
+        induced = result.summed_activity
+        per_output = leontief.reciprocal_output(result.output) * induced
+        stock_flows = sums.both(per_region[:, stock_columns])
+        variant = without_inventories(
+            accounts,
+            stock_flows,
+            sums.rows(stocks.sum(axis=0)),
+            sums.rows(np.asarray(inputs.household_emissions_inventories, dtype=float)),
+            {
+                "primary_inputs_musd": by_region(primary_inputs * per_output),
+                "value_added_musd": by_region(inputs.value_added * per_output),
+                "gross_output_musd": by_region(induced),
+            },
+        )
+        accounts.variants[NO_INVENTORIES] = variant
+        diagnostics["variants"] = {
+            NO_INVENTORIES: {
+                "categories_left_out": list(inputs.inventory_categories),
+                "final_demand_left_out_musd": float(stocks.sum()),
+                "industry_co2_left_out_mt": float(stock_flows.sum()),
+                "identity_gaps": check_identities(variant, rtol),
+                "world_intensity": intensities.world_intensity_check(
+                    variant.accounts, diagnostics["excluded_final_demand"], rtol
+                ),
+            }
+        }
     log.info("Leontief solve: %s", diagnostics["leontief_solve"])
     log.info("identity gaps (relative): %s", diagnostics["identity_gaps"])
     return accounts

@@ -30,7 +30,7 @@ COMPARED_COLUMNS = (
     "production_mt",
     "consumption_mt",
     "net_export_mt",
-    "value_added_musd",
+    "primary_inputs_musd",
     "final_demand_musd",
     "production_intensity_kg_per_usd",
     "consumption_intensity_kg_per_usd",

@@ -5,49 +5,26 @@ region, Mt CO2; E[o, d] = industry emissions in o driven by final demand of d) a
 accounts (Mt CO2, million USD). BRI flags and groups come only from ``config/regions.csv``
 (see :mod:`bri_carbon.core.grouping`).
 
-The paper's abstracts (Han, Yao, Liu & Dunford 2018; Yao, Han & Liu 2018) state three
-findings in words that admit several readings; :func:`headline` computes every plausible
-reading, one row per statistic, ``level`` (what is summed or compared: ``region``,
-``group``, ``block`` (a union of groups, or the world), ``region_pair``, ``group_pair``) and
-``subject`` (the group, block or summary the row is about):
-
-- (a) "production-based carbon intensities of BR regions are far higher than their
-  consumption-based ones, much more so than in developed countries": ``intensity_ratio`` =
-  (PBA / VA) / (CBA / FD), ``emission_ratio`` = PBA / CBA (the ratio without the money:
-  intensity_ratio = emission_ratio x FD / VA, so the intensity ratio mixes in the trade
-  balance) and ``intensity_difference_kg_per_usd`` = PBA / VA - CBA / FD, for each BRI group,
-  each developed group, the BRI groups combined, the developed groups combined and the world
-  (where PBA = CBA, so the emission ratio is 1 and the intensity ratio is FD / VA);
-  ``intensity_ratio_gap`` = BRI intensity ratio / developed intensity ratio.
-- (b) "more than 95% of world net embodied carbon exports come from BR regions":
-  ``positive_net_export_share`` = 100 x the BRI part of the sum of positive net embodied
-  exports, where net exports are PBA - CBA of each region (level ``region``) or group
-  (``group``), or the net flow E[i, j] - E[j, i] of each ordered pair of regions
-  (``region_pair``) or groups (``group_pair``); ``net_embodied_exports_mt`` of the BRI block.
-- (c) "consumption in the US and Europe induces about 30% of the carbon emissions in most BR
-  regions": ``driven_share`` = 100 x E[S, D] / E[S, all] for the driver groups D and each BRI
-  group S, the BRI block, and (level ``region``) the median, minimum and maximum over BRI
-  regions; ``bri_groups_within_25_35_pct`` counts the BRI groups whose driven share is within
-  25-35%; ``export_share_to_drivers`` = 100 x E[S, D] / E[S, outside S], the drivers' part of
-  each BRI group's (or the BRI block's) embodied exports; ``driver_consumption_from_bri`` =
-  100 x E[B, d] / CBA_d, the part of each driver group's (and of all drivers') consumption-based
-  emissions emitted in BRI regions.
-
-Every (b) and (c) reading that sums BRI regions is repeated without the regions of config key
-``findings.without_regions`` (default China, whose weight dominates BRI aggregates), as the
-subject "BRI without CHN".
+The paper's abstracts (Han, Yao, Liu & Dunford 2018, J. Geogr. Sci.; Yao, Han & Liu 2018,
+Acta Geographica Sinica) state three findings in words that admit several readings;
+:func:`headline` computes every reading of :mod:`bri_carbon.core.readings`, one row per
+statistic, ``level`` (what is summed or compared: ``region``, ``group``, ``block`` (a union
+of groups, or the world), ``region_pair``, ``group_pair``) and ``subject`` (the group, block
+or summary the row is about), each with its formula in ``definition``, and attaches the
+abstracts' values and wordings (:mod:`bri_carbon.core.paper`). This module also splits the
+flow matrix into the BRI blocks, the emissions of each BRI region by destination group and
+the sector hot spots.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from bri_carbon.core import grouping
+from bri_carbon.core import grouping, intensities, paper, readings
 from bri_carbon.core.grouping import group_order
 from bri_carbon.runtime.errors import WorkflowInputError
 
@@ -62,16 +39,15 @@ HEADLINE_COLUMNS = (
     "value",
     "unit",
     "paper_value",
+    "paper_wording",
     "paper_statement",
     "definition",
     "citation",
 )
-#: Levels of the headline readings.
-LEVELS = ("region", "group", "block", "region_pair", "group_pair")
-#: The driven-share band of finding (c): "about 30%".
-DRIVEN_BAND_PCT = (25.0, 35.0)
-#: Subject of the paper-values table that matches every subject of a statistic and level.
-ANY_SUBJECT = "*"
+#: Levels of the headline readings, and the subject of the paper's table that matches every
+#: subject (both defined in :mod:`bri_carbon.core.paper`).
+LEVELS = paper.LEVELS
+ANY_SUBJECT = paper.ANY_SUBJECT
 
 #: Names of the five BRI blocks of the flow matrix, in output order.
 BLOCKS = (
@@ -206,7 +182,7 @@ def driver_shares(driven: pd.DataFrame, driver_groups: Sequence[str]) -> pd.Seri
 def combined_intensity_ratio(
     accounts: pd.DataFrame,
     members: Sequence[str],
-    production_denominator: str = "value_added",
+    production_denominator: str = "primary_inputs",
     consumption_denominator: str = "final_demand",
 ) -> float:
     """(sum PBA / sum production denominator) / (sum CBA / sum consumption denominator).
@@ -228,7 +204,7 @@ def combined_intensity_ratio(
 
 def intensity_ratios(
     accounts: pd.DataFrame,
-    production_denominator: str = "value_added",
+    production_denominator: str = "primary_inputs",
     consumption_denominator: str = "final_demand",
 ) -> pd.Series:
     """Per row: production intensity over consumption intensity (dimensionless)."""
@@ -256,307 +232,36 @@ def positive_net_export_share(net_exports: pd.Series, bri: pd.Series) -> float:
     return float(positive[bri.loc[net_exports.index].to_numpy()].sum() / total * 100.0)
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One row of the headline table (see the module docstring for the statistics)."""
-
-    finding: str
-    statistic: str
-    level: str
-    subject: str
-    value: float
-    unit: str
-    definition: str
-
-
-def _share(numerator: float, denominator: float) -> float:
-    """100 x numerator / denominator, NaN when the denominator is not positive."""
-    return float(100.0 * numerator / denominator) if denominator > 0 else float("nan")
-
-
-def pair_positive_net_export_share(flows: pd.DataFrame, exporters: Sequence[str]) -> float:
-    """Percent of the positive bilateral net flows that ``exporters`` send.
-
-    ``flows``: origin x destination (regions or groups, same labels in both), Mt CO2. The
-    net flow of the ordered pair (i, j) is E[i, j] - E[j, i]; its positive part counts for
-    exporter i. 100 x sum over i in ``exporters`` / sum over all i. NaN without net flows.
-    """
-    values = flows.to_numpy(dtype=float)
-    positive = np.clip(values - values.T, 0.0, None)
-    rows = np.isin(flows.index.to_numpy(), list(exporters))
-    return _share(float(positive[rows].sum()), float(positive.sum()))
-
-
-def _combined(accounts: pd.DataFrame, members: Sequence[str]) -> pd.Series:
-    """The account columns summed over ``members`` (rows missing from ``accounts`` skipped)."""
-    return accounts.loc[[m for m in members if m in accounts.index]].sum(numeric_only=True)
-
-
-def _intensity_readings(
-    accounts: pd.DataFrame,
-    level: str,
-    subject: str,
-    members: Sequence[str],
-    denominators: tuple[str, str],
-) -> list[Reading]:
-    """Finding (a) for one subject: intensity ratio, emission ratio, intensity difference."""
-    production, consumption = denominators
-    total = _combined(accounts, members)
-    pba, cba = float(total.get("production_mt", 0.0)), float(total.get("consumption_mt", 0.0))
-    money_p = float(total.get(f"{production}_musd", 0.0))
-    money_c = float(total.get(f"{consumption}_musd", 0.0))
-    intensity_p = pba / money_p * 1e3 if money_p > 0 else float("nan")
-    intensity_c = cba / money_c * 1e3 if money_c > 0 else float("nan")
-    ratio = intensity_p / intensity_c if intensity_c > 0 else float("nan")
-    what = (
-        f"of {subject}" if level != "block" else f"of the {subject} groups ({' + '.join(members)})"
-    )
-    return [
-        Reading(
-            "a",
-            "intensity_ratio",
-            level,
-            subject,
-            ratio,
-            "ratio",
-            f"(production-based CO2 / {production}) / (consumption-based CO2 / {consumption}) "
-            f"{what}",
-        ),
-        Reading(
-            "a",
-            "emission_ratio",
-            level,
-            subject,
-            pba / cba if cba > 0 else float("nan"),
-            "ratio",
-            f"production-based CO2 / consumption-based CO2 {what}; the intensity ratio is this "
-            f"times {consumption} / {production}",
-        ),
-        Reading(
-            "a",
-            "intensity_difference_kg_per_usd",
-            level,
-            subject,
-            intensity_p - intensity_c,
-            "kg CO2 per USD",
-            f"production-based minus consumption-based intensity {what}",
-        ),
-    ]
-
-
-def finding_a(
-    group_accounts: pd.DataFrame,
-    bri_groups: Sequence[str],
-    developed_groups: Sequence[str],
-    denominators: tuple[str, str],
-) -> list[Reading]:
-    """Finding (a) per BRI group, per developed group, for both blocks and the world."""
-    readings: list[Reading] = []
-    for group in [*bri_groups, *[g for g in developed_groups if g in group_accounts.index]]:
-        readings += _intensity_readings(group_accounts, "group", group, [group], denominators)
-    blocks = {
-        "BRI": list(bri_groups),
-        "developed": list(developed_groups),
-        "world": list(group_accounts.index),
-    }
-    for subject, members in blocks.items():
-        readings += _intensity_readings(group_accounts, "block", subject, members, denominators)
-    ratio = {r.subject: r.value for r in readings if r.statistic == "intensity_ratio"}
-    readings.append(
-        Reading(
-            "a",
-            "intensity_ratio_gap",
-            "block",
-            "BRI over developed",
-            ratio["BRI"] / ratio["developed"] if ratio["developed"] > 0 else float("nan"),
-            "ratio",
-            "intensity ratio of the BRI groups combined / that of the developed groups "
-            "combined (> 1: the gap between the two intensities is larger in BRI)",
-        )
-    )
-    return readings
-
-
-def finding_b(
+def subjects_of(
     region_accounts: pd.DataFrame,
     group_accounts: pd.DataFrame,
-    region_flows: pd.DataFrame,
-    group_flows: pd.DataFrame,
-    bri_sets: dict[str, list[str]],
-    bri_groups: Sequence[str],
-) -> list[Reading]:
-    """Finding (b): the BRI share of positive net embodied exports at four levels, and the
-    net embodied exports of the BRI block. ``bri_sets``: subject -> BRI region codes (the
-    BRI regions, and the variant without the configured regions)."""
-    readings: list[Reading] = []
-    regional = region_accounts["net_export_mt"].clip(lower=0.0)
-    grouped = group_accounts["net_export_mt"].clip(lower=0.0)
-    for subject, codes in bri_sets.items():
-        readings.append(
-            Reading(
-                "b",
-                "positive_net_export_share",
-                "region",
-                subject,
-                _share(float(regional.reindex(codes).sum()), float(regional.sum())),
-                "%",
-                f"{subject} regions' share of the sum over regions of positive net embodied "
-                "exports (production- minus consumption-based CO2)",
-            )
-        )
-        readings.append(
-            Reading(
-                "b",
-                "positive_net_export_share",
-                "region_pair",
-                subject,
-                pair_positive_net_export_share(region_flows, codes),
-                "%",
-                f"{subject} regions' share of the positive net flows E[i, j] - E[j, i] over "
-                "all ordered pairs of regions",
-            )
-        )
-        readings.append(
-            Reading(
-                "b",
-                "net_embodied_exports_mt",
-                "block",
-                subject,
-                float(region_accounts["net_export_mt"].reindex(codes).sum()),
-                "Mt CO2",
-                f"net embodied exports (PBA - CBA) of the {subject} regions",
-            )
-        )
-    readings.append(
-        Reading(
-            "b",
-            "positive_net_export_share",
-            "group",
-            "BRI",
-            _share(float(grouped.reindex(list(bri_groups)).sum()), float(grouped.sum())),
-            "%",
-            "BRI groups' share of the sum over groups of positive net embodied exports",
-        )
-    )
-    readings.append(
-        Reading(
-            "b",
-            "positive_net_export_share",
-            "group_pair",
-            "BRI",
-            pair_positive_net_export_share(group_flows, bri_groups),
-            "%",
-            "BRI groups' share of the positive net flows E[G, H] - E[H, G] over all ordered "
-            "pairs of groups",
-        )
-    )
-    return readings
-
-
-def finding_c(
-    region_accounts: pd.DataFrame,
-    flows: pd.DataFrame,
     regions: pd.DataFrame,
-    driver_groups: Sequence[str],
-    bri_sets: dict[str, list[str]],
-    bri_groups: Sequence[str],
-) -> list[Reading]:
-    """Finding (c): shares of BRI emissions driven by the driver groups, of BRI exports going
-    to them, and of the drivers' consumption-based emissions emitted in BRI."""
-    drivers = " + ".join(driver_groups)
-    driver_codes = [c for c in flows.columns if regions.loc[c, "group"] in set(driver_groups)]
-    members = {g: [c for c in flows.index if regions.loc[c, "group"] == g] for g in bri_groups}
-    readings: list[Reading] = []
-
-    def driven(subject: str, level: str, codes: list[str]) -> Reading:
-        rows = flows.loc[codes]
-        return Reading(
-            "c",
-            "driven_share",
-            level,
-            subject,
-            _share(float(rows[driver_codes].to_numpy().sum()), float(rows.to_numpy().sum())),
-            "%",
-            f"share of the industry emissions of {subject} (its rows of the flow matrix) "
-            f"driven by final demand of {drivers}",
-        )
-
-    def exported(subject: str, level: str, codes: list[str]) -> Reading:
-        outside = [c for c in flows.columns if c not in set(codes)]
-        rows = flows.loc[codes]
-        to_drivers = [c for c in driver_codes if c not in set(codes)]
-        return Reading(
-            "c",
-            "export_share_to_drivers",
-            level,
-            subject,
-            _share(float(rows[to_drivers].to_numpy().sum()), float(rows[outside].to_numpy().sum())),
-            "%",
-            f"share of the embodied exports of {subject} (its industry emissions driven by "
-            f"final demand elsewhere) that final demand of {drivers} drives",
-        )
-
-    for group, codes in members.items():
-        readings += [driven(group, "group", codes), exported(group, "group", codes)]
-    within = [
-        r.subject
-        for r in readings
-        if r.statistic == "driven_share" and DRIVEN_BAND_PCT[0] <= r.value <= DRIVEN_BAND_PCT[1]
-    ]
-    readings.append(
-        Reading(
-            "c",
-            "bri_groups_within_25_35_pct",
-            "group",
-            "BRI groups",
-            float(len(within)),
-            "groups",
-            f"number of the {len(members)} BRI groups whose driven share is within 25-35% "
-            f"({', '.join(within) or 'none'})",
-        )
+    developed_groups: Sequence[str],
+    without_regions: Sequence[str] = (),
+    us_eu28: Sequence[str] = (),
+) -> readings.Subjects:
+    """Who the readings are about (:class:`bri_carbon.core.readings.Subjects`), from the
+    regions of the data, the grouping file and config keys ``findings.developed_groups``,
+    ``findings.without_regions`` and ``findings.us_eu28`` (missing regions are logged)."""
+    codes = list(region_accounts.index)
+    bri_codes = [c for c in codes if bool(regions.loc[c, "bri"])]
+    bri_sets = {"BRI": bri_codes}
+    left_out = [c for c in without_regions if c in set(bri_codes)]
+    if left_out:
+        bri_sets[f"BRI without {', '.join(left_out)}"] = [
+            c for c in bri_codes if c not in set(left_out)
+        ]
+    absent = sorted(set(us_eu28) - set(codes))
+    if absent:
+        log.warning("regions of the US + EU28 list not in the data (left out): %s", absent)
+    return readings.Subjects(
+        bri=bri_sets,
+        bri_groups=[g for g in group_accounts.index if bool(group_accounts.loc[g, "bri"])],
+        developed=[c for c in codes if regions.loc[c, "group"] in set(developed_groups)],
+        developed_groups=list(developed_groups),
+        us_eu28=[c for c in codes if c in set(us_eu28)],
+        left_out=left_out,
     )
-    for subject, codes in bri_sets.items():
-        readings += [driven(subject, "block", codes), exported(subject, "block", codes)]
-    shares = driver_shares(driven_by(flows, regions), driver_groups)
-    for subject, value in (
-        ("median", shares.median()),
-        ("min", shares.min()),
-        ("max", shares.max()),
-    ):
-        readings.append(
-            Reading(
-                "c",
-                "driven_share",
-                "region",
-                subject,
-                float(value),
-                "%",
-                f"{subject} across {len(shares)} BRI regions of the share of each region's "
-                f"industry emissions driven by final demand of {drivers}",
-            )
-        )
-    consumption = region_accounts["consumption_mt"]
-    targets = {g: [c for c in driver_codes if regions.loc[c, "group"] == g] for g in driver_groups}
-    targets[drivers] = driver_codes
-    for target, codes in targets.items():
-        level = "group" if target in set(driver_groups) and len(driver_groups) > 1 else "block"
-        for subject, bri_codes in bri_sets.items():
-            readings.append(
-                Reading(
-                    "c",
-                    "driver_consumption_from_bri",
-                    level,
-                    target if subject == "BRI" else f"{target} ({subject})",
-                    _share(
-                        float(flows.loc[bri_codes, codes].to_numpy().sum()),
-                        float(consumption.reindex(codes).sum()),
-                    ),
-                    "%",
-                    f"share of the consumption-based emissions of {target} emitted in "
-                    f"{subject} regions",
-                )
-            )
-    return readings
 
 
 def headline(
@@ -564,83 +269,48 @@ def headline(
     group_accounts: pd.DataFrame,
     flows: pd.DataFrame,
     regions: pd.DataFrame,
-    driver_groups: Sequence[str],
+    drivers: Sequence[str] | readings.Drivers,
     developed_groups: Sequence[str],
     paper_values: pd.DataFrame,
-    production_denominator: str = "value_added",
-    consumption_denominator: str = "final_demand",
+    pair: str = "primary_inputs",
     without_regions: Sequence[str] = (),
+    us_eu28: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Every reading of the three findings, one row per statistic, level and subject, next
     to the paper's values.
 
     ``region_accounts``/``group_accounts``: accounts indexed by region / group (Mt CO2,
-    million USD, with ``bri``); ``flows``: region flow matrix (Mt CO2); ``driver_groups``:
-    destination groups of finding (c); ``developed_groups``: comparison groups of finding
-    (a); ``paper_values``: the paper's values by (statistic, level, subject; subject ``*``
-    for every subject); ``without_regions``: region codes left out of the "BRI without ..."
-    variant (none: no variant). Columns: :data:`HEADLINE_COLUMNS`.
+    million USD, with ``bri``); ``flows``: region flow matrix (Mt CO2); ``drivers``: the
+    destination groups of finding (c) (config key ``findings.driver_groups``) or a
+    :class:`bri_carbon.core.readings.Drivers`; ``developed_groups``: the comparison groups of
+    finding (a); ``paper_values``: the paper's values (:mod:`bri_carbon.core.paper`);
+    ``pair``: the intensity denominators (:data:`bri_carbon.core.intensities.DENOMINATOR_PAIRS`);
+    ``without_regions``: region codes left out of the "BRI without ..." variant (none: no
+    variant); ``us_eu28``: the region codes of the United States and the EU28 of 2015.
+    Columns: :data:`HEADLINE_COLUMNS`.
     """
-    bri_groups = [g for g in group_accounts.index if bool(group_accounts.loc[g, "bri"])]
-    for key, configured in (("driver", driver_groups), ("developed", developed_groups)):
+    if not isinstance(drivers, readings.Drivers):
+        drivers = readings.Drivers.of_groups(drivers, regions, list(flows.columns))
+    for key, configured in (("driver", drivers.groups), ("developed", developed_groups)):
         absent = [g for g in configured if g not in group_accounts.index]
         if absent:
             log.warning(
                 "%s groups without regions in the data (they count as zero): %s", key, absent
             )
-    bri_codes = [c for c in region_accounts.index if bool(regions.loc[c, "bri"])]
-    bri_sets = {"BRI": bri_codes}
-    left_out = [c for c in without_regions if c in set(bri_codes)]
-    if left_out:
-        bri_sets[f"BRI without {', '.join(left_out)}"] = [
-            c for c in bri_codes if c not in set(left_out)
-        ]
-    group_flows = grouping.group_flows(flows, regions)
-    readings = [
-        *finding_a(
-            group_accounts,
-            bri_groups,
-            developed_groups,
-            (production_denominator, consumption_denominator),
-        ),
-        *finding_b(region_accounts, group_accounts, flows, group_flows, bri_sets, bri_groups),
-        *finding_c(region_accounts, flows, regions, driver_groups, bri_sets, bri_groups),
-    ]
-    frame = pd.DataFrame([vars(r) for r in readings])
-    return with_paper_values(frame, paper_values)[list(HEADLINE_COLUMNS)]
-
-
-def with_paper_values(frame: pd.DataFrame, paper_values: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (statistic, level, subject, ...) with ``paper_value``, ``paper_statement``
-    and ``citation`` from ``paper_values`` (columns statistic, level, subject, paper_value,
-    paper_statement, citation; subject :data:`ANY_SUBJECT` matches every subject). A row of
-    the paper's table that matches no reading is an error: the table names a reading that
-    does not exist."""
-    keys = ["statistic", "level", "subject"]
-    exact = paper_values[paper_values["subject"] != ANY_SUBJECT]
-    general = paper_values[paper_values["subject"] == ANY_SUBJECT].drop(columns="subject")
-    columns = ["paper_value", "paper_statement", "citation"]
-    merged = frame.merge(exact[[*keys, *columns]], on=keys, how="left")
-    fallback = frame.merge(general[[*keys[:2], *columns]], on=keys[:2], how="left")
-    for column in columns:
-        merged[column] = merged[column].where(merged[column].notna(), fallback[column])
-    matched = paper_values.apply(
-        lambda row: (
-            (frame["statistic"] == row["statistic"])
-            & (frame["level"] == row["level"])
-            & ((row["subject"] == ANY_SUBJECT) | (frame["subject"] == row["subject"]))
-        ).any(),
-        axis=1,
+    subjects = subjects_of(
+        region_accounts, group_accounts, regions, developed_groups, without_regions, us_eu28
     )
-    if not matched.all():
-        unknown = paper_values.loc[~matched, keys].to_dict("records")
-        raise WorkflowInputError(
-            f"the paper's values name readings that the findings do not compute: {unknown}; "
-            f"the statistics are {sorted(set(frame['statistic']))} at levels {list(LEVELS)}."
-        )
-    merged["paper_statement"] = merged["paper_statement"].fillna("")
-    merged["citation"] = merged["citation"].fillna("")
-    return merged
+    found = [
+        *readings.finding_a(
+            region_accounts, group_accounts, subjects, intensities.denominators(pair)
+        ),
+        *readings.finding_b(
+            region_accounts, group_accounts, flows, grouping.group_flows(flows, regions), subjects
+        ),
+        *readings.finding_c(region_accounts, flows, regions, drivers, subjects),
+    ]
+    frame = pd.DataFrame([vars(r) for r in found])
+    return paper.attach(frame, paper_values)[list(HEADLINE_COLUMNS)]
 
 
 def sector_hotspots(sector_flows: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:

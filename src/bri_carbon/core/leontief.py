@@ -85,13 +85,14 @@ class LeontiefSolution:
     """Result of :func:`leontief_activity`.
 
     ``activity`` (n, m): X = (I - A)^-1 rhs. ``output`` (n,): gross output x (units of Z).
-    ``input_share`` (n,): column sums of A, 1'Z / x (0 where x = 0). ``solve``: how the
-    system was solved.
+    ``input_share`` (n,): column sums of A, 1'Z / x (0 where x = 0). ``intermediate_inputs``
+    (n,): column sums of Z, 1'Z (units of Z). ``solve``: how the system was solved.
     """
 
     activity: np.ndarray
     output: np.ndarray
     input_share: np.ndarray
+    intermediate_inputs: np.ndarray
     solve: SolveReport
 
 
@@ -101,15 +102,20 @@ class EmbodiedEmissions:
 
     ``by_destination`` (n, r): CO2 of each producing sector driven by each region's final
     demand (units of f). ``output`` (n,): gross output x (units of Z). ``input_share`` (n,):
-    column sums of A. ``lost`` (n,) bool: sectors with x = 0 but non-zero emissions, which
-    cannot enter any flow. ``solve``: how the Leontief system was solved.
+    column sums of A. ``intermediate_inputs`` (n,): column sums of Z (units of Z). ``lost``
+    (n,) bool: sectors with x = 0 but non-zero emissions, which cannot enter any flow.
+    ``solve``: how the Leontief system was solved. ``summed_activity`` (n,): the activity
+    (I - A)^-1 rhs of the right-hand sides asked for, summed over them (units of Z; None
+    when none was asked for).
     """
 
     by_destination: np.ndarray
     output: np.ndarray
     input_share: np.ndarray
+    intermediate_inputs: np.ndarray
     lost: np.ndarray
     solve: SolveReport
+    summed_activity: np.ndarray | None = None
 
 
 def array_row_blocks(Z: np.ndarray, rows: int = 512) -> RowBlocks:
@@ -418,7 +424,7 @@ def leontief_activity(
     matrix[np.diag_indices(n)] += 1.0  # I - A
     if precision == "float64":
         activity, report = _solve_float64(intermediate, matrix, inverse, rhs, labels)
-        return LeontiefSolution(activity, x, input_share, report)
+        return LeontiefSolution(activity, x, input_share, column_sums, report)
 
     factors = _factorize_(matrix)
     del matrix
@@ -437,9 +443,9 @@ def leontief_activity(
         report = SolveReport(
             "float64", fallback.solve.steps, fallback.solve.estimated_relative_error, True
         )
-        return LeontiefSolution(fallback.activity, x, input_share, report)
+        return LeontiefSolution(fallback.activity, x, input_share, column_sums, report)
     report = SolveReport("mixed", refined.steps, refined.estimate, fell_back=False)
-    return LeontiefSolution(activity, x, input_share, report)
+    return LeontiefSolution(activity, x, input_share, column_sums, report)
 
 
 def embodied_emissions(
@@ -450,6 +456,7 @@ def embodied_emissions(
     precision: str = "mixed",
     threads: int = 1,
     final_demand_total: np.ndarray | None = None,
+    summed_columns: slice | None = None,
 ) -> EmbodiedEmissions:
     """Emissions of every producing sector split by the region whose final demand drives them.
 
@@ -458,8 +465,10 @@ def embodied_emissions(
     industry emissions f. ``labels``: n names of the sectors, for error messages.
     ``precision``: one of :data:`PRECISIONS`; ``threads``: see :func:`leontief_activity`.
     ``final_demand_total`` (n,): final demand of every category, when some categories are
-    left out of ``final_demand_by_region`` (default: its row sums). Money and emission units
-    are the caller's; the result carries the emission unit.
+    left out of ``final_demand_by_region`` (default: its row sums). ``summed_columns``: the
+    columns of ``final_demand_by_region`` whose activity (I - A)^-1 y is kept, summed over
+    them, before it is turned into emissions (for value added induced by that demand).
+    Money and emission units are the caller's; the result carries the emission unit.
     """
     total = final_demand_by_region.sum(axis=1) if final_demand_total is None else final_demand_total
 
@@ -467,12 +476,15 @@ def embodied_emissions(
         intermediate, total, final_demand_by_region, labels, precision, threads
     )
     activity, x = solution.activity, solution.output
+    summed = None if summed_columns is None else activity[:, summed_columns].sum(axis=1)
     lost = (x == 0) & (emissions != 0)
     activity *= (emissions * reciprocal_output(x))[:, None]
     return EmbodiedEmissions(
         by_destination=activity,
         output=x,
         input_share=solution.input_share,
+        intermediate_inputs=solution.intermediate_inputs,
         lost=lost,
         solve=solution.solve,
+        summed_activity=summed,
     )

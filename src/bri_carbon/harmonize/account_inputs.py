@@ -95,12 +95,18 @@ def _region_slabs(regions: int, region_bytes: int) -> Iterator[tuple[int, int]]:
         yield first, min(first + step, regions)
 
 
-def _category_mask(categories: tuple[str, ...], excluded: Sequence[str], path: Path) -> np.ndarray:
-    """True for the categories counted in the consumption-based accounts."""
+def _category_mask(
+    categories: tuple[str, ...],
+    excluded: Sequence[str],
+    path: Path,
+    key: str = "final_demand.exclude",
+) -> np.ndarray:
+    """True for the categories counted in the consumption-based accounts (not in
+    ``excluded``, which config key ``key`` lists)."""
     unknown = sorted(set(excluded) - set(categories))
     if unknown:
         raise WorkflowInputError(
-            f"config key final_demand.exclude names categories {unknown} that {path} does not "
+            f"config key {key} names categories {unknown} that {path} does not "
             f"have; its final-demand categories are {list(categories)} (spelled as the source "
             "spells them)."
         )
@@ -122,14 +128,19 @@ def _discrepancy(file: h5py.File, n: int) -> SourceDiscrepancy | None:
 
 @contextmanager
 def open_account_inputs(
-    path: Path, excluded_categories: Sequence[str] = ()
+    path: Path,
+    excluded_categories: Sequence[str] = (),
+    inventory_categories: Sequence[str] = (),
 ) -> Iterator[AccountInputs]:
     """Open a harmonized netCDF file for the accounts; Z is read lazily, block by block.
 
     ``excluded_categories``: final-demand categories left out of the consumption-based
     accounts (config key ``final_demand.exclude``); each must be a category of the file.
-    Raises :class:`WorkflowInputError` naming the file when it cannot be read or does not
-    have the layout of :mod:`bri_carbon.harmonize.layout`.
+    ``inventory_categories``: the changes in inventories and valuables (config key
+    ``robustness.inventory_categories``), whose counted part is also read per purchasing
+    region for the variant without them; each must be a category of the file. Raises
+    :class:`WorkflowInputError` naming the file when it cannot be read or does not have the
+    layout of :mod:`bri_carbon.harmonize.layout`.
     """
     try:
         file = h5py.File(path, "r")
@@ -144,6 +155,9 @@ def open_account_inputs(
         slabs = list(_region_slabs(r, s * n * z.dtype.itemsize))
         categories = _labels(file, "category")
         counted = _category_mask(categories, excluded_categories, path)
+        inventories = counted & ~_category_mask(
+            categories, inventory_categories, path, "robustness.inventory_categories"
+        )
 
         def intermediate() -> Iterator[tuple[slice, np.ndarray]]:
             # One buffer for every block (no fresh pages to fault in for each block).
@@ -155,12 +169,16 @@ def open_account_inputs(
 
         final_demand = np.empty((n, r))
         excluded = np.zeros(n)
+        stocks = np.zeros((n, r)) if inventories.any() else None
         for first, stop in _region_slabs(r, s * r * k * y.dtype.itemsize):
             rows = slice(first * s, stop * s)
             slab = y[first:stop]
             final_demand[rows] = slab[..., counted].sum(axis=-1).reshape(-1, r)
             if not counted.all():
                 excluded[rows] = slab[..., ~counted].sum(axis=(-2, -1)).reshape(-1)
+            if stocks is not None:
+                stocks[rows] = slab[..., inventories].sum(axis=-1).reshape(-1, r)
+        household = file["F_Y"][...].astype(np.float64)
         yield AccountInputs(
             regions=_labels(file, "region"),
             sectors=_labels(file, "sector"),
@@ -174,8 +192,13 @@ def open_account_inputs(
             final_demand_by_region=final_demand,
             final_demand_excluded=excluded,
             emissions=file["F"][...].astype(np.float64).reshape(n),
-            household_emissions=file["F_Y"][...].astype(np.float64).sum(axis=1),
+            household_emissions=household.sum(axis=1),
             value_added=file["VA"][...].astype(np.float64).reshape(n),
             discrepancy=_discrepancy(file, n),
             attrs=read_attributes(path),
+            inventory_categories=tuple(
+                c for c, stock in zip(categories, inventories, strict=True) if stock
+            ),
+            final_demand_inventories=stocks,
+            household_emissions_inventories=household[:, inventories].sum(axis=1),
         )

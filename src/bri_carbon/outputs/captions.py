@@ -3,13 +3,43 @@
 Each caption gives the definition, the units and the data source of one figure or table. The
 texts are ``str.format`` templates; the fields they may use are ``source``, ``year``,
 ``driver_groups`` and ``developed_groups`` (joined names of config keys findings.driver_groups
-and findings.developed_groups), ``base`` and ``target`` (the years of the drivers of change)
-and ``data`` (:func:`data_note`).
+and findings.developed_groups), ``base`` and ``target`` (the years of the drivers of change),
+``data`` (:func:`data_note`) and the abstracts' words of :func:`paper_fields`. What the paper
+says comes only from data/paper_values.csv, through groups/headline.csv: a caption never
+states a value or wording of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+import pandas as pd
+
+#: The readings whose paper columns the captions quote: field -> (column, statistic, level,
+#: subject) of groups/headline.csv.
+PAPER_FIELDS = {
+    "paper_a": ("paper_statement", "intensity_ratio", "block", "BRI"),
+    "paper_b": ("paper_wording", "positive_net_export_share", "region", "BRI"),
+    "paper_c": ("paper_wording", "driven_share", "region", "median"),
+}
+#: A paper field whose reading carries no words in data/paper_values.csv.
+NO_PAPER_WORDS = "no words in data/paper_values.csv"
+
+
+def paper_fields(headline: pd.DataFrame) -> dict[str, str]:
+    """The fields :data:`PAPER_FIELDS` of the captions from one year's headline table:
+    the abstracts' words (or statements) for a reading, :data:`NO_PAPER_WORDS` where the
+    table holds none."""
+    fields = {}
+    for field, (column, statistic, level, subject) in PAPER_FIELDS.items():
+        rows = headline[
+            (headline["statistic"] == statistic)
+            & (headline["level"] == level)
+            & (headline["subject"] == subject)
+        ]
+        words = str(rows[column].iloc[0]) if len(rows) and column in rows else ""
+        fields[field] = words if words and words != "nan" else NO_PAPER_WORDS
+    return fields
 
 
 def data_note(source: str, synthetic: bool, release: str = "") -> str:
@@ -33,7 +63,10 @@ INTRODUCTION = (
     "with a CO2 satellite account. Production-based emissions (PBA) are the emissions inside a "
     "region; consumption-based emissions (CBA) are all emissions, anywhere, that its final "
     "demand induces (Leontief model, one LU factorization of I \u2212 A). Net embodied exports "
-    "are PBA \u2212 CBA. Regions are put into groups by the grouping file (config key regions; "
+    "are PBA \u2212 CBA. Production-based intensity is PBA / primary inputs (gross output "
+    "minus intermediate inputs: value added including net taxes on products), "
+    "consumption-based intensity CBA / final demand; the world's two are equal by "
+    "construction. Regions are put into groups by the grouping file (config key regions; "
     "by default seven Belt and Road groups, the common \u201cChina + 64\u201d list, and five "
     "other groups). Units: Mt CO2, billion current USD in the tables (million in the CSV "
     "files), kg CO2 per USD."
@@ -45,10 +78,13 @@ HEADLINE = (
     "consumption-based intensity of the Belt and Road groups against the developed groups "
     "({developed_groups}); (b) the Belt and Road share of the world's positive net embodied "
     "exports; (c) the share of Belt and Road emissions driven by final demand of "
-    "{driver_groups}. Each row is one reading of the paper's sentence (its statistic, the "
-    "level it is computed at and its subject), next to the value the paper gives where it "
-    "gives one. Every reading is in the table \u201cHeadline findings\u201d of each year and "
-    "in groups/headline.csv, with its formula. {data}"
+    "{driver_groups}. Each row is one reading of the abstracts' sentences (its statistic, the "
+    "level it is computed at and its subject), next to the abstracts' words for the number "
+    "where a sentence gives one (J. Geogr. Sci. and Acta Geographica Sinica differ: "
+    "{paper_b}). The quoted sentences are the abstracts' own words; how the project reads "
+    "them is each reading's formula, in the table \u201cHeadline findings\u201d of each year "
+    "and in groups/headline.csv (column definition). The figure after the tables shows how "
+    "the readings move under other choices (groups/robustness.csv). {data}"
 )
 
 #: (title, caption) of each figure of a year, by the name of FIGURES in rules/common/targets.smk.
@@ -65,29 +101,28 @@ FIGURES: dict[str, tuple[str, str]] = {
     ),
     "intensity_maps": (
         "Carbon intensity maps",
-        "(a) Production-based intensity = production-based CO2 / value added (or gross "
-        "output, config key intensity.production_denominator); (b) consumption-based "
+        "(a) Production-based intensity = production-based CO2 / primary inputs (gross "
+        "output minus intermediate inputs); (b) consumption-based "
         "intensity = consumption-based CO2 / final demand; both in kg CO2 per USD on one shared "
         "logarithmic colour scale (limits: 2nd and 98th percentile of both maps; values beyond "
         "take the end colours). (c) Their ratio, production-based / consumption-based "
         "intensity (dimensionless), on a diverging logarithmic scale centred on 1 (symmetric "
         "limits from the 2nd and 98th percentiles, at least 1/1.5 to 1.5): red where a "
         "region's output is more carbon-intensive than its final demand, blue where less; the "
-        "paper's finding (a) is about this ratio. Belt and Road regions are outlined in black; "
+        "readings of finding (a) compare these two intensities. Belt and Road regions are "
+        "outlined in black; "
         "grey: no data or not in the data. Boundaries: Natural Earth 1:110m (public domain). "
         "{data}",
     ),
     "intensity_gap": (
         "Intensity gap (finding a)",
-        "Per group, production-based intensity (filled dot: PBA / value added) and "
+        "Per group, production-based intensity (filled dot: PBA / primary inputs) and "
         "consumption-based intensity (open dot: CBA / final demand), kg CO2 per USD on a log "
         "axis; the number at the right is their ratio. Groups in their fixed colours, Belt "
         "and Road groups named in bold. The two top rows combine all Belt and "
         "Road groups and the developed groups ({developed_groups}; config key "
-        "findings.developed_groups) by summing emissions and money before dividing. The paper "
-        "finds that the Belt and Road regions' production intensity is far above their "
-        "consumption intensity and that the gap is much larger than in developed countries. "
-        "{data}",
+        "findings.developed_groups) by summing emissions and money before dividing. The "
+        "abstract's finding: {paper_a}. {data}",
     ),
     "flows_chord": (
         "Embodied CO2 flows between groups",
@@ -108,8 +143,8 @@ FIGURES: dict[str, tuple[str, str]] = {
         "emissions; consumption-based emissions are all industry emissions, anywhere, that the "
         "group's final demand induces, plus the same household emissions. Bars right of zero: "
         "net exporters of embodied carbon. The title gives the Belt and Road share of the sum "
-        "of positive net exports over regions (the headline definition), next to the paper's "
-        "value (more than 95%). {data}",
+        "of positive net exports over regions (the headline definition), next to the abstracts' "
+        "words for it ({paper_b}). {data}",
     ),
     "driven_by": (
         "Emissions of each Belt and Road group by the group whose demand drives them (finding c)",
@@ -120,9 +155,9 @@ FIGURES: dict[str, tuple[str, str]] = {
         "({driver_groups}; config key findings.driver_groups), the other non-BRI groups, the "
         "other Belt and Road groups, each in its fixed colour, and in grey the group's own "
         "final demand (domestic demand included). The number at the right is the share driven "
-        "by the driver groups (the headline's group reading); dashed line: the paper's "
-        "\u201cabout 30%\u201d. The same split for each Belt and Road region is the "
-        "supplementary figure that follows. {data}",
+        "by the driver groups (the headline's group reading); dashed line: the number the "
+        "abstract gives for each group's share ({paper_c}). The same split for each Belt and "
+        "Road region is the supplementary figure that follows. {data}",
     ),
     "driven_by_regions": (
         "Supplementary: emissions of each Belt and Road region by the group whose demand "
@@ -134,7 +169,7 @@ FIGURES: dict[str, tuple[str, str]] = {
         "groups, and in grey the region's own group including its domestic demand. Regions "
         "sorted by group (named at the right), then by the driver groups' share. Dotted line: "
         "median across Belt and Road regions of the driver groups' share; dashed line: the "
-        "paper's \u201cabout 30%\u201d. {data}",
+        "number the abstract gives ({paper_c}). {data}",
     ),
     "sector_hotspots": (
         "Sector hot spots",
@@ -143,6 +178,19 @@ FIGURES: dict[str, tuple[str, str]] = {
         "panel per group, (a), (b), ..., in the group's fixed colour. The "
         "Leontief system is solved at the source's own resolution and the results are summed "
         "to the 26 common sectors afterwards. {data}",
+    ),
+    "robustness": (
+        "Robustness of the readings",
+        "The key readings of each finding (rows) as configured (black dot) and under three "
+        "variants (groups/robustness.csv): final demand without changes in inventories and "
+        "valuables (everything they induce taken out: flows, emissions, final demand and "
+        "primary inputs), all developed groups ({developed_groups}) as the drivers of "
+        "finding (c), and the United States and the 28 EU member states of 2015 as its "
+        "drivers (data/us_eu28.csv; each region's own demand excluded). Readings that a "
+        "variant does not change keep their value. (a) ratios, with the world's value 1 "
+        "in grey; (b) and (c) percent. Dashed lines and open diamonds: the number an "
+        "abstract gives, on the readings it is attached to in data/paper_values.csv; the "
+        "panel titles give the abstracts' words. {data}",
     ),
 }
 
@@ -157,9 +205,10 @@ TABLES: dict[str, str] = {
     ),
     "group_accounts": (
         "Production-based (PBA) and consumption-based (CBA) CO2, household direct emissions "
-        "and net embodied exports (PBA \u2212 CBA) in Mt CO2; value added, final demand and "
-        "gross output in billion current USD; intensities in kg CO2 per USD (PBA / value added "
-        "and CBA / final demand, unless configured otherwise) and their ratio (production over "
+        "and net embodied exports (PBA \u2212 CBA) in Mt CO2; primary inputs (gross output minus "
+        "intermediate inputs), final demand, the value-added rows as the table reports them "
+        "and gross output in billion current USD; intensities in kg CO2 per USD (PBA / "
+        "primary inputs and CBA / final demand) and their ratio (production over "
         "consumption intensity, finding a). Regions are summed to the groups of the grouping "
         "file. {data}"
     ),
@@ -173,16 +222,21 @@ TABLES: dict[str, str] = {
         "The abstracts admit several readings, and each is a row: (a) production over "
         "consumption intensity, production over consumption emissions (the intensity ratio "
         "without the trade balance) and their difference, per group, combined, and for the "
-        "world (where the emission ratio is 1); (b) the Belt and Road share of positive net "
-        "embodied exports over regions, groups, region pairs and group pairs (paper: more than "
-        "95%); (c) the share of emissions driven by {driver_groups} per Belt and Road group, "
-        "combined, and its distribution over Belt and Road regions (paper: about 30% in most "
-        "regions), the number of Belt and Road groups within 25\u201335%, the share of Belt and "
-        "Road exports going to the driver groups and the share of the driver groups' "
-        "consumption emitted in Belt and Road regions. Readings that sum Belt and Road regions "
-        "are repeated without the regions of config key findings.without_regions. The paper's "
-        "values and statements come from data/paper_values.csv, with the citation of each. "
-        "{data}"
+        "world (where both are 1), their ratios Belt and Road over developed, and how many "
+        "regions have an intensity ratio above 1; (b) the Belt and Road share of positive net "
+        "embodied exports over regions, groups, region pairs, group pairs and the regions of "
+        "the Belt and Road and developed groups only, of the developed regions' net imports "
+        "and of gross embodied exports (abstracts: {paper_b}); (c) the share of emissions "
+        "driven by {driver_groups}, by all developed groups and by the United States and the "
+        "EU28, per Belt and Road group, combined, and over Belt and Road regions (abstract: "
+        "{paper_c}), the number of Belt and Road groups within 25\u201335%, the share of Belt and "
+        "Road exports going to the driver groups, the shares of consumption-based emissions "
+        "emitted in Belt and Road or developed regions and the developed share of the world's "
+        "consumption-based emissions. Readings that sum Belt and Road regions are repeated "
+        "without the regions of config key findings.without_regions. Block headings quote the "
+        "abstracts' sentences and the Paper column their words for a number, both from "
+        "data/paper_values.csv; the project's reading of a sentence is the row's definition "
+        "in groups/headline.csv. {data}"
     ),
 }
 
@@ -192,8 +246,8 @@ TRENDS = (
     "Each configured year computed independently, at the source's own resolution. The figure "
     "shows three readings of the headline findings, with the names they have in every year's "
     "groups/headline.csv: the Belt and Road regions' share (%) of the sum over regions of "
-    "positive net embodied exports (the paper: more than 95%); the share of all Belt and Road "
-    "industry emissions driven by final demand of {driver_groups} (the paper: about 30%); and "
+    "positive net embodied exports (abstracts: {paper_b}); the share of all Belt and Road "
+    "industry emissions driven by final demand of {driver_groups}; and "
     "the share of the Belt and Road regions' embodied exports going to those groups. The axis "
     "runs from 0 to 100% so that changes are not exaggerated. The table "
     "gives the headline readings of every year; every reading of every year is in "
@@ -203,8 +257,8 @@ TRENDS = (
 #: Captions of the figure and the table of the trends (the section's caption is TRENDS).
 TRENDS_FIGURE = "The three shares over the configured years, percent."
 TRENDS_TABLE = (
-    "The headline readings of every year, each rounded by its unit, with the paper's value "
-    "where it gives one."
+    "The headline readings of every year, each rounded by its unit, with the abstracts' words "
+    "where they give a number."
 )
 
 #: (title, caption) of the drivers of change between two years.
@@ -232,9 +286,9 @@ DRIVERS_TABLE = (
 #: (title, caption) of the source comparison of one year.
 COMPARISON = (
     "Group accounts by database, {year}",
-    "Production- and consumption-based CO2 and net embodied exports (Mt CO2), value added and "
-    "final demand (billion current USD) and intensities (kg CO2 per USD) per group, as each "
-    "database ({databases}) computes them, with the relative difference (d \u2212 "
+    "Production- and consumption-based CO2 and net embodied exports (Mt CO2), primary inputs "
+    "and final demand (billion current USD) and intensities (kg CO2 per USD) per group, as "
+    "each database ({databases}) computes them, with the relative difference (d \u2212 "
     "{reference}) / |{reference}| of every other database d in percent; the World row sums "
     "the additive columns. Differences come from the databases' sector detail, region "
     "coverage (EXIOBASE's rest-of-world regions), emission inventories and releases.",
@@ -245,7 +299,8 @@ COMPARISON_READINGS = (
     "The findings by database, {year}",
     "The key readings of the three findings as each database ({databases}) computes them on "
     "its own table, next to the paper's values; every reading of every database, with the "
-    "differences to {reference}, is in results/compare/{year}/headline.csv. Where the "
+    "differences to {reference}, is in results/compare/{year}/headline.csv (under the "
+    "robustness variants: robustness.csv). Where the "
     "databases agree, the finding does not hinge on the data; where they part, the reading "
     "depends on the database or its release.",
 )

@@ -259,7 +259,7 @@ def net_exports_by_group(
     year: int,
     synthetic: bool,
     region_share: float | None = None,
-    paper_share: float | None = None,
+    paper_wording: str = "",
 ) -> Figure:
     """Horizontal bars of net embodied CO2 exports (PBA - CBA, Mt) per group, sorted; one
     column wide.
@@ -267,7 +267,7 @@ def net_exports_by_group(
     ``group_accounts``: indexed by group with ``bri`` and ``net_export_mt``. Bars take the
     groups' colours; Belt and Road groups are named in bold. The title gives the BRI share
     (%) of the world's positive net exports over groups and, when given, over regions
-    (``region_share``) and the paper's value (``paper_share``, %).
+    (``region_share``) and the abstracts' words for it (``paper_wording``).
     """
     data = group_accounts.sort_values("net_export_mt")
     positive = data["net_export_mt"].clip(lower=0)
@@ -283,7 +283,7 @@ def net_exports_by_group(
     over = f"{share:.1f}% over groups"
     if region_share is not None:
         over += f", {region_share:.1f}% over regions"
-    paper = f"\n(paper: more than {paper_share:.0f}%)" if paper_share is not None else ""
+    paper = "".join(f"\npaper: {part}" for part in paper_wording.split("; ") if part)
     fig.suptitle(
         f"Net embodied CO2 exports by group\nBRI share of the world's positive net exports:\n"
         f"{over}{paper}",
@@ -301,7 +301,7 @@ def intensity_gap(
     source: str,
     year: int,
     synthetic: bool,
-    production_denominator: str = "value_added",
+    production_denominator: str = "primary_inputs",
     consumption_denominator: str = "final_demand",
 ) -> Figure:
     """Dumbbell chart of production- vs consumption-based carbon intensity per group; one
@@ -339,7 +339,7 @@ def intensity_gap(
     colours = {**group_colours(ordered), labels[-2]: "black", labels[-1]: "black"}
     fig = new_figure(
         SINGLE_COLUMN_MM,
-        44.0 + 4.3 * len(labels),
+        48.0 + 4.3 * len(labels),
         notes=["Filled: production-based; open: consumption-based.", "Bold: Belt and Road."],
     )
     ax = fig.add_subplot()
@@ -375,8 +375,9 @@ def intensity_gap(
     bri_label_weights(ax.get_yticklabels(), pd.Series(True, index=[*bri_groups, labels[-1]]))
     ax.set_xscale("log")
     ax.set_xlabel(
-        f"Carbon intensity (kg CO2 per USD of\n{production_denominator.replace('_', ' ')} or "
-        f"of {consumption_denominator.replace('_', ' ')}, log scale)"
+        "Intensity, kg CO2 per USD (log scale)\n"
+        f"filled: of {production_denominator.replace('_', ' ')}\n"
+        f"open: of {consumption_denominator.replace('_', ' ')}"
     )
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.grid(axis="y", visible=False)
@@ -485,6 +486,7 @@ def driven_by_shares(
     year: int,
     synthetic: bool,
     paper_value: float | None = None,
+    paper_wording: str = "",
 ) -> Figure:
     """Stacked bars, one per BRI group: its industry CO2 emissions split by the group whose
     final demand drives them (%); two columns wide.
@@ -493,8 +495,8 @@ def driven_by_shares(
     :func:`bri_carbon.core.findings.driven_by_groups`. Segments from the left: the
     ``driver_groups``, the other non-BRI groups, the other BRI groups, the row's own group
     (its domestic final demand included), each in its group's colour. The share driven by
-    the driver groups is written at the right; ``paper_value`` (the paper's "about 30%") is
-    a dashed line.
+    the driver groups is written at the right; ``paper_value`` (the number the abstract
+    gives for each group, in the words ``paper_wording``) is a dashed line.
     """
     shares = group_shares.pivot_table(
         index="group", columns="destination_group", values="share_pct", sort=False
@@ -532,7 +534,8 @@ def driven_by_shares(
     title = "Industry CO2 of each Belt and Road group by the group whose final demand drives it"
     if paper_value is not None:
         ax.axvline(paper_value, color="black", linestyle="--", linewidth=0.8)
-        title += f"\ndashed: the paper's about {paper_value:.0f}% driven by {drivers}"
+        words = paper_wording or f"{paper_value:g}%"
+        title += f"\ndashed: the abstract's number, {words}; right: the share driven by {drivers}"
     fig.suptitle(title, x=0.01, ha="left", fontsize=7.5)
     ax.set_xlabel("Share of the group's industry CO2 emissions (%), by destination group")
     legend_axes(fig, ax, ncol=4, height_ratio=0.22)
@@ -549,6 +552,7 @@ def driven_by_regions(
     year: int,
     synthetic: bool,
     paper_median: float | None = None,
+    paper_wording: str = "",
 ) -> Figure:
     """Supplementary figure, a full A4 page: stacked bars of each BRI region's industry
     emissions split by the group whose final demand drives them (%).
@@ -556,7 +560,8 @@ def driven_by_regions(
     ``driven``: the long frame of :func:`bri_carbon.core.findings.driven_by`. Segments as in
     :func:`driven_by_shares`; regions sorted by group (named at the right), then by the
     share driven by ``driver_groups``. The median of that share over the regions is a
-    dotted line, ``paper_median`` (the paper's value, %) a dashed one.
+    dotted line, ``paper_median`` (the paper's value, %, in the words ``paper_wording``) a
+    dashed one.
     """
     shares = driven.pivot_table(
         index="region", columns="destination_group", values="share_pct", sort=False
@@ -598,7 +603,7 @@ def driven_by_regions(
     lines = f"dotted: median over the regions, {median:.1f}%"
     if paper_median is not None:
         ax.axvline(paper_median, color="black", linestyle="--", linewidth=0.9)
-        lines += f"; dashed: the paper's about {paper_median:.0f}%"
+        lines += f"; dashed: the paper's value, {paper_wording or f'{paper_median:g}%'}"
     fig.suptitle(
         "Industry CO2 of each Belt and Road region by the group whose final demand drives it\n"
         f"Share driven by {drivers}: {lines}",

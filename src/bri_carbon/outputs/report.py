@@ -23,6 +23,7 @@ import markupsafe
 import pandas as pd
 import yaml
 
+from bri_carbon.core import plausibility
 from bri_carbon.outputs import captions, typeset
 from bri_carbon.outputs.tables import (
     DISPLAYS,
@@ -46,14 +47,24 @@ KEY_READINGS = (
     ("intensity_ratio", "block", "BRI"),
     ("intensity_ratio", "block", "developed"),
     ("intensity_ratio_gap", "block", "BRI over developed"),
+    ("emission_ratio_gap", "block", "BRI over developed"),
+    ("regions_intensity_ratio_above_one_pct", "region", "BRI"),
+    ("regions_intensity_ratio_above_one_pct", "region", "developed"),
     ("positive_net_export_share", "region", "BRI"),
     ("positive_net_export_share", "group", "BRI"),
     ("positive_net_export_share", "region_pair", "BRI"),
     ("positive_net_export_share", "group_pair", "BRI"),
+    ("positive_net_export_share_bri_developed", "region", "BRI"),
+    ("net_flow_to_developed_share", "block", "BRI"),
+    ("driven_share", "region", "median"),
     ("bri_groups_within_25_35_pct", "group", "BRI groups"),
     ("driven_share", "block", "BRI"),
-    ("driven_share", "region", "median"),
+    ("driven_share_us_eu28", "region", "median"),
+    ("driven_share_all_developed", "block", "BRI"),
+    ("consumption_share_from_developed", "block", "BRI"),
 )
+#: The figure of each year that the report shows right after the headline tables.
+LEADING_FIGURE = "robustness"
 TEMPLATE = "report.html.jinja"
 
 
@@ -108,9 +119,11 @@ class Report:
     headline_intro: str
     headline: tuple[tuple[int, str], ...]
     sections: tuple[Section, ...]
-    provenance_intro: str
-    provenance: tuple[Provenance, ...]
-    config: str
+    leading: tuple[Item, ...] = ()
+    warnings: tuple[str, ...] = ()
+    provenance_intro: str = ""
+    provenance: tuple[Provenance, ...] = ()
+    config: str = ""
     run_name: str = ""
     release: str = ""
 
@@ -139,8 +152,8 @@ def headline_summary(headline: pd.DataFrame) -> typeset.Display:
 
 def trends_display(series: pd.DataFrame) -> typeset.Display:
     """The key readings across years (trends/headline.csv: ``year``, ``statistic``,
-    ``level``, ``subject``, ``value``, ``unit``, ``paper_value``): one row per reading, one
-    column per year, each value rounded by its unit."""
+    ``level``, ``subject``, ``value``, ``unit``, ``paper_wording``): one row per reading, one
+    column per year, each value rounded by its unit, and the abstracts' words."""
     years = sorted(series["year"].unique())
     rows = []
     for statistic, level, subject in KEY_READINGS:
@@ -156,7 +169,7 @@ def trends_display(series: pd.DataFrame) -> typeset.Display:
             "reading": reading_name(statistic, level),
             "subject": subject,
             "unit": first["unit"],
-            "paper_value": first["paper_value"],
+            "paper_wording": first.get("paper_wording", ""),
         }
         row.update(
             {str(year): value for year, value in zip(match["year"], match["value"], strict=True)}
@@ -167,7 +180,7 @@ def trends_display(series: pd.DataFrame) -> typeset.Display:
         Column("subject", "Subject"),
         *(Column(str(year), str(year), "number", unit_key="unit") for year in years),
         Column("unit", "Unit"),
-        Column("paper_value", "Paper", "number", rounding="as given"),
+        Column("paper_wording", "Paper (abstract)"),
     ]
     frame = pd.DataFrame(rows, columns=[c.key for c in columns])
     return typeset.display(columns, [("", frame)], stub=2)
@@ -272,8 +285,8 @@ def year_sections(
 @dataclass(frozen=True)
 class Inputs:
     """The files a report shows, by year and name (the rule's inputs, see rules/report.smk):
-    figures (PNG) and tables (CSV) per year, each year's groups/headline.csv and
-    provenance.json; the trends (headline.csv and figure) with several years; the drivers'
+    figures (PNG) and tables (CSV) per year, each year's groups/headline.csv, diagnostics.json
+    and provenance.json; the trends (headline.csv and figure) with several years; the drivers'
     effects.csv and figure between ``drivers`` (base, target); the comparison's
     group_accounts.csv (``comparison``) and headline.csv (``comparison_headline``) per year
     of the databases ``compared`` (as the CSV columns name them), shown as
@@ -284,6 +297,7 @@ class Inputs:
     tables: Mapping[int, Mapping[str, Path]]
     headline: Mapping[int, Path]
     provenance: Mapping[int, Path]
+    diagnostics: Mapping[int, Path] | None = None
     trends: tuple[Path, Path] | None = None
     drivers: tuple[str, str] | None = None
     drivers_files: tuple[Path, Path] | None = None
@@ -324,15 +338,27 @@ def build(
         "driver_groups": " + ".join(driver_groups),
         "developed_groups": ", ".join(developed_groups),
         "data": captions.data_note(source, synthetic, release),
+        **dict.fromkeys(captions.PAPER_FIELDS, captions.NO_PAPER_WORDS),
     }
-    headline, figures, shown_tables = [], {}, {}
+    headline, figures, shown_tables, leading, warnings = [], {}, {}, [], []
+    if inputs.years:
+        fields.update(captions.paper_fields(read_headline(inputs.headline[inputs.years[-1]])))
     for year in inputs.years:
-        yearly = {**fields, "year": year}
-        summary = headline_summary(read_headline(inputs.headline[year]))
-        headline.append((year, typeset.to_html(summary)))
+        readings = read_headline(inputs.headline[year])
+        yearly = {**fields, **captions.paper_fields(readings), "year": year}
+        headline.append((year, typeset.to_html(headline_summary(readings))))
         figures[year] = [
-            _figure_item(name, path, year, yearly) for name, path in inputs.figures[year].items()
+            _figure_item(name, path, year, yearly)
+            for name, path in inputs.figures[year].items()
+            if name != LEADING_FIGURE
         ]
+        if LEADING_FIGURE in inputs.figures[year]:
+            leading.append(
+                _figure_item(LEADING_FIGURE, inputs.figures[year][LEADING_FIGURE], year, yearly)
+            )
+        if inputs.diagnostics:
+            diagnostics = _read_json(inputs.diagnostics[year])
+            warnings += [f"{year}: {text}" for text in plausibility.run_warnings(diagnostics)]
         shown_tables[year] = [
             _table_item(name, path, year, yearly) for name, path in inputs.tables[year].items()
         ]
@@ -393,6 +419,8 @@ def build(
         headline_intro=captions.fill(captions.HEADLINE, fields),
         headline=tuple(headline),
         sections=tuple(sections),
+        leading=tuple(leading),
+        warnings=tuple(warnings),
         provenance_intro=captions.PROVENANCE,
         provenance=tuple(provenance),
         config=config_text(records[0]) if records else "",

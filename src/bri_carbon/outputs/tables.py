@@ -79,12 +79,23 @@ STATISTIC_NAMES = {
     "emission_ratio": "production / consumption emissions",
     "intensity_difference_kg_per_usd": "production \u2212 consumption intensity",
     "intensity_ratio_gap": "intensity ratio, BRI / developed",
+    "emission_ratio_gap": "emission ratio, BRI / developed",
+    "regions_intensity_ratio_above_one": "regions with intensity ratio above 1",
+    "regions_intensity_ratio_above_one_pct": "regions with intensity ratio above 1 (share)",
     "positive_net_export_share": "share of positive net exports",
+    "positive_net_export_share_bri_developed": "share of positive net exports, BRI + developed",
+    "net_flow_to_developed_share": "share of developed net imports from BRI",
+    "gross_export_share": "share of gross embodied exports",
     "net_embodied_exports_mt": "net embodied exports",
     "driven_share": "emissions driven by the driver groups",
+    "driven_share_all_developed": "emissions driven by all developed groups",
+    "driven_share_us_eu28": "emissions driven by the US and the EU28",
+    "driven_share_pba": "driven emissions over production-based emissions",
     "bri_groups_within_25_35_pct": "BRI groups within 25\u201335%",
     "export_share_to_drivers": "exports going to the driver groups",
     "driver_consumption_from_bri": "driver consumption emitted in BRI",
+    "consumption_share_from_developed": "consumption emissions emitted in developed regions",
+    "developed_share_of_world_cba": "developed share of world consumption emissions",
 }
 LEVEL_NAMES = {
     "region": "over regions",
@@ -103,11 +114,11 @@ def reading_name(statistic: str, level: str) -> str:
 
 def headline_table(headline: pd.DataFrame) -> pd.DataFrame:
     """The headline readings as the table ``headline`` holds them: ``finding``,
-    ``paper_statement`` (the paper's sentence the reading belongs to: the statement a reading
-    first carries in ``groups/headline.csv``, kept for the readings after it in the same
-    finding), ``reading`` (statistic and level in words), ``subject``, ``value``, ``unit`` and
-    ``paper_value``, one row per reading in the order of ``headline``; indexed by
-    ``finding``."""
+    ``paper_statement`` (the abstracts' sentences the reading belongs to: the statement a
+    reading first carries in ``groups/headline.csv``, kept for the readings after it in the
+    same finding), ``reading`` (statistic and level in words), ``subject``, ``value``,
+    ``unit``, ``paper_value`` and ``paper_wording`` (the abstracts' words for the value), one
+    row per reading in the order of ``headline``; indexed by ``finding``."""
     statement = headline["paper_statement"].fillna("").astype(str)
     first = statement.where(~statement.duplicated(), "")
     belongs = first.replace("", np.nan).groupby(headline["finding"]).ffill().fillna("")
@@ -123,6 +134,7 @@ def headline_table(headline: pd.DataFrame) -> pd.DataFrame:
             "value": headline["value"],
             "unit": headline["unit"],
             "paper_value": headline["paper_value"],
+            "paper_wording": headline["paper_wording"].fillna("").astype(str),
         }
     )
     return table.set_index("finding")
@@ -166,9 +178,9 @@ ACCOUNT_COLUMNS = {
     "net_export_mt": Column(
         "net_export_mt", "Net embodied exports", "number", "Mt CO2", spanner=_EMISSIONS
     ),
-    "value_added_musd": Column(
-        "value_added_musd",
-        "Value added",
+    "primary_inputs_musd": Column(
+        "primary_inputs_musd",
+        "Primary inputs",
         "number",
         "billion USD",
         scale=1e-3,
@@ -177,6 +189,14 @@ ACCOUNT_COLUMNS = {
     ),
     "final_demand_musd": Column(
         "final_demand_musd", "Final demand", "number", "billion USD", scale=1e-3, spanner=_ECONOMY
+    ),
+    "value_added_musd": Column(
+        "value_added_musd",
+        "Value-added rows",
+        "number",
+        "billion USD",
+        scale=1e-3,
+        spanner=_ECONOMY,
     ),
     "gross_output_musd": Column(
         "gross_output_musd", "Gross output", "number", "billion USD", scale=1e-3, spanner=_ECONOMY
@@ -258,7 +278,7 @@ def headline_display(table: pd.DataFrame) -> typeset.Display:
         Column("subject", "Subject", width_cm=4.0),
         Column("value", "Value", "number", unit_key="unit"),
         Column("unit", "Unit"),
-        Column("paper_value", "Paper", "number", rounding="as given"),
+        Column("paper_wording", "Paper (abstract)", width_cm=4.0),
     ]
     table = table.reset_index()
     key = table["finding"].astype(str) + "\0" + table["paper_statement"].astype(str)
@@ -266,7 +286,7 @@ def headline_display(table: pd.DataFrame) -> typeset.Display:
     blocks = []
     for _, rows in table.groupby(starts.cumsum(), sort=False):
         finding, statement = rows["finding"].iloc[0], rows["paper_statement"].iloc[0]
-        heading = f"({finding}) Paper: \u201c{statement}\u201d" if statement else f"({finding})"
+        heading = f"({finding}) {statement}" if statement else f"({finding})"
         blocks.append((heading, rows))
     return typeset.display(columns, blocks, stub=0, long=True)
 

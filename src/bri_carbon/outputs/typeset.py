@@ -53,6 +53,7 @@ ROUNDING: dict[str, tuple[str, int]] = {
     "ratio": ("fixed", 2),
     "kg CO2 per USD": ("significant", 3),
     "groups": ("fixed", 0),
+    "regions": ("fixed", 0),
     "count": ("fixed", 0),
     "as given": ("general", 0),
 }

@@ -125,10 +125,7 @@ def read_headline(path: Path) -> pd.DataFrame:
         raise WorkflowInputError(f"cannot read the headline findings {path}: {err}") from err
 
 
-def headline_reading(
-    headline: pd.DataFrame, statistic: str, level: str, subject: str
-) -> tuple[float, float | None]:
-    """(value, paper value or None) of one reading of the headline table."""
+def _headline_row(headline: pd.DataFrame, statistic: str, level: str, subject: str) -> pd.Series:
     row = headline[
         (headline["statistic"] == statistic)
         & (headline["level"] == level)
@@ -139,5 +136,28 @@ def headline_reading(
             f"the headline findings hold {len(row)} rows for ({statistic}, {level}, "
             f"{subject}), expected one; rerun the findings rule."
         )
-    paper = row["paper_value"].iloc[0]
-    return float(row["value"].iloc[0]), None if pd.isna(paper) else float(paper)
+    return row.iloc[0]
+
+
+def headline_reading(
+    headline: pd.DataFrame, statistic: str, level: str, subject: str
+) -> tuple[float, float | None]:
+    """(value, paper value or None) of one reading of the headline table."""
+    row = _headline_row(headline, statistic, level, subject)
+    paper = row["paper_value"]
+    return float(row["value"]), None if pd.isna(paper) else float(paper)
+
+
+def paper_wording(headline: pd.DataFrame, statistic: str, level: str, subject: str) -> str:
+    """The abstracts' words for the value of one reading (``paper_wording`` of the headline
+    table, e.g. "more than 95% (J. Geogr. Sci.); up to 95% (Acta Geogr. Sin.)"), or ""."""
+    wording = _headline_row(headline, statistic, level, subject).get("paper_wording", "")
+    return "" if pd.isna(wording) else str(wording)
+
+
+def read_robustness(path: Path) -> pd.DataFrame:
+    """Read ``groups/robustness.csv`` (values numeric, texts verbatim)."""
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values={"value": [""]})
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read the robustness readings {path}: {err}") from err

@@ -201,6 +201,7 @@ FILE_KEYS = (
     "natural_earth.shapefile",
     "natural_earth.iso3_fixes",
     "findings.paper_values",
+    "findings.us_eu28",
     "drivers.deflator",
 )
 #: Files a shapefile needs beside the .shp (the attribute table and the index).

@@ -8,6 +8,7 @@ are wrong; the other layers receive plain frames and series.
 - ``data/concordances/exio3_{ixi,pxp}.csv``: EXIOBASE sectors to the common sectors;
 - ``data/exchange_rates.csv``: annual USD per EUR;
 - ``data/paper_values.csv``: the paper's reported values;
+- ``data/us_eu28.csv``: the United States and the EU28 of 2015, drivers of finding (c);
 - the deflator named by ``drivers.deflator``: a price index by year.
 """
 
@@ -30,10 +31,13 @@ PAPER_VALUE_COLUMNS = (
     "subject",
     "paper_value",
     "unit",
+    "paper_wording",
     "paper_statement",
+    "journal",
     "citation",
 )
 PRICE_INDEX_COLUMNS = ("year", "index")
+REGION_LIST_COLUMNS = ("iso3",)
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -120,9 +124,12 @@ def read_exchange_rates(path: Path) -> pd.DataFrame:
 
 
 def read_paper_values(path: Path) -> pd.DataFrame:
-    """Read the paper's reported values (``data/paper_values.csv``): one row per statistic,
-    level and subject (``*``: every subject of that statistic and level); ``paper_value``
-    empty where the paper states the finding in words only."""
+    """Read the paper's reported values (``data/paper_values.csv``, columns of
+    :data:`PAPER_VALUE_COLUMNS`; see :mod:`bri_carbon.core.paper`): one row per statistic,
+    level, subject (``*``: every subject of that statistic and level) and abstract
+    (``journal``). ``paper_value`` is given exactly where the sentence gives a number: then
+    ``paper_wording`` holds the words that give it, found verbatim in ``paper_statement``
+    and naming that number; otherwise both are empty."""
     table = _read(
         path,
         "the paper's values",
@@ -132,11 +139,55 @@ def read_paper_values(path: Path) -> pd.DataFrame:
         keep_default_na=False,
         na_values={"paper_value": [""]},
     )
-    twice = table[table.duplicated(["statistic", "level", "subject"])]
+    key = ["statistic", "level", "subject", "journal"]
+    twice = table[table.duplicated(key)]
     if not twice.empty:
-        rows = twice[["statistic", "level", "subject"]].to_dict("records")
-        raise WorkflowInputError(f"{path} lists these readings more than once: {rows}")
+        raise WorkflowInputError(
+            f"{path} lists these readings more than once per abstract: "
+            f"{twice[key].to_dict('records')}"
+        )
+    bad = []
+    for row in table.itertuples(index=False):
+        has_value, wording = pd.notna(row.paper_value), row.paper_wording.strip()
+        if has_value != bool(wording):
+            bad.append(
+                f"{row.statistic}/{row.level}/{row.subject} ({row.journal}): a value needs "
+                "its wording and a wording its value"
+            )
+        elif wording and wording.lower() not in row.paper_statement.lower():
+            bad.append(
+                f"{row.statistic}/{row.level}/{row.subject} ({row.journal}): wording "
+                f"{wording!r} is not in the statement"
+            )
+        elif wording and f"{row.paper_value:g}" not in wording:
+            bad.append(
+                f"{row.statistic}/{row.level}/{row.subject} ({row.journal}): wording "
+                f"{wording!r} does not give the value {row.paper_value:g}"
+            )
+    if bad:
+        raise WorkflowInputError(
+            f"{path}: a paper value must come with the words of the sentence that give it: "
+            + "; ".join(bad)
+        )
     return table
+
+
+def read_region_list(path: Path, key: str) -> list[str]:
+    """A list of region codes (column ``iso3``; other columns are notes), such as
+    ``data/us_eu28.csv`` (config key ``key``), in file order; a code listed twice is an
+    error."""
+    table = _read(
+        path,
+        f"the region list of config key {key}",
+        REGION_LIST_COLUMNS,
+        dtype=str,
+        keep_default_na=False,
+    )
+    codes = table["iso3"].str.strip()
+    twice = sorted(set(codes[codes.duplicated()]))
+    if twice:
+        raise WorkflowInputError(f"{path} lists these codes more than once: {twice}")
+    return codes.tolist()
 
 
 def read_price_index(path: Path) -> pd.Series:
