@@ -1,6 +1,6 @@
 """bri-carbon: embodied carbon flows of the Belt and Road regions.
 
-Data flow: retrieve -> harmonize (pymrio parses once) -> accounts -> groups -> findings ->
+Data flow: retrieve -> harmonize (each raw table read once) -> accounts -> groups -> findings ->
 figures and tables -> the HTML report (results/{source}/report.html).
 Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default); see README.md.
 """

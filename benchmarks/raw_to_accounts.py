@@ -21,8 +21,8 @@ a then b, ``--runs`` times (default 3):
   regional ``D_pba_reg`` and ``D_cba_reg`` of that row (Gg; they include the households'
   direct emissions F_Y).
 - (b) ``workflow``: the two rule jobs the workflow runs, each in its own process as
-  Snakemake runs them: ``scripts/harmonize_eora26.py`` (pymrio parses the zip once, the
-  harmonized netCDF is written straight from its arrays) and then ``scripts/accounts.py``
+  Snakemake runs them: ``scripts/harmonize_eora26.py`` (the zip is streamed once straight
+  into the native cache, bri_carbon.sources.eora26_reader) and then ``scripts/accounts.py``
   (h5py reads Z in row blocks, the Leontief solve, then ``accounts.csv``, ``flows.csv``,
   ``sector_flows.csv``, ``source_discrepancy.csv`` and ``diagnostics.json``). The scripts
   themselves are run (:func:`runpy.run_path`) with a ``snakemake`` object that holds the
@@ -35,7 +35,7 @@ Threads: the pymrio worker limits the BLAS thread pools to ``--threads`` (defaul
 threadpoolctl after its imports and freezes the imported objects out of the garbage
 collector; the rule scripts do the same through
 :func:`bri_carbon.runtime.logs.run_rule`, the accounts job with ``compute_threads =
---threads`` and the harmonize job with the rule's ``threads: 1`` (it parses and copies, no
+--threads`` and the harmonize job with the rule's ``threads: 2`` (its parser threads; no
 BLAS). Wall time is measured by this parent process around each child (interpreter start,
 imports and exit included); CPU time (user + system) and peak RSS are the child's own, from
 :func:`os.wait4`. The parent imports only the standard library, so that its memory cannot
@@ -121,6 +121,7 @@ def rule_params(config: dict[str, Any], countries: list[str] | None) -> dict[str
             ),
             "rtol": config["identity_rtol"],
             "precision": config["leontief_precision"],
+            "engine": config["accounts"]["engine"],
             "denominators": config["intensity"]["denominators"],
         },
     }
@@ -155,7 +156,7 @@ def rule_job(rule: str, data: Path, run: int, year: int, threads: int) -> Simple
             {"archive": archive, "region_codes": shipped["region_codes"]},
             {"dataset": dataset},
             params["harmonize_eora26"],
-            1,
+            2,
         ),
         "accounts": (
             {"dataset": dataset, "regions": shipped["regions"]},
@@ -358,7 +359,7 @@ def benchmark(year: int, runs: int, threads: int, countries: list[str] | None, d
     print(
         f"input: {archive.name}, {archive.stat().st_size / 2**20:.1f} MiB; {runs} runs, each "
         "(a) then (b)'s two jobs, a fresh process each; BLAS threads limited to "
-        f"{threads} in (a) and in the accounts job, 1 in the harmonize job (its rule's threads)"
+        f"{threads} in (a) and in the accounts job, 2 in the harmonize job (its rule's threads)"
     )
     results: dict[str, list[tuple[float, float, float, dict[str, Any]]]] = {
         worker: [] for worker in PROCESSES

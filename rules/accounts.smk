@@ -1,5 +1,10 @@
-"""Accounts stage: production- and consumption-based CO2 and the embodied flow matrix."""
+"""Accounts stage: production- and consumption-based CO2 and the embodied flow matrix.
 
+The engine (config key accounts.engine) decides the memory request: `lu` holds one n x n
+matrix, `pymrio` about seven (bri_carbon.harmonize.pymrio_engine); a pymrio run whose
+request exceeds what a job may use is refused before any job (check_accounts_engine in
+rules/common/checks.smk).
+"""
 
 rule accounts:
     input:
@@ -20,6 +25,7 @@ rule accounts:
         inventory_categories=lambda wildcards: inventory_categories(wildcards.source),
         rtol=config["identity_rtol"],
         precision=config["leontief_precision"],
+        engine=config["accounts"]["engine"],
         denominators=config["intensity"]["denominators"],
     log:
         f"{LOGS}accounts/{{source}}_{{year}}.log",
@@ -27,7 +33,7 @@ rule accounts:
         f"{LOGS}benchmarks/accounts/{{source}}_{{year}}.tsv"
     threads: config["compute_threads"]
     resources:
-        mem_mb=mem_mb_for(1.0, native=True, demand_copies=6),
+        mem_mb=mem_mb_for(ACCOUNTS_COPIES[config["accounts"]["engine"]], native=True, demand_copies=6),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"

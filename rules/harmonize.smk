@@ -1,9 +1,10 @@
-"""Harmonize stage: pymrio reads the raw tables once; the native cache is written from them.
+"""Harmonize stage: each raw table is read once, straight into the native cache.
 
-One job per source and year reads the upstream archive with pymrio, keeps the CO2 row and
+One job per source and year streams the upstream archive (bri_carbon.sources.eora26_reader,
+exiobase3_reader; Z in row blocks parsed on both of the job's threads), keeps the CO2 row and
 the value added, relabels the source's regions (data/region_codes.csv) and sectors (the
-concordance, kept beside the data), converts units and writes the netCDF file that the
-accounts read block by block. Regions and sectors stay as the source has them: the Leontief
+concordance, kept beside the data), converts units and writes the netCDF file
+(bri_carbon.harmonize.cache) that the accounts read block by block. Regions and sectors stay as the source has them: the Leontief
 system is solved at that resolution, and results are aggregated afterwards.
 """
 
@@ -25,9 +26,9 @@ rule harmonize_eora26:
         f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:
         f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
-    threads: 1
+    threads: 2
     resources:
-        mem_mb=mem_mb_for(5),
+        mem_mb=mem_mb_for(0, base_mb=700, table_copies=2),
         runtime=30,
     conda:
         "../envs/bri-carbon.yaml"
@@ -55,9 +56,9 @@ rule harmonize_exiobase3:
         f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:
         f"{RESOURCE_LOGS}benchmarks/harmonize/{{source}}_{{year}}.tsv"
-    threads: 1
+    threads: 2
     resources:
-        mem_mb=mem_mb_for(13),
+        mem_mb=mem_mb_for(0, base_mb=1100, table_copies=2),
         runtime=60,
     conda:
         "../envs/bri-carbon.yaml"

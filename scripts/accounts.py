@@ -1,16 +1,26 @@
 """Rule accounts: regional PBA/CBA accounts, the flow matrix, diagnostics and the source's
-discrepancy entry per region; the accounts and flows without changes in inventories and
-valuables (for groups/robustness.csv)."""
+discrepancy entry per region, with the engine of config key accounts.engine (lu or pymrio);
+the accounts and flows without changes in inventories and valuables (for
+groups/robustness.csv)."""
 
 import json
 import sys
 from pathlib import Path
 
-from bri_carbon.core import accounts, grouping, intensities, plausibility
+from bri_carbon.core import accounts, grouping, intensities, leontief, plausibility
 from bri_carbon.harmonize.account_inputs import open_account_inputs
 from bri_carbon.results import store
 from bri_carbon.runtime import atomic, logs
 from bri_carbon.sources import config_tables
+
+
+def solver(engine: str, inputs):
+    """The Leontief engine of config key accounts.engine (pymrio imported only for it)."""
+    if engine == "pymrio":
+        from bri_carbon.harmonize.pymrio_engine import PymrioSolver
+
+        return PymrioSolver(inputs.regions, inputs.sectors)
+    return leontief.embodied_emissions
 
 
 def main(smk) -> None:
@@ -24,6 +34,7 @@ def main(smk) -> None:
             rtol=float(smk.params.rtol),
             precision=smk.params.precision,
             threads=int(smk.params.compute_threads),
+            solve=solver(smk.params.engine, inputs),
         )
     variant = result.variants.get(accounts.NO_INVENTORIES, result)
     for found, target, flows in (

@@ -1,16 +1,18 @@
 """Rule harmonize_eora26: an Eora26-layout archive (real or synthetic) to the native cache.
 
-pymrio parses the archive (labels inside it or in indices.zip next to it); the CO2 row is
-the first configured label the file has (config key stressors.eora26); Eora's ROW
-discrepancy entry, which pymrio drops, is measured per sector and kept beside the data.
-An error about a file copied from local_data also names that local file.
+The archive is read once (labels inside it or in indices.zip next to it): its tables stream
+straight into the cache, Z in row blocks parsed on the rule's threads
+(bri_carbon.sources.eora26_reader); the CO2 row is the first configured label the file has
+(config key stressors.eora26); Eora's ROW discrepancy entry is left out of the system and
+kept per sector beside it. An error about a file copied from local_data also names that
+local file.
 """
 
 from pathlib import Path
 
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime import logs
-from bri_carbon.sources import config_tables, eora26, eora26_layout, local_data
+from bri_carbon.sources import config_tables, eora26_layout, eora26_reader, local_data
 
 
 def main(smk) -> None:
@@ -22,23 +24,24 @@ def main(smk) -> None:
 
 
 def harmonize(smk) -> None:
-    """Parse the Eora26-layout archive and write the harmonized dataset."""
+    """Read the Eora26-layout archive into the native cache."""
     source, year = smk.wildcards.source, int(smk.wildcards.year)
-    parsed = eora26.parse_co2_system(
+    tables = eora26_reader.read_eora26(
         Path(smk.input.archive),
         year,
         [(label["stressor"], label["source"]) for label in smk.params.stressors],
+        threads=smk.threads,
     )
     region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
-    dataset = harmonized.harmonize(
-        parsed,
+    harmonized.write_source_year(
+        tables,
+        Path(smk.output.dataset),
         source=source,
         year=year,
         regions=harmonized.region_mapping(region_codes, source),
         common_sectors=eora26_layout.SECTORS,
         synthetic=source == "synthetic",
     )
-    harmonized.write(dataset, Path(smk.output.dataset))
 
 
 logs.run_rule(main, snakemake)

@@ -1,17 +1,18 @@
 """Rule harmonize_exiobase3: an EXIOBASE 3 IOT archive to the native cache.
 
-pymrio parses the archive; the configured CO2 rows (config key stressors.exiobase3) are
-summed into one row (each must name exactly one row); money in EUR is converted to USD with
-the year's rate of the exchange-rate table; the sector concordance is checked against the
-data and kept beside it (it applies to sector-level results, never to the system). An
-error about a file copied from local_data also names that local file.
+The archive is read once (bri_carbon.sources.exiobase3_reader): Z streams in row blocks
+parsed on the rule's threads straight into the cache; the configured CO2 rows (config key
+stressors.exiobase3) are summed into one row (each must name exactly one row); money in EUR
+is converted to USD with the year's rate of the exchange-rate table; the sector concordance
+is checked against the data and kept beside it (it applies to sector-level results, never
+to the system). An error about a file copied from local_data also names that local file.
 """
 
 from pathlib import Path
 
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime import logs
-from bri_carbon.sources import config_tables, eora26_layout, exiobase3, local_data
+from bri_carbon.sources import config_tables, eora26_layout, exiobase3_reader, local_data
 
 
 def main(smk) -> None:
@@ -22,26 +23,28 @@ def main(smk) -> None:
 
 
 def harmonize(smk) -> None:
-    """Parse the EXIOBASE 3 archive and write the harmonized dataset."""
+    """Read the EXIOBASE 3 archive into the native cache."""
     source, year = smk.params.source, int(smk.wildcards.year)
-    parsed = exiobase3.parse_co2_system(
-        Path(smk.input.archive), year, smk.params.system, smk.params.stressors
+    tables = exiobase3_reader.read_exiobase3(
+        Path(smk.input.archive),
+        year,
+        smk.params.system,
+        smk.params.stressors,
+        threads=smk.threads,
     )
     concordance_path = Path(smk.input.concordance)
     sector_map = config_tables.read_concordance(concordance_path)
     harmonized.check_concordance(
-        sector_map, list(parsed.system.get_sectors()), eora26_layout.SECTORS, concordance_path
+        sector_map, list(tables.sectors), eora26_layout.SECTORS, concordance_path
     )
     rates_path = Path(smk.input.exchange_rates)
     money, attrs = harmonized.money_to_million_usd(
-        str(parsed.system.unit.iloc[0, 0]),
-        year,
-        config_tables.read_exchange_rates(rates_path),
-        rates_path,
+        tables.money_unit, year, config_tables.read_exchange_rates(rates_path), rates_path
     )
     region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
-    dataset = harmonized.harmonize(
-        parsed,
+    harmonized.write_source_year(
+        tables,
+        Path(smk.output.dataset),
         source=source,
         year=year,
         regions=harmonized.region_mapping(region_codes, source),
@@ -50,7 +53,6 @@ def harmonize(smk) -> None:
         money_per_million=money,
         attrs=attrs,
     )
-    harmonized.write(dataset, Path(smk.output.dataset))
 
 
 logs.run_rule(main, snakemake)

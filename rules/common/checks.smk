@@ -2,6 +2,7 @@
 traceback; then the digests of the configured files and a warning about results folders
 another configuration made."""
 
+import os
 from pathlib import Path
 
 from snakemake.logging import logger
@@ -70,6 +71,41 @@ def warn_of_stale_folders():
         )
 
 
+def job_memory_limit():
+    """(MB, what sets it) a job may use: --resources mem_mb when given, else the machine's
+    memory for a local run; (None, "") on a cluster without --resources mem_mb."""
+    given = workflow.global_resources.get("mem_mb")
+    if given is not None and given.value is not None:
+        return int(given.value), "--resources mem_mb"
+    if workflow.local_exec:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return int(memory / 2**20), "the machine's memory"
+    return None, ""
+
+
+def check_accounts_engine():
+    """Refuse config key accounts.engine: pymrio before any job when its memory request for a
+    source of the run exceeds what a job may use (one paragraph, no traceback)."""
+    if config["accounts"]["engine"] != "pymrio":
+        return
+    limit, origin = job_memory_limit()
+    if limit is None:
+        return
+    sources = [config["source"], *config["compare"]["sources"]]
+    for source in dict.fromkeys(sources):
+        need = mem_mb_for(ACCOUNTS_COPIES["pymrio"], source=source, native=True)(None)
+        if need > limit:
+            n = system_size(source, native=True)
+            raise bri_errors.WorkflowInputError(
+                f"config key accounts.engine is pymrio, whose calc_all holds about seven "
+                f"dense n x n matrices: for {source} (n = {n}) the accounts job asks for "
+                f"{need} MB, more than the {limit} MB a job may use ({origin}). Use the "
+                f"default engine (accounts: {{engine: lu}}, about "
+                f"{mem_mb_for(ACCOUNTS_COPIES['lu'], source=source, native=True)(None)} MB), "
+                "or run where a job may use more memory (docs/performance.md)."
+            )
+
+
 with bri_errors.stop_on_input_error(logger.error):
     #: The databases of config key compare.sources, in their one name (empty: no comparison).
     COMPARED = bri_databases.compared_databases(config, SOURCES)
@@ -77,6 +113,7 @@ with bri_errors.stop_on_input_error(logger.error):
     check_upstream_years()
     check_local_data()
     drivers_years()
+    check_accounts_engine()
 
 #: The sha256 of every file the configuration names (dotted config key -> sha256).
 CONFIGURED_DIGESTS = {

@@ -36,19 +36,40 @@ def system_size(source, native=False):
     return regions * sectors + extra
 
 
-def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0):
-    """Memory request in MB: ``copies`` dense n x n float64 matrices, ``demand_copies``
-    n x (2 r + 1) float64 arrays and ``base_mb``.
+#: Dense n x n float64 matrices each accounts engine is granted (docs/performance.md): the
+#: default LU holds one (float32 with leontief_precision mixed; float64 covers a fallback);
+#: pymrio's calc_all was measured at 7.0-7.1 (Z, A, I - A, L and the inverse's temporaries).
+ACCOUNTS_COPIES = {"lu": 1.0, "pymrio": 8.0}
 
-    Formula: mem_mb = base_mb + copies * n^2 * 8 bytes / 2^20 + demand_copies * n * (2 r + 1)
-    * 8 bytes / 2^20, rounded up to 100 MB, with n from :func:`system_size` and r regions from
-    :func:`system_shape` of ``source`` (default: the job's source wildcard) and ``native``.
-    ``base_mb`` covers the interpreter, the imported libraries (about 200 MB) and the small
-    arrays. For accounts, copies = 1 on the native n covers the one n x n matrix of
-    bri_carbon.core.accounts.regional_accounts: float64 when leontief_precision is float64 or
-    the mixed solve falls back, float32 (half) otherwise; Z is read in row blocks of 16 MB.
-    Its right-hand sides have up to 2 r + 1 columns (each purchasing region's final demand,
-    the excluded categories, each region's changes in inventories and valuables), and
+
+def final_demand_columns(source):
+    """Number of final-demand columns m of the source's raw tables (regions x categories):
+    Eora26 and the synthetic world 6 per country plus ROW's 6 (190 x 6 = 1140), EXIOBASE 3
+    7 per region (49 x 7 = 343)."""
+    if source == "exiobase3":
+        return EXIOBASE_REGIONS * 7
+    countries = config["synthetic"]["countries"] if source == "synthetic" else None
+    return ((len(countries) if countries else EORA_COUNTRIES) + 1) * 6
+
+
+def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0, table_copies=0):
+    """Memory request in MB: ``copies`` dense n x n float64 matrices, ``demand_copies``
+    n x (2 r + 1) float64 arrays, ``table_copies`` n x m final-demand tables and ``base_mb``.
+
+    Formula: mem_mb = base_mb + (copies * n^2 + demand_copies * n * (2 r + 1)
+    + table_copies * n * m) * 8 bytes / 2^20, rounded up to 100 MB, with n from
+    :func:`system_size`, r regions from :func:`system_shape` of ``source`` (default: the
+    job's source wildcard) and ``native``, m from :func:`final_demand_columns`. ``base_mb``
+    covers the interpreter, the imported libraries (about 200 MB) and the small arrays. The
+    arguments of each rule were set from peaks measured at Eora26 real volume and EXIOBASE
+    size (docs/performance.md, benchmarks/memory.py). The harmonize rules stream Z in row
+    blocks (no n x n term; base_mb covers the parser's blocks in flight) and hold the raw
+    final demand twice (table_copies = 2). For accounts, copies = 1 on the native n covers
+    the one n x n matrix of bri_carbon.core.accounts.regional_accounts: float64 when
+    leontief_precision is float64 or the mixed solve falls back, float32 (half) otherwise; Z
+    is read in row blocks of 16 MB; the pymrio engine takes ACCOUNTS_COPIES["pymrio"]. Its
+    right-hand sides have up to 2 r + 1 columns (each purchasing region's final demand, the
+    excluded categories, each region's changes in inventories and valuables), and
     demand_copies = 6 counts the arrays of that shape alive at once (right-hand sides,
     their stacked copy, solution, residual, correction and the scaled solution).
     """
@@ -57,7 +78,10 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0):
         name = source or wildcards.source
         n = system_size(name, native=native)
         regions = system_shape(name, native)[0]
-        need = base_mb + (copies * n * n + demand_copies * n * (2 * regions + 1)) * 8 / 2**20
+        cells = copies * n * n + demand_copies * n * (2 * regions + 1)
+        if table_copies:
+            cells += table_copies * n * final_demand_columns(name)
+        need = base_mb + cells * 8 / 2**20
         return int(math.ceil(need / 100.0) * 100)
 
     return estimate

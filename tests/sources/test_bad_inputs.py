@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xarray as xr
 
 from bri_carbon.core import grouping
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import archives, config_tables, eora26, synthetic
+from bri_carbon.sources import archives, config_tables, eora26_reader, synthetic
 from bri_carbon.sources import eora26_layout as layout
 
 from ..support.fixtures import rewrite_member
@@ -43,20 +44,26 @@ def _world_archive(folder: Path) -> Path:
 
 
 def _parse(archive: Path):
-    return eora26.parse_co2_system(archive, YEAR).system
+    """Read ``archive`` as the harmonize rule does, without writing the cache: labels, FD,
+    VA and the CO2 rows (T streams later)."""
+    return eora26_reader.read_eora26(archive, YEAR)
 
 
 def _harmonize(archive: Path):
-    """Parse and harmonize ``archive`` as the harmonize rule does (numbers are checked)."""
-    parsed = eora26.parse_co2_system(archive, YEAR)
-    codes = list(parsed.system.get_regions())
-    return harmonized.harmonize(
-        parsed,
+    """Read and harmonize ``archive`` as the harmonize rule does (numbers are checked);
+    the native cache as an xarray dataset."""
+    tables = _parse(archive)
+    target = archive.parent / "harmonized.nc"
+    harmonized.write_source_year(
+        tables,
+        target,
         source="eora26",
         year=YEAR,
-        regions=pd.Series(codes, index=codes),
+        regions=pd.Series(tables.regions, index=tables.regions),
         common_sectors=layout.SECTORS,
     )
+    with xr.open_dataset(target, engine="h5netcdf") as dataset:
+        return dataset.load()
 
 
 @pytest.fixture
@@ -102,7 +109,8 @@ def test_non_square_transactions(archive):
         lambda text: "".join(line.rstrip("\n") + "\t0\n" for line in text.splitlines()),
     )
     with pytest.raises(WorkflowInputError, match="is not square: 79 rows x 80 columns"):
-        _parse(archive)
+        _harmonize(archive)
+    assert not (archive.parent / "harmonized.nc").exists()
 
 
 def test_final_demand_columns_not_matching_labels(archive):
@@ -237,9 +245,8 @@ def test_zip_problem_says_what_is_wrong_in_one_sentence(tmp_path, archive):
 
 def test_other_zips_next_to_the_archive_are_not_read(archive):
     """pymrio reads every zip of a folder that names the year ('Multiple files for a given
-    year found'); the parse gives it a private folder with exactly the archive, so the
-    leftover of an interrupted write in the old naming, or a browser's second download,
-    change nothing."""
+    year found'); the reader opens exactly the archive, so the leftover of an interrupted
+    write in the old naming, or a browser's second download, change nothing."""
     for name in (".Eora26_2015_bp.k3x9q2ab.part.zip", "Eora26_2015_bp (1).zip"):
         (archive.parent / name).write_bytes(archive.read_bytes()[:1000])
-    assert _parse(archive).Z.shape == (3 * 26, 3 * 26)
+    assert _parse(archive).final_demand.shape == (3 * 26, 3 * 6)

@@ -158,7 +158,7 @@ def test_no_matching_label_lists_edgar_and_co2_totals_first_and_logs_all(
         archives["inside"], tmp_path / archives["inside"].name, "Total CO2 emissions (Gg) EDGAR v5"
     )
     with (
-        caplog.at_level(logging.INFO, logger="bri_carbon.sources.eora26"),
+        caplog.at_level(logging.INFO, logger="bri_carbon.sources.eora26_reader"),
         pytest.raises(WorkflowInputError) as raised,
     ):
         eora26.parse_co2_system(renamed, 2015)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import config_tables, eora26
+from bri_carbon.sources import config_tables, eora26_reader
 from bri_carbon.sources import eora26_layout as layout
 
 from ..support.fixtures import eora26_world, rewrite_member, write_eora26
@@ -65,7 +63,7 @@ def test_satellite_and_value_added_tables_that_disagree_with_their_labels(
 ):
     rewrite_member(archive, layout.table_names(YEAR)[member], _drop_last_line)
     with pytest.raises(WorkflowInputError, match=expected):
-        eora26.parse_co2_system(archive, YEAR)
+        eora26_reader.read_eora26(archive, YEAR)
 
 
 def test_a_country_code_written_twice_is_named(archive):
@@ -76,13 +74,7 @@ def test_a_country_code_written_twice_is_named(archive):
 
     rewrite_member(archive, "labels_T.txt", duplicate)
     rewrite_member(archive, "labels_FD.txt", duplicate)
-    parsed = eora26.parse_co2_system(archive, YEAR)
-    codes = list(dict.fromkeys(parsed.system.get_regions()))
-    with pytest.raises(WorkflowInputError, match=r"more than once.*CHN"):
-        harmonized.harmonize(
-            parsed,
-            source="eora26",
-            year=YEAR,
-            regions=pd.Series(codes, index=codes),
-            common_sectors=layout.SECTORS,
-        )
+    with pytest.raises(
+        WorkflowInputError, match=r"labels_T.txt lists these labels more than once.*CHN"
+    ):
+        eora26_reader.read_eora26(archive, YEAR)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import math
 import re
 
 #: Lightweight rules that must run on the submitting host, never as cluster jobs.
@@ -69,41 +67,17 @@ def minutes(text: str) -> int:
     return (int(days or 0) * 24 + hours) * 60 + mins + (1 if secs else 0)
 
 
-def _mem_mb_for(call: str, raw_n: int, native_n: int, regions: int) -> int:
-    """Evaluate a ``mem_mb_for(...)`` call of a rule with the formula of
-    rules/common/resources.smk:
-    base_mb + (copies * n^2 + demand_copies * n * (2 regions + 1)) * 8 / 2^20 MB, rounded up
-    to 100 MB."""
-    node = ast.parse(call, mode="eval").body
-    assert isinstance(node, ast.Call), call
-    options = {"copies": None, "base_mb": 400, "source": None, "native": False}
-    options["demand_copies"] = 0
-    for name, value in zip(options, node.args, strict=False):
-        options[name] = ast.literal_eval(value)
-    for keyword in node.keywords:
-        options[keyword.arg] = ast.literal_eval(keyword.value)
-    n = native_n if options["native"] else raw_n
-    cells = options["copies"] * n * n + options["demand_copies"] * n * (2 * regions + 1)
-    need = options["base_mb"] + cells * 8 / 2**20
-    return int(math.ceil(need / 100.0) * 100)
-
-
-def declared_resources(
-    rules_text: str, raw_n: int, native_n: int, regions: int = 189
-) -> dict[str, tuple[int, int]]:
-    """(mem_mb, runtime) each rule of the rule files declares.
-
-    ``raw_n``/``native_n``: the system sizes of the source tables and of the native
-    system (Eora26 layout: 189 x 26 + 1 and 189 x 26); ``regions``: its regions.
-    """
+def fixed_resources(rules_text: str) -> dict[str, tuple[int | None, int]]:
+    """(mem_mb, runtime) each rule of the rule files declares; mem_mb None where it is a
+    formula (its value depends on the system size and is checked against numbers worked out
+    by hand, never re-derived from the formula's code)."""
     declared = {}
     for block in re.split(r"^rule ", rules_text, flags=re.M)[1:]:
         name = block.split(":", 1)[0].strip()
-        memory = re.search(r"mem_mb=(\d+|mem_mb_for\(.*\)),\n", block)
+        memory = re.search(r"mem_mb=(.+),\n", block)
         runtime = re.search(r"runtime=(\d+),", block)
         if not memory or not runtime:
             continue
         text = memory.group(1)
-        mem = int(text) if text.isdigit() else _mem_mb_for(text, raw_n, native_n, regions)
-        declared[name] = (mem, int(runtime.group(1)))
+        declared[name] = (int(text) if text.isdigit() else None, int(runtime.group(1)))
     return declared

@@ -1,5 +1,6 @@
-"""The memory requests of rules/common/resources.smk cover the peak measured in the tiny
-workflow run."""
+"""The memory requests of rules/common/resources.smk cover the peaks of the tiny workflow
+run, where the base term dominates (the n^2 term is tested at real sizes:
+tests/unit/test_memory_formula.py)."""
 
 from __future__ import annotations
 

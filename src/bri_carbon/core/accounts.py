@@ -18,6 +18,7 @@ Units: Mt CO2, million current USD. This module needs numpy only (plus scipy thr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -307,7 +308,11 @@ def without_inventories(
 
 
 def regional_accounts(
-    inputs: AccountInputs, rtol: float = 1e-9, precision: str = "mixed", threads: int = 1
+    inputs: AccountInputs,
+    rtol: float = 1e-9,
+    precision: str = "mixed",
+    threads: int = 1,
+    solve: Callable[..., leontief.EmbodiedEmissions] = leontief.embodied_emissions,
 ) -> RegionalAccounts:
     """Compute accounts and flows of one harmonized system and check their identities.
 
@@ -323,8 +328,10 @@ def regional_accounts(
     demand of every category (see :mod:`bri_carbon.core.intensities`); diagnostics record the
     world intensity ratio and the reported value-added rows against it. ``precision`` of the
     Leontief solve: see :mod:`bri_carbon.core.leontief`; ``threads`` for its element-wise
-    passes. Peak memory: one n x n float32 (``mixed``) or float64 array plus a few n x m
-    arrays, m = r + 1 + r at most (r purchasing regions).
+    passes. ``solve``: the engine, called as
+    :func:`bri_carbon.core.leontief.embodied_emissions` (the default; config key
+    ``accounts.engine: lu``) is. Peak memory: one n x n float32 (``mixed``) or float64 array
+    plus a few n x m arrays, m = r + 1 + r at most (r purchasing regions).
     """
     r, s = len(inputs.regions), len(inputs.sectors)
     labels = inputs.labels
@@ -339,7 +346,7 @@ def regional_accounts(
     if stocks is not None:
         parts.append(stocks)
     stock_columns = slice(first_stock, first_stock + r) if stocks is not None else None
-    result = leontief.embodied_emissions(
+    result = solve(
         inputs.intermediate,
         np.hstack(parts) if len(parts) > 1 else parts[0],
         f,

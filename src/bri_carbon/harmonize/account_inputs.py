@@ -4,7 +4,7 @@ The accounts step needs Z (n x n, million USD) only as row blocks, one pass at a
 (:data:`bri_carbon.core.leontief.RowBlocks`), and a few small arrays. Reading them with h5py
 instead of xarray keeps xarray and pandas out of the step (about 0.7 s of imports at every
 start) and never holds Z in memory as a whole. The file layout is the one
-:func:`bri_carbon.harmonize.harmonized.write` writes (names in :mod:`bri_carbon.harmonize.layout`):
+:func:`bri_carbon.harmonize.cache.write_cache` writes (names in :mod:`bri_carbon.harmonize.layout`):
 the source's own regions and sectors, n = regions x sectors.
 """
 

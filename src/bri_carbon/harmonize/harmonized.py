@@ -1,6 +1,14 @@
-"""The harmonized system: the source's own regions and sectors, in output units.
+"""Harmonization: the source's own regions and sectors relabelled, in output units.
 
-One netCDF file per source and year (the native cache) holds an :class:`xarray.Dataset` with
+:func:`write_source_year` takes what a streaming reader hands over
+(:class:`~bri_carbon.sources.parsed.SourceYear`), checks its labels against the region codes
+and the sector concordance, converts its units and writes the native cache with
+:func:`bri_carbon.harmonize.cache.write_cache` while Z is being read (the contract of the
+file is documented there). :func:`harmonize` does the same for a system parsed by pymrio, as
+an :class:`xarray.Dataset` (the reference the readers are tested against, and the route for
+a source read by pymrio); :func:`write` writes such a dataset with the same writer.
+
+The native cache holds
 
 - ``Z`` (region, sector, purchaser_region, purchaser_sector): intermediate flows, million USD
 - ``Y`` (region, sector, purchaser_region, category): final demand, million USD
@@ -28,25 +36,28 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import xarray as xr
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 from bri_carbon.core import units
+from bri_carbon.harmonize import cache
 from bri_carbon.harmonize.layout import (
     DIMS,
     DISCREPANCY_DIMS,
     DISCREPANCY_PREFIX,
     FORMAT_VERSION,
 )
-from bri_carbon.runtime.atomic import atomic_path
 from bri_carbon.runtime.errors import WorkflowInputError
 
 if TYPE_CHECKING:  # pymrio (and the matplotlib it imports) is not needed to read a dataset
-    from bri_carbon.sources.parsed import Discrepancy, ParsedSystem
+    from bri_carbon.sources.parsed import Discrepancy, ParsedSystem, SourceYear
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +280,8 @@ def harmonize(
     dataset's attributes (e.g. the exchange rate used). Peak memory: the parsed frames plus
     one n x n float64 array.
     """
+    import xarray as xr
+
     system = parsed.system
     co2 = getattr(system, CO2_EXTENSION)
     value_added = getattr(system, VALUE_ADDED_EXTENSION)
@@ -404,6 +417,157 @@ def harmonize(
 
 
 def write(dataset: xr.Dataset, target: Path) -> None:
-    """Write the harmonized dataset as netCDF 4 (h5netcdf engine), atomically."""
-    with atomic_path(target) as tmp:
-        dataset.to_netcdf(tmp, engine="h5netcdf")
+    """Write a dataset of :func:`harmonize` as the native cache, with
+    :func:`bri_carbon.harmonize.cache.write_cache`, atomically."""
+    r, s = dataset.sizes["region"], dataset.sizes["sector"]
+    n = r * s
+    discrepancy = None
+    if all(name in dataset for name in DISCREPANCY_DIMS):
+        discrepancy = cache.CacheDiscrepancy(
+            inputs=dataset["discrepancy_inputs"].to_numpy(),
+            sales=dataset["discrepancy_sales"].to_numpy(),
+            final_demand=dataset["discrepancy_final_demand"].to_numpy(),
+            value_added_of_row=float(dataset.attrs[f"{DISCREPANCY_PREFIX}value_added_of_row_musd"]),
+            row_to_row=float(dataset.attrs[f"{DISCREPANCY_PREFIX}row_to_row_musd"]),
+        )
+    # The writer adds format_version and the discrepancy entry's totals itself.
+    own = {"format_version"}
+    if discrepancy is not None:
+        own |= {
+            f"{DISCREPANCY_PREFIX}value_added_of_row_musd",
+            f"{DISCREPANCY_PREFIX}row_to_row_musd",
+        }
+    attrs = {key: value for key, value in dataset.attrs.items() if key not in own}
+    cache.write_cache(
+        Path(target),
+        cache.CacheLabels(
+            regions=tuple(str(v) for v in dataset["region"].values),
+            sectors=tuple(str(v) for v in dataset["sector"].values),
+            categories=tuple(str(v) for v in dataset["category"].values),
+            output_regions=tuple(str(v) for v in dataset["output_region"].values),
+            common_sectors=tuple(str(v) for v in dataset["common_sector"].values),
+        ),
+        dataset["Z"].to_numpy().reshape(n, n),
+        cache.CacheArrays(
+            final_demand=dataset["Y"].to_numpy(),
+            emissions=dataset["F"].to_numpy(),
+            household_emissions=dataset["F_Y"].to_numpy(),
+            value_added=dataset["VA"].to_numpy(),
+            discrepancy=discrepancy,
+        ),
+        attrs,
+    )
+
+
+def _check_labels(
+    what: str,
+    source_regions: tuple[str, ...],
+    sectors: tuple[str, ...],
+    regions: pd.Series,
+    mapping: pd.Series,
+) -> None:
+    """Every source region has an output code and every sector a common sector."""
+    unknown = sorted(set(source_regions) - set(regions.index))
+    if unknown:
+        raise WorkflowInputError(
+            f"{what}: region codes {unknown} are not in data/region_codes.csv; add a row "
+            "per code (columns source, source_code, region, name, note)."
+        )
+    unmapped = sorted(set(sectors) - set(mapping.index))
+    if unmapped:
+        raise WorkflowInputError(
+            f"{what}: sectors {unmapped} are not among the common sectors and no sector "
+            "concordance maps them; spell them as the source does, or add a concordance."
+        )
+
+
+def write_source_year(
+    tables: SourceYear,
+    target: Path,
+    *,
+    source: str,
+    year: int,
+    regions: pd.Series,
+    common_sectors: tuple[str, ...],
+    sector_map: pd.Series | None = None,
+    money_per_million: float | None = None,
+    synthetic: bool = False,
+    attrs: dict[str, float | str] | None = None,
+) -> None:
+    """Write a streamed source year into the native cache at ``target``, in output units.
+
+    ``regions`` maps source region codes to output codes; ``sector_map`` maps source
+    sectors to ``common_sectors`` (None when the source already uses them, as Eora26 does).
+    Money is converted to million USD with ``money_per_million`` (e.g. an exchange rate times
+    a scale) or, for USD sources, the factor of the source's money unit; emissions to Mt
+    from the CO2 rows' unit. Z is scaled block by block while it is read and written (peak
+    memory: a few row blocks, never an n x n array). ``attrs`` are added to the file's
+    attributes (e.g. the exchange rate used).
+    """
+    what = f"{source} {year}"
+    mapping = pd.Series(common_sectors, index=common_sectors) if sector_map is None else sector_map
+    _check_labels(what, tables.regions, tables.sectors, regions, mapping)
+    money = (
+        money_per_million
+        if money_per_million is not None
+        else money_to_million_usd(tables.money_unit, year, None)[0]
+    )
+    emission = units.emission_factor_to_mt(tables.emission_unit)
+    labels = cache.CacheLabels(
+        regions=tables.regions,
+        sectors=tables.sectors,
+        categories=tables.categories,
+        output_regions=tuple(str(regions[code]) for code in tables.regions),
+        common_sectors=tuple(str(mapping[sector]) for sector in tables.sectors),
+    )
+
+    def intermediate() -> Iterator[tuple[int, np.ndarray]]:
+        for first, block in tables.intermediate():
+            # C order: the parser's blocks are column-major; HDF5 writes rows.
+            yield first, np.multiply(block, money, order="C")
+
+    def arrays() -> cache.CacheArrays:
+        found = tables.discrepancy()
+        return cache.CacheArrays(
+            final_demand=tables.final_demand * money,
+            emissions=tables.emissions * emission,
+            household_emissions=tables.household_emissions * emission,
+            value_added=tables.value_added * money,
+            discrepancy=None
+            if found is None
+            else cache.CacheDiscrepancy(
+                inputs=found.inputs_from * money,
+                sales=found.sales_to * money,
+                final_demand=found.final_demand_from * money,
+                value_added_of_row=found.value_added_of_row * money,
+                row_to_row=found.row_to_row * money,
+            ),
+        )
+
+    cache.write_cache(
+        Path(target),
+        labels,
+        intermediate(),
+        arrays,
+        {
+            "source": source,
+            "year": int(year),
+            "synthetic": int(synthetic),
+            "source_money_unit": tables.money_unit,
+            "money_to_million_usd": float(money),
+            "emission_to_mt": float(emission),
+            "co2_rows": json.dumps(list(tables.co2_rows)),
+            **(attrs or {}),
+        },
+    )
+    log.info(
+        "harmonized %s: %d source regions x %d source sectors (n = %d), %d final-demand "
+        "categories; %d output regions, %d common sectors",
+        what,
+        len(tables.regions),
+        len(tables.sectors),
+        labels.n,
+        len(tables.categories),
+        len(set(labels.output_regions)),
+        len(set(labels.common_sectors)),
+    )

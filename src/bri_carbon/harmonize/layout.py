@@ -1,8 +1,9 @@
-"""Names in the harmonized netCDF file, shared by its writer and its two readers.
+"""Names in the harmonized netCDF file (the native cache), shared by its writer and readers.
 
-:mod:`bri_carbon.harmonize.harmonized` writes the file with xarray and reads it back for the stages
-that work with labelled arrays; :mod:`bri_carbon.harmonize.account_inputs` reads it with h5py alone
-for the accounts stage. Both take the variable names and dimensions from here.
+The whole contract of the file is the docstring of :mod:`bri_carbon.harmonize.cache`, whose
+:func:`~bri_carbon.harmonize.cache.write_cache` is its one writer;
+:mod:`bri_carbon.harmonize.account_inputs` reads it with h5py alone for the accounts stage.
+Both take the variable names and dimensions from here.
 
 The file holds the source's own regions and sectors (never aggregated: the Leontief system is
 solved at this resolution) with two label variables beside the data: ``output_region`` per

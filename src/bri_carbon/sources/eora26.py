@@ -1,4 +1,8 @@
-"""Parse an Eora26 release with pymrio and keep only what the study needs.
+"""Parse an Eora26 release with pymrio (the reference of the streaming reader).
+
+The workflow reads Eora26 with :mod:`bri_carbon.sources.eora26_reader`, which streams each
+table once; this module parses the same archive with :func:`pymrio.parse_eora26`, the path
+the reader's arrays are tested against, and holds the archive checks both share.
 
 Eora26 ships about 2,700 satellite rows; only the CO2 row and the value added survive, so
 that the native cache is small and later stages never reread the text tables.
@@ -24,9 +28,12 @@ import pandas as pd
 import pymrio
 
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import archives, eora26_shapes
 from bri_carbon.sources import eora26_layout as layout
+from bri_carbon.sources import eora26_reader, eora26_shapes
+from bri_carbon.sources.eora26_reader import check_archive, indices_path, labels_inside
 from bri_carbon.sources.parsed import Discrepancy, ParsedSystem
+
+__all__ = ["check_archive", "discrepancy", "indices_path", "labels_inside", "parse_co2_system"]
 
 log = logging.getLogger(__name__)
 
@@ -34,72 +41,6 @@ log = logging.getLogger(__name__)
 SatelliteLabel = tuple[str, str]
 #: Read buffer of the streamed tables (zip members read line by line are slow otherwise).
 _READ_BUFFER = 1 << 22
-#: Rows listed in the message when no configured CO2 label matches.
-CANDIDATES_SHOWN = 20
-
-
-def indices_path(archive: Path) -> Path:
-    """Where real Eora26 downloads keep the label files: ``indices.zip`` next to the archive."""
-    return archive.parent / "indices.zip"
-
-
-def _members(archive: Path) -> set[str]:
-    """Member names of a zip; a clear error for unreadable or corrupt archives."""
-    try:
-        with zipfile.ZipFile(archive) as handle:
-            members = set(handle.namelist())
-            broken = handle.testzip()
-    except (zipfile.BadZipFile, OSError) as err:
-        raise WorkflowInputError(
-            f"{archive} is not a readable zip archive ({err}). Delete it and fetch "
-            f"{archive.name} again from Eora (https://worldmrio.com)."
-        ) from err
-    if broken is not None:
-        raise WorkflowInputError(
-            f"{archive}: member {broken} is corrupt (CRC mismatch); the file is damaged or "
-            "truncated. Delete it and fetch it again."
-        )
-    return members
-
-
-def labels_inside(archive: Path) -> bool:
-    """True when the Eora26 archive itself holds the four label files."""
-    try:
-        with zipfile.ZipFile(archive) as handle:
-            members = set(handle.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return all(name in members for name in layout.LABEL_FILES)
-
-
-def check_archive(archive: Path, year: int, price: str = "bp") -> None:
-    """Fail with a clear message unless ``archive`` is a readable Eora26 zip for ``year``.
-
-    The label files may instead be in an ``indices.zip`` next to the archive, as in real
-    downloads; that file is then checked too.
-    """
-    archives.check_safe(archive)
-    expected = list(layout.table_names(year, price).values())
-    members = _members(archive)
-    missing = [name for name in expected if name not in members]
-    labels_missing = [name for name in layout.LABEL_FILES if name not in members]
-    indices = indices_path(archive)
-    if labels_missing and indices.exists():
-        archives.check_safe(indices)
-        index_members = _members(indices)
-        labels_missing = [name for name in labels_missing if name not in index_members]
-        if labels_missing:
-            raise WorkflowInputError(
-                f"{indices} lacks the label files {labels_missing} that {archive.name} does "
-                "not hold either. Fetch indices.zip again from Eora (https://worldmrio.com)."
-            )
-    missing += labels_missing
-    if missing:
-        raise WorkflowInputError(
-            f"{archive} lacks {missing}. An Eora26 {price} archive for {year} holds "
-            f"{expected} and the label files {list(layout.LABEL_FILES)} (or an indices.zip "
-            "next to it, as in real downloads). Fetch the complete files again."
-        )
 
 
 def _label_source(archive: Path, name: str) -> Path:
@@ -204,65 +145,20 @@ def _label_text(label: tuple[str, ...]) -> str:
     return " / ".join(str(part) for part in label)
 
 
-def _co2_candidates(index: pd.MultiIndex) -> list[str]:
-    """Satellite rows a user may have meant, EDGAR rows and CO2 totals first, then other
-    rows that mention CO2."""
-    labels = [tuple(str(part) for part in label) for label in index]
-    first = [
-        label
-        for label in labels
-        if "EDGAR" in label[0] or ("CO2" in " ".join(label) and "total" in " ".join(label).lower())
-    ]
-    rest = [label for label in labels if "CO2" in " ".join(label) and label not in first]
-    return [_label_text(label) for label in [*first, *rest]]
-
-
 def select_co2_row(
     satellite: pymrio.Extension, alternatives: Sequence[SatelliteLabel], origin: Path
 ) -> int:
-    """Position of the CO2 row among the satellite rows: the first of ``alternatives`` that
-    the file has, which must name exactly one row.
-
-    ``alternatives``: (stressor without unit, source) pairs tried in order (the label
-    changed between Eora26 vintages). Two rows with the configured label are ambiguous and
-    stop the parse, naming the rows and ``origin``; so does a row without a unit. When none
-    matches, the message lists the rows that mention EDGAR or CO2 totals first, and the full
-    list of satellite labels goes to the log.
-    """
-    index = satellite.F.index
-    for stressor, source in alternatives:
-        hits = [i for i, label in enumerate(index) if tuple(label) == (stressor, source)]
-        if len(hits) > 1:
-            units = [str(satellite.unit.iloc[i, 0]) for i in hits]
-            raise WorkflowInputError(
-                f"{origin}: the satellite label ({stressor!r}, {source!r}) names {len(hits)} "
-                f"rows of labels_Q.txt (rows {[i + 1 for i in hits]}, units {units}). Which one "
-                "is CO2 is ambiguous; repair the label file or fetch it again."
-            )
-        if hits:
-            unit = satellite.unit.iloc[hits[0], 0]
-            if pd.isna(unit) or not str(unit).strip():
-                raise WorkflowInputError(
-                    f"{origin}: the satellite row ({stressor!r}, {source!r}) has no unit; "
-                    "labels_Q.txt writes it in parentheses after the label, e.g. "
-                    f"'{stressor} (Gg)'. Repair the label file or fetch it again."
-                )
-            return hits[0]
-    log.info(
-        "satellite labels of %s (%d rows): %s",
-        origin,
-        len(index),
-        [_label_text(tuple(label)) for label in index],
-    )
-    wanted = [f"{stressor} / {source}" for stressor, source in alternatives]
-    candidates = _co2_candidates(index)
-    raise WorkflowInputError(
-        f"{origin} has no satellite row {wanted}. Rows that mention EDGAR or CO2 totals "
-        f"first: {candidates[:CANDIDATES_SHOWN]}"
-        f"{' ...' if len(candidates) > CANDIDATES_SHOWN else ''}. Set config key "
-        "stressors.eora26 to the label of the CO2 row (stressor without the unit, and "
-        "source); the rule's log lists every satellite row."
-    )
+    """Position of the CO2 row among the satellite rows of a pymrio parse, chosen as the
+    streaming reader chooses it (:func:`bri_carbon.sources.eora26_reader.select_co2_row`)."""
+    rows = [
+        eora26_reader.SatelliteRow(
+            stressor=str(label[0]),
+            source=str(label[1]),
+            unit="" if pd.isna(unit) else str(unit),
+        )
+        for label, unit in zip(satellite.F.index, satellite.unit.iloc[:, 0], strict=True)
+    ]
+    return eora26_reader.select_co2_row(rows, alternatives, origin)
 
 
 def _private_folder(archive: Path, folder: Path) -> None:

@@ -1,6 +1,8 @@
-"""Parse an EXIOBASE 3 IOT archive with pymrio and keep only what the study needs.
+"""Parse an EXIOBASE 3 IOT archive with pymrio (the reference of the streaming reader).
 
-Both release layouts are read by :func:`pymrio.parse_exiobase3`:
+The workflow reads EXIOBASE 3 with :mod:`bri_carbon.sources.exiobase3_reader`, which streams
+each table once; this module parses the same archive with :func:`pymrio.parse_exiobase3`,
+the path the reader's arrays are tested against. Both release layouts are read:
 
 - v3.8.x (3.8.2): one ``satellite/`` extension holding value added, employment
   and emissions (plus ``impacts/``);
@@ -28,73 +30,32 @@ import pandas as pd
 import pymrio
 
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import archives
+from bri_carbon.sources.exiobase3_reader import (
+    CO2_STRESSORS,
+    EMISSION_EXTENSIONS,
+    SYSTEMS,
+    VALUE_ADDED_EXTENSIONS,
+    VALUE_ADDED_ROWS,
+    archive_name,
+    check_archive,
+)
 from bri_carbon.sources.parsed import ParsedSystem
+
+__all__ = [
+    "CO2_STRESSORS",
+    "EMISSION_EXTENSIONS",
+    "SYSTEMS",
+    "VALUE_ADDED_EXTENSIONS",
+    "VALUE_ADDED_ROWS",
+    "archive_name",
+    "check_archive",
+    "parse_co2_system",
+]
 
 log = logging.getLogger(__name__)
 
-#: Default CO2 rows: fossil CO2 from combustion, cement, lime and fossil waste (kg). Names as
-#: the release writes them: Humanmademovies/world4 docs/data/exiobase-stressors.md (read from
-#: IOT_2022_pxp.zip) and it-is-me-mario/MARIO mario/ops/ghg.py.
-CO2_STRESSORS: Final[tuple[str, ...]] = (
-    "CO2 - combustion - air",
-    "CO2 - non combustion - Cement production - air",
-    "CO2 - non combustion - Lime production - air",
-    "CO2 - waste - fossil - air",
-)
-
-#: Value-added rows at basic prices: eight of the nine monetary rows at the top of the 3.8
-#: satellite/F.txt (factor_inputs/F.txt in 3.9), as it-is-me-mario/MARIO
-#: mario/parsers/specs.py lists them; the ninth, "Taxes less subsidies on products
-#: purchased: Total", is left out (see the module docstring). pymrio's own valueadded.tsv
-#: lists other rows and is not the file's list.
-VALUE_ADDED_ROWS: Final[tuple[str, ...]] = (
-    "Other net taxes on production",
-    "Compensation of employees; wages, salaries, & employers' social contributions: Low-skilled",
-    "Compensation of employees; wages, salaries, & employers' social contributions: Medium-skilled",
-    "Compensation of employees; wages, salaries, & employers' social contributions: High-skilled",
-    "Operating surplus: Consumption of fixed capital",
-    "Operating surplus: Rents on land",
-    "Operating surplus: Royalties on resources",
-    "Operating surplus: Remaining net operating surplus",
-)
-
-#: Extensions searched for the CO2 rows (v3.9 first, then v3.8).
-EMISSION_EXTENSIONS: Final[tuple[str, ...]] = ("air_emissions", "satellite")
-#: Extensions searched for the value-added rows (v3.9 first, then v3.8).
-VALUE_ADDED_EXTENSIONS: Final[tuple[str, ...]] = ("factor_inputs", "satellite")
-
 #: Label of the single row of the ``co2`` extension.
 CO2_ROW: Final[str] = "CO2 (fossil, sum of the configured EXIOBASE rows)"
-
-SYSTEMS: Final[tuple[str, ...]] = ("ixi", "pxp")
-
-
-def archive_name(year: int, system: str) -> str:
-    """Name of the EXIOBASE 3 IOT archive, e.g. ``IOT_2015_ixi.zip``."""
-    return f"IOT_{year}_{system}.zip"
-
-
-def check_archive(archive: Path, year: int, system: str) -> None:
-    """Fail with a clear message unless ``archive`` is a readable EXIOBASE 3 IOT zip."""
-    if system not in SYSTEMS:
-        raise WorkflowInputError(f"EXIOBASE system must be one of {SYSTEMS}, not {system!r}")
-    archives.check_safe(archive)
-    try:
-        with zipfile.ZipFile(archive) as handle:
-            names = handle.namelist()
-    except (zipfile.BadZipFile, OSError) as err:
-        raise WorkflowInputError(
-            f"{archive} is not a readable zip archive ({err}). Delete it and fetch "
-            f"{archive_name(year, system)} again from its release's Zenodo record."
-        ) from err
-    basenames = {name.rsplit("/", 1)[-1] for name in names}
-    missing = [f for f in ("file_parameters.json", "metadata.json") if f not in basenames]
-    if missing:
-        raise WorkflowInputError(
-            f"{archive} lacks {missing}; it is not an EXIOBASE 3 IOT archive in pymrio's "
-            f"layout. Fetch {archive_name(year, system)} again."
-        )
 
 
 def _find_rows(

@@ -1,18 +1,26 @@
 """What a source reader hands to harmonization: one year of one source, in source units.
 
-The readers (:mod:`bri_carbon.sources.eora26`, :mod:`bri_carbon.sources.exiobase3`) parse
-the raw tables with pymrio and keep the CO2 row and the value added;
-:mod:`bri_carbon.harmonize.harmonized` turns the result into the native cache. Nothing
-here is aggregated: the system keeps the source's own regions and sectors.
+The workflow's readers (:mod:`bri_carbon.sources.eora26_reader`,
+:mod:`bri_carbon.sources.exiobase3_reader`) stream the raw tables once and hand over a
+:class:`SourceYear`, whose Z comes as row blocks; :func:`bri_carbon.harmonize.harmonized.
+write_source_year` writes it into the native cache as it is read. pymrio's parsers, the
+reference the readers are tested against, give a :class:`ParsedSystem`
+(:func:`bri_carbon.sources.eora26.parse_co2_system`,
+:func:`bri_carbon.sources.exiobase3.parse_co2_system`). Nothing here is aggregated: the
+system keeps the source's own regions and sectors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pymrio
+
+if TYPE_CHECKING:  # the streaming readers never import pymrio
+    import pymrio
 
 
 @dataclass(frozen=True)
@@ -49,3 +57,38 @@ class ParsedSystem:
     co2_rows: tuple[str, ...]
     origin: Path = Path("<memory>")
     discrepancy: Discrepancy | None = None
+
+
+#: Z of a source year as row blocks, in the source's money unit: a callable that yields
+#: (first row, block of shape (rows, n)) over rows 0..n-1 in order (region-major, the
+#: discrepancy entry left out); called once.
+SourceRows = Callable[[], Iterator[tuple[int, np.ndarray]]]
+
+
+@dataclass(frozen=True)
+class SourceYear:
+    """A source year as a streaming reader hands it to harmonization, in source units.
+
+    ``regions`` (r), ``sectors`` (s), ``categories`` (k): labels verbatim, n = r x s in
+    region-major order. ``intermediate``: Z as row blocks (:data:`SourceRows`), read while
+    the cache is written. ``final_demand`` (n, r x k), ``value_added`` (n,): money in
+    ``money_unit``; ``emissions`` (n,), ``household_emissions`` (r x k,): the CO2 rows
+    summed, in ``emission_unit``. ``co2_rows``: the satellite labels summed, as written in
+    the file. ``discrepancy``: a callable giving the source's discrepancy entry (None for
+    sources without one), valid once ``intermediate`` has been read to its end.
+    ``origin``: the file, named in messages.
+    """
+
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    categories: tuple[str, ...]
+    intermediate: SourceRows
+    final_demand: np.ndarray
+    value_added: np.ndarray
+    emissions: np.ndarray
+    household_emissions: np.ndarray
+    money_unit: str
+    emission_unit: str
+    co2_rows: tuple[str, ...]
+    origin: Path
+    discrepancy: Callable[[], Discrepancy | None]
