@@ -73,7 +73,7 @@ include: "rules/common/checks.smk"
 
 
 wildcard_constraints:
-    source="|".join(SOURCES),
+    source=DATABASE,
     year=r"\d{4}",
 
 

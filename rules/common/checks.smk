@@ -12,35 +12,60 @@ from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.runtime import publish as bri_publish
 from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import databases as bri_databases
 from bri_carbon.sources import local_data as bri_local_data
 from bri_carbon.sources import preflight as bri_preflight
 
 
 def check_upstream_years():
-    """Stop before any job when a real-data source is asked for years it does not cover."""
-    source = config["source"]
-    if source == "synthetic":
-        return
-    dataset = upstream_dataset(source)
-    for year in config["years"]:
-        dataset.check_year(year)
-    if source == "exiobase3":
-        dataset.check_system(config["exiobase3"]["system"])
+    """Stop before any job when a database of the run (config keys source and
+    compare.sources) is asked for years its release does not cover, or when local_data holds
+    a file of a source with releases outside a release folder; warn of the known defects
+    (caveats) of the years used."""
+    for database in run_databases():
+        if bri_databases.source_of(database) == "synthetic":
+            continue
+        dataset = upstream_dataset(database)
+        for year in config["years"]:
+            dataset.check_year(year)
+        if dataset.systems:
+            dataset.check_system(config[dataset.source]["system"])
+        if dataset.releases:
+            system = config[dataset.source].get("system")
+            names = [
+                dataset.file(role, year, system).name
+                for role in dataset.files
+                for year in config["years"]
+            ]
+            bri_local_data.check_release_folder(
+                config["local_data"], dataset.source, dataset.version, names
+            )
+        if workflow.is_main_process:
+            for caveat, years in dataset.caveats_for(config["years"]):
+                logger.warning(
+                    f"{dataset.label}, {', '.join(map(str, years))}: {caveat.text} "
+                    f"(data/datasets.yaml, caveats of {dataset.label}; also in provenance.json)"
+                )
 
 
 def expected_local_files():
-    """The upstream file names the run looks for in local_data, by source (real sources
-    only): each year's archive, and Eora26's indices.zip."""
+    """The upstream files the run looks for in local_data, as paths below
+    {local_data}/{source}/, by source (real sources only): each year's archive of every
+    database of the run (in its release folder, {version}/IOT_..., for a source with
+    releases), and Eora26's indices.zip."""
     expected = {}
-    for source in bri_preflight.run_sources(config):
+    for database in run_databases():
+        source = bri_databases.source_of(database)
         if source == "synthetic":
             continue
-        dataset = upstream_dataset(source)
-        system = config["exiobase3"]["system"] if source == "exiobase3" else None
-        names = [dataset.file("archive", int(year), system).name for year in config_years()]
+        dataset = upstream_dataset(database)
+        system = config[source]["system"] if dataset.systems else None
+        names = [
+            dataset.file("archive", int(year), system).local_name for year in config_years()
+        ]
         if "indices" in dataset.files:
-            names.append(dataset.file("indices").name)
-        expected[source] = names
+            names.append(dataset.file("indices").local_name)
+        expected[source] = list(dict.fromkeys([*expected.get(source, []), *names]))
     return expected
 
 
@@ -96,8 +121,7 @@ def check_accounts_engine():
     limit, origin = job_memory_limit()
     if limit is None:
         return
-    sources = [config["source"], *config["compare"]["sources"]]
-    for source in dict.fromkeys(sources):
+    for source in run_databases():
         need = mem_mb_for(ACCOUNTS_COPIES["pymrio"], source=source, native=True)(None)
         if need > limit:
             n = system_size(source, native=True)
@@ -112,6 +136,8 @@ def check_accounts_engine():
 
 
 with bri_errors.stop_on_input_error(logger.error):
+    #: The databases of config key compare.sources, in their one name (empty: no comparison).
+    COMPARED = bri_databases.compared_databases(config, SOURCES)
     bri_config_check.check_configured_files(config, Path.cwd())
     bri_preflight.check_tables(config)
     check_upstream_years()

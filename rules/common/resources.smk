@@ -6,6 +6,8 @@ and tests/workflow/test_memory_formula.py.
 
 import math
 
+from bri_carbon.sources import databases as bri_databases
+
 EORA_SECTORS = 26
 EORA_COUNTRIES = 189
 EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
@@ -13,7 +15,9 @@ EXIOBASE_REGIONS = 49
 
 
 def system_shape(source, native=False):
-    """(regions, sectors per region, extra rows) of the source's tables; see system_size."""
+    """(regions, sectors per region, extra rows) of the tables of ``source`` (a source, or a
+    database: a source in one release); see system_size."""
+    source = bri_databases.source_of(source)
     if source == "exiobase3":
         return EXIOBASE_REGIONS, EXIOBASE_SECTORS[config["exiobase3"]["system"]], 0
     countries = config["synthetic"]["countries"] if source == "synthetic" else None

@@ -1,9 +1,10 @@
 """Provenance of one source and year: what went in, with which code, from which command.
 
 ``results/{source}/{year}/provenance.json`` records the sha256 of every raw input file, the
-dataset version and license, the CO2 satellite rows used, the resolved configuration
-(credential-like keys removed), the versions of every distribution the run uses (read
-from the environment), the git commit and the command line of the run.
+dataset's release, DOI, licence, citation and the caveats of the year, the CO2 satellite
+rows used, the resolved configuration (credential-like keys removed), the versions of every
+distribution the run uses (read from the environment), the git commit and the command line
+of the run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -33,9 +33,6 @@ PROJECT = "bri-carbon"
 #: Extras of :data:`PROJECT` that belong to a run's environment (the SLURM executor plugin
 #: of cluster runs; envs/bri-carbon.yaml installs it too). The test extra does not.
 RUNTIME_EXTRAS = ("slurm",)
-
-#: Keys of a datasets-table entry that describe the dataset (download settings are left out).
-DESCRIPTIVE_KEYS = ("title", "version", "homepage", "license", "citation", "doi")
 
 #: Config keys that are never recorded (credentials come from the environment only).
 _SECRET_KEY = re.compile(r"pass(word|wd)?|token|secret|credential|api[_-]?key|auth", re.I)
@@ -87,45 +84,6 @@ def without_secrets(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [without_secrets(item) for item in value]
     return value
-
-
-def dataset_description(
-    source: str, datasets_file: Path | None, config: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Version and license of the source's dataset.
-
-    The synthetic world is described from its config (seed); other sources by the
-    :data:`DESCRIPTIVE_KEYS` of their entry in the datasets table (config key ``datasets``,
-    a mapping with the source as key, at the top level or under ``datasets``). A missing
-    file or entry gives ``unknown`` values and a warning.
-    """
-    if source == "synthetic":
-        synthetic = config.get("synthetic", {})
-        return {
-            "version": f"synthetic world, seed {synthetic.get('seed')}",
-            "license": "generated locally by bri_carbon.sources.synthetic; not real data. Economy "
-            "sizes from Natural Earth (public domain)",
-            "countries": synthetic.get("countries"),
-        }
-    entry: Any = None
-    if datasets_file is not None and datasets_file.is_file():
-        try:
-            table = yaml.safe_load(datasets_file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise WorkflowInputError(f"{datasets_file} is not valid YAML: {err}") from err
-        if isinstance(table, Mapping):
-            entry = table.get(source)
-            if entry is None and isinstance(table.get("datasets"), Mapping):
-                entry = table["datasets"].get(source)
-    if not isinstance(entry, Mapping):
-        log.warning(
-            "no dataset entry for %s in %s; version and license unknown", source, datasets_file
-        )
-        return {"version": "unknown", "license": "unknown"}
-    description = {key: entry[key] for key in DESCRIPTIVE_KEYS if key in entry}
-    description.setdefault("version", "unknown")
-    description.setdefault("license", "unknown")
-    return description
 
 
 def runtime_distributions(
@@ -200,7 +158,7 @@ def provenance_record(
     source: str,
     year: int,
     raw_dir: Path,
-    datasets_file: Path | None,
+    dataset: Mapping[str, Any],
     config: Mapping[str, Any],
     command_line: str,
     repository: Path,
@@ -208,6 +166,10 @@ def provenance_record(
     fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready provenance of one source and year (see the module docstring).
+
+    ``dataset``: the description of the dataset (title, release, DOI, licence, citation,
+    caveats of the year: bri_carbon.sources.datasets.describe, which reads the datasets
+    table with the parser of the retrieve rules).
 
     ``fingerprint``: that of the configuration which made the results folder
     (bri_carbon.runtime.scenario; the folder's fingerprint.json holds its settings).
@@ -224,7 +186,7 @@ def provenance_record(
         "source": source,
         "year": year,
         "raw_inputs": file_manifest(files),
-        "dataset": dataset_description(source, datasets_file, config),
+        "dataset": dict(dataset),
         "config": without_secrets(config),
         "configured_files": configured_file_manifest(config),
         "packages": package_versions(),
