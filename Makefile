@@ -20,7 +20,7 @@ help: ## list the targets with one line each (this text)
 	@echo "bri-carbon: embodied carbon flows of the Belt and Road regions (Snakemake workflow)"
 	@echo "Usage: make TARGET [CORES=n] [CONFIG=my.yaml]"
 	@awk -F ':.*## ' '/^[a-z][a-z.-]*:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
-	@echo "Results: results/synthetic/ (report.html there); docs: README.md, docs/."
+	@echo "Results: results/synthetic/ (report.html and explorer.html there); docs: README.md, docs/."
 
 # uv installs the locked set in seconds; pip only bootstraps it. Bytecode is compiled at
 # install time, so imports stay fast where PYTHONDONTWRITEBYTECODE is set.
@@ -58,10 +58,10 @@ lint: $(STAMP) ## ruff and snakemake --lint
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 
-# The report is published together with the results folders it describes (never beside
-# folders it does not describe), so it comes from a complete run: the same as `make run`,
-# kept for the habit; a finished run names the report's path.
-report: $(STAMP) ## the same as run: the report is published with the folders it describes
+# The report and the flow explorer are published together with the results folders they
+# describe (never beside folders they do not describe), so they come from a complete run:
+# the same as `make run`, kept for the habit; a finished run names both pages' paths.
+report: $(STAMP) ## the same as run: report and explorer are published with the folders they describe
 	$(SNAKEMAKE)
 
 # Debian-like hosts (root): pdflatex with the packages the LaTeX tables need (booktabs, array,

@@ -1,7 +1,8 @@
 """bri-carbon: embodied carbon flows of the Belt and Road regions.
 
 Data flow: retrieve -> harmonize (each raw table read once) -> accounts -> groups -> findings ->
-figures and tables -> the HTML report (results/{source}/report.html).
+figures and tables -> the HTML report and the flow explorer, all built under results/.build/
+and published whole by rule publish (results/{source}/report.html, explorer.html).
 Run `make run` (or `snakemake --cores all`; Snakemake applies profiles/default); see README.md.
 """
 
@@ -72,7 +73,7 @@ include: "rules/common/checks.smk"
 
 
 wildcard_constraints:
-    source="|".join(SOURCES),
+    source=DATABASE,
     year=r"\d{4}",
 
 
@@ -90,6 +91,7 @@ include: "rules/trends.smk"
 include: "rules/drivers.smk"
 include: "rules/compare.smk"
 include: "rules/report.smk"
+include: "rules/explorer.smk"
 include: "rules/publish.smk"
 
 
@@ -105,6 +107,7 @@ localrules:
     trends,
     compare_sources,
     report,
+    explorer,
     publish,
 
 

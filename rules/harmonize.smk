@@ -8,6 +8,8 @@ concordance, kept beside the data), converts units and writes the netCDF file
 system is solved at that resolution, and results are aggregated afterwards.
 """
 
+from bri_carbon.sources import databases as bri_databases
+
 
 rule harmonize_eora26:
     """Read an Eora26-layout archive once into the native dataset (netCDF)."""
@@ -38,7 +40,7 @@ rule harmonize_eora26:
 rule harmonize_exiobase3:
     """Read an EXIOBASE 3 archive once into the native dataset (netCDF)."""
     input:
-        archive=exiobase3_archive(),
+        archive=exiobase3_archive_input,
         region_codes=config["region_codes"],
         concordance=exiobase3_concordance(),
         exchange_rates=config["exchange_rates"],
@@ -46,10 +48,12 @@ rule harmonize_exiobase3:
         dataset=HARMONIZED,
     params:
         content=content_of("region_codes", "exchange_rates", paths=[exiobase3_concordance()]),
+        source="exiobase3",
+        version=lambda wildcards: bri_databases.release_of(config, wildcards.source),
         system=config["exiobase3"]["system"],
         stressors=config["stressors"]["exiobase3"],
     wildcard_constraints:
-        source="exiobase3",
+        source=bri_databases.pattern(["exiobase3"]),
     log:
         f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:
@@ -74,10 +78,10 @@ rule harmonize_gloria:
         dataset=HARMONIZED,
     params:
         content=content_of("region_codes", paths=[GLORIA_CONCORDANCE]),
-        version=config["gloria"]["version"],
+        version=lambda wildcards: int(bri_databases.release_of(config, wildcards.source)),
         stressor=config["stressors"]["gloria"],
     wildcard_constraints:
-        source="gloria",
+        source=bri_databases.pattern(["gloria"]),
     log:
         f"{RESOURCE_LOGS}harmonize/{{source}}_{{year}}.log",
     benchmark:

@@ -1,9 +1,12 @@
 """Provenance stage: what went into each source and year, and with which code.
 
-The configuration it records is the run's (snakemake.config in the script), not a param:
-its settings reach the rule through the folder's fingerprint, and a param would put the
-whole configuration, twice, into a dry run's reason.
+The configuration it records is the run's (snakemake.config in the script) in the release of
+the folder's database (bri_carbon.sources.databases.database_config), not a param: its
+settings reach the rule through the folder's fingerprint, and a param would put the whole
+configuration, twice, into a dry run's reason.
 """
+
+from bri_carbon.sources import databases as bri_databases
 
 
 rule provenance:
@@ -17,6 +20,8 @@ rule provenance:
         provenance=f"{RESULT}/provenance.json",
     params:
         raw_dir=lambda wildcards: raw_dir(wildcards.source),
+        raw_names=shared_raw_names,
+        source=lambda wildcards: bri_databases.source_of(wildcards.source),
     log:
         f"{LOGS}provenance/{{source}}_{{year}}.log",
     benchmark:

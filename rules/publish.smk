@@ -1,24 +1,25 @@
-"""Publish stage: the run's results folders and report, replaced whole or not at all.
+"""Publish stage: the run's results folders, report and explorer, replaced whole or not at all.
 
 Every rule writes into the build tree (BUILD, results/[{name}/].build/). When all of a run's
 outputs are there, this one job makes each published folder (results/[{name}/]{source}/{year}/,
 the trends, a drivers decomposition, a comparison) a complete snapshot of its build folder,
-swaps it in atomically and puts the report beside them last (bri_carbon.runtime.publish). A
-run that fails or is killed earlier leaves the published folders as they were; its manifest
-records the sha256 of every published file, which the next run checks.
+swaps it in atomically and puts the source's pages (the report, the flow explorer) beside
+them last (bri_carbon.runtime.publish). A run that fails or is killed earlier leaves the
+published folders as they were; its manifest records the sha256 of every published file,
+which the next run checks.
 """
 
 
 rule publish:
-    """Publish the run's results folders and report whole (atomic swap of each folder)."""
+    """Publish the run's results folders, report and explorer whole (atomic swap of each
+    folder)."""
     input:
         files=publish_files,
-        report=REPORT,
+        pages=[REPORT, EXPLORER],
     output:
         manifest=f"{BUILD}{{source}}{bri_publish.MANIFEST_SUFFIX}",
     params:
         folders=published_folders(),
-        report=lambda wildcards: published_report(wildcards.source),
     log:
         f"{LOGS}publish/{{source}}.log",
     benchmark:

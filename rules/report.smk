@@ -1,5 +1,7 @@
 """Report stage: the run's findings, figures and tables in one self-contained HTML file."""
 
+from bri_carbon.sources import databases as bri_databases
+
 
 rule report:
     """The run's findings, figures and tables in one self-contained HTML report."""
@@ -14,7 +16,8 @@ rule report:
         figures=FIGURES,
         tables=TABLES,
         drivers=drivers_years(),
-        compare=config["compare"]["sources"],
+        compare=COMPARED,
+        compare_labels=[bri_databases.label(config, database) for database in COMPARED],
         driver_groups=config["findings"]["driver_groups"],
         developed_groups=config["findings"]["developed_groups"],
     log:

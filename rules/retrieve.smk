@@ -1,12 +1,14 @@
 """Retrieve stage: raw upstream files under resources/raw/{source}/.
 
 The synthetic world is made locally in the exact Eora26 release layout. Eora26 and
-EXIOBASE 3 files come from {local_data}/{source}/ or are downloaded as data/datasets.yaml
-says; each is recorded (sha256, origin) in a JSON file next to it.
+EXIOBASE 3 files come from {local_data}/{source}/ (EXIOBASE: {local_data}/exiobase3/{version}/)
+or are downloaded as data/datasets.yaml says; GLORIA's come from {local_data}/gloria/ only.
+Each is recorded (sha256, origin) in a JSON file next to it.
 """
 
 from snakemake.logging import logger
 
+from bri_carbon.sources import databases as bri_databases
 from bri_carbon.sources import local_data as bri_local_data
 
 
@@ -96,21 +98,24 @@ rule retrieve_eora26_indices:
         "../scripts/retrieve_eora26.py"
 
 
+# EXIOBASE releases share upstream file names: each release has its own folder, here and in
+# {local_data}/exiobase3/{version}/ (data/datasets.yaml, releases).
 rule retrieve_exiobase3:
     """An EXIOBASE 3 archive from local_data, else downloaded from Zenodo."""
     output:
-        archive="resources/raw/exiobase3/IOT_{year}_{system}.zip",
-        record="resources/raw/exiobase3/IOT_{year}_{system}.zip.json",
+        archive="resources/raw/exiobase3/{version}/IOT_{year}_{system}.zip",
+        record="resources/raw/exiobase3/{version}/IOT_{year}_{system}.zip.json",
     params:
         content=bri_local_data.content_param(
-            config, "exiobase3", "IOT_{year}_{system}.zip", logger.warning, logger.info
+            config, "exiobase3", "{version}/IOT_{year}_{system}.zip", logger.warning, logger.info
         ),
     wildcard_constraints:
+        version=bri_databases.RELEASE,
         system="ixi|pxp",
     log:
-        "logs/retrieve_exiobase3/{year}_{system}.log",
+        "logs/retrieve_exiobase3/{version}/{year}_{system}.log",
     benchmark:
-        "logs/benchmarks/retrieve_exiobase3/{year}_{system}.tsv"
+        "logs/benchmarks/retrieve_exiobase3/{version}/{year}_{system}.tsv"
     threads: 1
     resources:
         mem_mb=500,
@@ -122,7 +127,9 @@ rule retrieve_exiobase3:
 
 
 # GLORIA: manual download only (registration at IELab), so its files come from
-# {local_data}/gloria/ and nothing is downloaded; a file that is in neither local_data nor
+# {local_data}/gloria/ and nothing is downloaded. The file names carry the release, so both
+# releases' files lie side by side there and here, with no release folder (data/datasets.yaml,
+# gloria). A file that is in neither local_data nor
 # resources/raw/gloria/ (copied from the same folder) stops the run before any job
 # (check_gloria_files in rules/common/checks.smk). The param `content` and the copy follow
 # the local_data guarantees of the rules above (bri_carbon.sources.local_data).

@@ -1,7 +1,8 @@
-"""Rule compare_sources: the results of one year from two sources side by side.
+"""Rule compare_sources: the findings across databases, one year.
 
-Group accounts (CSV, Markdown, LaTeX), every headline reading, the group flow matrix on the
-regions both sources have, and the robustness readings of both sources.
+Group accounts (CSV, Markdown, LaTeX), every reading of the findings, the group flow
+matrix on the regions all databases have, and the robustness readings of every database;
+the first database of config key compare.sources is the reference of the differences.
 """
 
 from pathlib import Path
@@ -14,46 +15,38 @@ from bri_carbon.sources import config_tables
 
 
 def main(smk) -> None:
-    names = (smk.wildcards.source_a, smk.wildcards.source_b)
+    names, labels = list(smk.params.databases), list(smk.params.labels)
+    year = smk.wildcards.year
+
+    def per_database(paths, read):
+        return {name: read(Path(path)) for name, path in zip(names, paths, strict=True)}
+
     table = compare.side_by_side(
-        store.read_accounts(Path(smk.input.accounts_a), "group"),
-        store.read_accounts(Path(smk.input.accounts_b), "group"),
-        names,
+        per_database(smk.input.accounts, lambda path: store.read_accounts(path, "group"))
     )
     caption = (
-        f"Group accounts {smk.wildcards.year}: {names[0]} vs {names[1]}, relative difference "
-        f"({names[1]} \u2212 {names[0]}) / |{names[0]}| in %; Mt CO2, billion current USD, "
+        f"Group accounts {year} of {', '.join(labels)}; relative difference to {labels[0]} "
+        f"(d \u2212 {labels[0]}) / |{labels[0]}| in %; Mt CO2, billion current USD, "
         "kg CO2 per USD"
     )
     tables.write_table_set(
         table,
-        tables.comparison_display(table, names),
+        tables.comparison_display(table, names, labels),
         smk.output.csv,
         smk.output.md,
         smk.output.tex,
         caption=caption,
-        label=f"tab:compare-{names[0]}-{names[1]}-{smk.wildcards.year}",
+        label=f"tab:compare-{year}",
     )
-    headline = compare.headline_differences(
-        store.read_headline(Path(smk.input.headline_a)),
-        store.read_headline(Path(smk.input.headline_b)),
-        names,
-    )
+    headline = compare.headline_differences(per_database(smk.input.headline, store.read_headline))
     store.write_csv(headline, smk.output.headline, index=False)
     flows = compare.common_group_flows(
-        store.read_flows(Path(smk.input.flows_a)),
-        store.read_flows(Path(smk.input.flows_b)),
+        per_database(smk.input.flows, store.read_flows),
         config_tables.read_regions(Path(smk.input.regions)),
-        names,
     )
     store.write_csv(flows, smk.output.group_flows, index=False)
     store.write_csv(
-        robustness.stacked(
-            [
-                store.read_robustness(Path(path))
-                for path in (smk.input.robustness_a, smk.input.robustness_b)
-            ]
-        ),
+        robustness.stacked([store.read_robustness(Path(path)) for path in smk.input.robustness]),
         smk.output.robustness,
         index=False,
     )

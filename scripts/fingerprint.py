@@ -10,13 +10,16 @@ import logging
 
 from bri_carbon.runtime import atomic, logs, scenario
 from bri_carbon.runtime.config_check import configured_digests
+from bri_carbon.sources import databases
 
 logger = logging.getLogger("bri_carbon.fingerprint")
 
 
 def main(smk) -> None:
-    kind = scenario.folder_kind(smk.wildcards.folder)
-    record = scenario.folder_record(smk.config, kind, configured_digests(smk.config))
+    folder = smk.wildcards.folder
+    kind = scenario.folder_kind(folder)
+    settings = databases.folder_config(smk.config, folder)
+    record = scenario.folder_record(settings, kind, configured_digests(smk.config))
     atomic.write_text(
         smk.output.record, json.dumps(record, indent=2, sort_keys=True, default=str) + "\n"
     )

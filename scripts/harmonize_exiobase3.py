@@ -24,7 +24,7 @@ def main(smk) -> None:
 
 def harmonize(smk) -> None:
     """Read the EXIOBASE 3 archive into the native cache."""
-    source, year = smk.wildcards.source, int(smk.wildcards.year)
+    source, year = smk.params.source, int(smk.wildcards.year)
     tables = exiobase3_reader.read_exiobase3(
         Path(smk.input.archive),
         year,

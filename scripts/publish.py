@@ -1,7 +1,9 @@
-"""Rule publish: each results folder of the run and the report, replaced whole.
+"""Rule publish: each results folder of the run and its pages (the report, the flow
+explorer), replaced whole.
 
-Groups the build files (input ``files``) by the published folder they belong to and hands
-them to bri_carbon.runtime.publish, which stages, swaps and records them.
+Groups the build files (input ``files``) by the published folder they belong to, puts each
+page (input ``pages``) at the same place below the results root as below the build tree,
+and hands them to bri_carbon.runtime.publish, which stages, swaps and records them.
 """
 
 from pathlib import Path
@@ -18,9 +20,8 @@ def main(smk) -> None:
         root = build / folder
         names = sorted(path.relative_to(root).as_posix() for path in files if root in path.parents)
         folders.append(publish.Folder(root, results / folder, tuple(names)))
-    publish.publish(
-        folders, (Path(smk.input.report), Path(smk.params.report)), Path(smk.output.manifest)
-    )
+    pages = [(Path(page), results / Path(page).relative_to(build)) for page in smk.input.pages]
+    publish.publish(folders, pages, Path(smk.output.manifest))
 
 
 logs.run_rule(main, snakemake)

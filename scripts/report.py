@@ -16,6 +16,10 @@ def inputs_of(smk) -> report.Inputs:
     named = {key: Path(path) for key, path in smk.input.items()}
     drivers = tuple(smk.params.drivers) if smk.params.drivers else None
     compared = tuple(smk.params.compare) if smk.params.compare else None
+
+    def per_year(kind: str) -> dict[int, Path] | None:
+        return {year: named[f"{kind}_{year}"] for year in years} if compared else None
+
     return report.Inputs(
         years=years,
         figures={y: {n: named[f"figure_{y}_{n}"] for n in smk.params.figures} for y in years},
@@ -27,7 +31,9 @@ def inputs_of(smk) -> report.Inputs:
         drivers=drivers,
         drivers_files=(named["drivers_effects"], named["drivers_figure"]) if drivers else None,
         compared=compared,
-        comparison={year: named[f"comparison_{year}"] for year in years} if compared else None,
+        comparison=per_year("comparison"),
+        comparison_headline=per_year("comparison_headline"),
+        compared_labels=tuple(smk.params.compare_labels) if compared else None,
     )
 
 

@@ -1,8 +1,9 @@
-"""Rule retrieve_exiobase3: IOT_{year}_{system}.zip of EXIOBASE 3.8.2, local copy first.
+"""Rule retrieve_exiobase3: IOT_{year}_{system}.zip of one EXIOBASE 3 release, local copy
+first.
 
-The local copy in {local_data}/exiobase3/ is copied without network access; otherwise the
-file is downloaded from Zenodo and its md5 (from the datasets table or Zenodo's record
-listing) verified before it gets its final name.
+The local copy in {local_data}/exiobase3/{version}/ is copied without network access;
+otherwise the file is downloaded from the release's Zenodo record and its md5 (from the
+datasets table or the record's listing) verified before it gets its final name.
 """
 
 import sys
@@ -13,7 +14,9 @@ from bri_carbon.sources import datasets, retrieve
 
 
 def main(smk) -> None:
-    dataset = datasets.read_dataset(Path(smk.config["datasets"]), "exiobase3")
+    dataset = datasets.read_dataset(
+        Path(smk.config["datasets"]), "exiobase3", smk.wildcards.version
+    )
     year, system = int(smk.wildcards.year), smk.wildcards.system
     dataset.check_year(year)
     dataset.check_system(system)

@@ -12,43 +12,62 @@ from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.runtime import publish as bri_publish
 from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import databases as bri_databases
 from bri_carbon.sources import gloria as bri_gloria
 from bri_carbon.sources import local_data as bri_local_data
 from bri_carbon.sources import preflight as bri_preflight
 
 
 def check_upstream_years():
-    """Stop before any job when a real-data source of the run (its source or a compared
-    one) is asked for years its release does not cover (GLORIA: the configured release's
-    entry of the datasets table, 1990-2028)."""
-    for source in bri_preflight.run_sources(config):
-        if source == "synthetic":
+    """Stop before any job when a database of the run (config keys source and
+    compare.sources) is asked for years its release does not cover (e.g. GLORIA 59 and 60:
+    1990-2028), or when local_data holds a file of a source with release folders
+    (EXIOBASE) outside them; warn of the known defects (caveats) of the years used."""
+    for database in run_databases():
+        if bri_databases.source_of(database) == "synthetic":
             continue
-        dataset = upstream_dataset(source)
+        dataset = upstream_dataset(database)
         for year in config["years"]:
             dataset.check_year(year)
-        if source == "exiobase3":
-            dataset.check_system(config["exiobase3"]["system"])
+        if dataset.systems:
+            dataset.check_system(config[dataset.source]["system"])
+        if dataset.release_folder:
+            system = config[dataset.source].get("system")
+            names = [
+                dataset.file(role, year, system).name
+                for role in dataset.files
+                for year in config["years"]
+            ]
+            bri_local_data.check_release_folder(
+                config["local_data"], dataset.source, dataset.version, names
+            )
+        if workflow.is_main_process:
+            for caveat, years in dataset.caveats_for(config["years"]):
+                logger.warning(
+                    f"{dataset.label}, {', '.join(map(str, years))}: {caveat.text} "
+                    f"(data/datasets.yaml, caveats of {dataset.label}; also in provenance.json)"
+                )
 
 
 def expected_local_files():
-    """The upstream file names the run looks for in local_data, by source (real sources
-    only): each year's archive, Eora26's indices.zip, and GLORIA's release files (both
-    zips of each year and the ReadMe)."""
+    """The upstream files the run looks for in local_data, as paths below
+    {local_data}/{source}/, by source (real sources only): every file of each configured
+    year of every database of the run (in its release folder, {version}/IOT_..., for a
+    source with release folders): Eora26's archive and indices.zip, EXIOBASE's archive,
+    GLORIA's two zips and its release's ReadMe."""
     expected = {}
-    for source in bri_preflight.run_sources(config):
+    for database in run_databases():
+        source = bri_databases.source_of(database)
         if source == "synthetic":
             continue
-        if source == "gloria":
-            paths = [path for year in config_years() for path in gloria_files(year).values()]
-            expected[source] = list(dict.fromkeys(Path(path).name for path in paths))
-            continue
-        dataset = upstream_dataset(source)
-        system = config["exiobase3"]["system"] if source == "exiobase3" else None
-        names = [dataset.file("archive", int(year), system).name for year in config_years()]
-        if "indices" in dataset.files:
-            names.append(dataset.file("indices").name)
-        expected[source] = names
+        dataset = upstream_dataset(database)
+        system = config[source]["system"] if dataset.systems else None
+        names = [
+            dataset.file(role, int(year), system).local_name
+            for year in config_years()
+            for role in dataset.files
+        ]
+        expected[source] = list(dict.fromkeys([*expected.get(source, []), *names]))
     return expected
 
 
@@ -69,27 +88,31 @@ def check_gloria_files():
     """Stop before any job when a GLORIA file of a configured year is neither in
     {local_data}/gloria/ nor copied before from that folder (GLORIA is never downloaded; a
     copy made from another local_data folder is not used, as for every source: see
-    bri_carbon.sources.local_data.cache_decision); the message names every missing file
-    (when GLORIA is the source or one of the compared sources)."""
-    if "gloria" not in bri_preflight.run_sources(config):
-        return
-    missing = []
-    for year in config_years():
-        for path in gloria_files(year).values():
-            name = Path(path).name
-            if bri_local_data.find(config["local_data"], "gloria", name) is not None:
-                continue
-            decision = bri_local_data.cache_decision(
-                config["local_data"], "gloria", name, Path(path)
+    bri_carbon.sources.local_data.cache_decision); the message names every missing file of
+    each GLORIA database of the run (the source or a compared one, gloria@60), in its
+    release."""
+    for database in run_databases():
+        if bri_databases.source_of(database) != "gloria":
+            continue
+        missing = []
+        for year in config_years():
+            for path in gloria_files(year, database).values():
+                name = Path(path).name
+                if bri_local_data.find(config["local_data"], "gloria", name) is not None:
+                    continue
+                decision = bri_local_data.cache_decision(
+                    config["local_data"], "gloria", name, Path(path)
+                )
+                if decision.token == bri_local_data.DOWNLOAD:
+                    missing.append(name)
+        if missing:
+            raise bri_errors.WorkflowInputError(
+                bri_gloria.missing_files_message(
+                    int(bri_databases.release_of(config, database)),
+                    config["local_data"],
+                    list(dict.fromkeys(missing)),
+                )
             )
-            if decision.token == bri_local_data.DOWNLOAD:
-                missing.append(name)
-    if missing:
-        raise bri_errors.WorkflowInputError(
-            bri_gloria.missing_files_message(
-                config["gloria"]["version"], config["local_data"], list(dict.fromkeys(missing))
-            )
-        )
 
 
 def warn_of_stale_folders():
@@ -131,8 +154,7 @@ def check_accounts_engine():
     limit, origin = job_memory_limit()
     if limit is None:
         return
-    sources = [config["source"], *config["compare"]["sources"]]
-    for source in dict.fromkeys(sources):
+    for source in run_databases():
         need = mem_mb_for(ACCOUNTS_COPIES["pymrio"], source=source, native=True)(None)
         if need > limit:
             n = system_size(source, native=True)
@@ -147,6 +169,8 @@ def check_accounts_engine():
 
 
 with bri_errors.stop_on_input_error(logger.error):
+    #: The databases of config key compare.sources, in their one name (empty: no comparison).
+    COMPARED = bri_databases.compared_databases(config, SOURCES)
     bri_config_check.check_configured_files(config, Path.cwd())
     bri_preflight.check_tables(config)
     check_upstream_years()

@@ -1,10 +1,8 @@
-"""The configuration as the rules read it: years, the drivers years, labels and the
-datasets table entry of a source."""
+"""The configuration as the rules read it: years, the drivers years, labels, the databases
+of a run and the datasets table entry of a database."""
 
-import dataclasses
-
-from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.runtime import errors as bri_errors
+from bri_carbon.sources import databases as bri_databases
 from bri_carbon.sources import datasets as bri_datasets
 
 
@@ -30,14 +28,31 @@ def drivers_years():
     return str(base), str(target)
 
 
-def upstream_dataset(source):
-    """The source's entry of the datasets table (config key datasets; GLORIA's of the
-    configured release), named after the source (messages say "gloria 059", not the entry's
-    key)."""
-    entry = bri_datasets.read_dataset(
-        config["datasets"], bri_config_check.dataset_entry(source, config)
-    )
-    return dataclasses.replace(entry, source=source)
+#: The datasets table's entry of each database asked for (the table is read once each).
+_UPSTREAM_DATASETS = {}
+
+
+def upstream_dataset(database):
+    """The database's entry of the datasets table (config key datasets), in its release."""
+    if database not in _UPSTREAM_DATASETS:
+        source = bri_databases.source_of(database)
+        release = bri_databases.release_of(config, database)
+        _UPSTREAM_DATASETS[database] = bri_datasets.read_dataset(
+            config["datasets"], source, release
+        )
+    return _UPSTREAM_DATASETS[database]
+
+
+def database_config(database):
+    """The configuration the results of ``database`` are computed with (its release in
+    config key {source}.version), see bri_carbon.sources.databases.database_config."""
+    return bri_databases.database_config(config, database)
+
+
+def run_databases():
+    """The databases this run computes: the configured source and the compared ones
+    (COMPARED, set by the checks before any job)."""
+    return list(dict.fromkeys([config["source"], *COMPARED]))
 
 
 def eora26_stressors():
@@ -50,6 +65,7 @@ def eora26_stressors():
 def excluded_categories(source):
     """Final-demand categories left out of the consumption-based accounts of ``source``
     (config key final_demand.exclude; the synthetic world uses Eora26's labels)."""
+    source = bri_databases.source_of(source)
     table_source = "eora26" if source == "synthetic" else source
     return list(config["final_demand"]["exclude"].get(table_source, []))
 

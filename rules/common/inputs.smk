@@ -7,6 +7,7 @@ from pathlib import Path
 from bri_carbon.runtime import config_check as bri_config_check
 from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.runtime import scenario as bri_scenario
+from bri_carbon.sources import databases as bri_databases
 from bri_carbon.sources import eora26_layout as bri_eora26_layout
 from bri_carbon.sources import local_data as bri_local_data
 
@@ -18,7 +19,7 @@ def run_context(wildcards):
     return {
         "source": wildcards.source,
         "year": int(year) if year else None,
-        "synthetic": wildcards.source == "synthetic",
+        "synthetic": bri_databases.source_of(wildcards.source) == "synthetic",
     }
 
 
@@ -79,7 +80,8 @@ def report_inputs(wildcards):
     table_{year}_{name} (CSV), headline_{year}, diagnostics_{year}, provenance_{year}; with
     several years
     trends_headline and trends_figure; with a decomposition drivers_effects and
-    drivers_figure; with a source comparison comparison_{year}."""
+    drivers_figure; with a comparison of databases comparison_{year} (group accounts) and
+    comparison_headline_{year} (the findings' readings)."""
     source = wildcards.source
     inputs = {}
     for year in config_years():
@@ -99,13 +101,39 @@ def report_inputs(wildcards):
         between = dict(source=source, base=drivers[0], target=drivers[1])
         inputs["drivers_effects"] = rules.drivers.output.effects.format(**between)
         inputs["drivers_figure"] = rules.drivers.output.png.format(**between)
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
+    if COMPARED:
         for year in config_years():
-            inputs[f"comparison_{year}"] = rules.compare_sources.output.csv.format(
-                year=year, source_a=first, source_b=second
+            inputs[f"comparison_{year}"] = rules.compare_sources.output.csv.format(year=year)
+            inputs[f"comparison_headline_{year}"] = rules.compare_sources.output.headline.format(
+                year=year
             )
     return inputs
+
+
+def explorer_inputs(wildcards):
+    """The results the explorer reads, named ``{kind}_{year}`` for every configured year
+    (the fields of bri_carbon.outputs.explorer.YearFiles)."""
+    inputs = {}
+    for year in config_years():
+        where = dict(source=wildcards.source, year=year)
+        inputs[f"accounts_{year}"] = rules.accounts.output.accounts.format(**where)
+        inputs[f"flows_{year}"] = rules.accounts.output.flows.format(**where)
+        inputs[f"group_accounts_{year}"] = rules.groups.output.accounts.format(**where)
+        inputs[f"group_flows_{year}"] = rules.groups.output.flows.format(**where)
+        inputs[f"bri_blocks_{year}"] = rules.findings.output.bri_blocks.format(**where)
+        inputs[f"headline_{year}"] = rules.findings.output.headline.format(**where)
+        inputs[f"provenance_{year}"] = rules.provenance.output.provenance.format(**where)
+    return inputs
+
+
+def compared_files(pattern):
+    """Input function of the comparison: ``pattern`` (a rule output of one database and
+    year) for every compared database, in the order of config key compare.sources."""
+
+    def files(wildcards):
+        return [pattern.format(source=database, year=wildcards.year) for database in COMPARED]
+
+    return files
 
 
 def deflator_input(wildcards):
@@ -146,31 +174,57 @@ def eora26_archive_inputs(wildcards):
 
 
 def gloria_inputs(wildcards):
-    """Inputs mrio, satellites and readme of the harmonize_gloria jobs."""
-    return gloria_files(wildcards.year)
+    """Inputs mrio, satellites and readme of the harmonize_gloria jobs: the files of the
+    wildcard database's release."""
+    return gloria_files(wildcards.year, wildcards.source)
+
+
+def exiobase3_archive_input(wildcards):
+    """Input ``archive`` of the EXIOBASE harmonize step: the archive of the wildcard database."""
+    return exiobase3_archive(wildcards.year, wildcards.source)
 
 
 def raw_inputs(wildcards):
-    """The raw upstream files of one source and year (as the harmonize rules read them)."""
-    if wildcards.source == "gloria":
-        return gloria_files(wildcards.year)
-    if wildcards.source == "exiobase3":
-        return {"archive": exiobase3_archive(wildcards.year)}
+    """The raw upstream files of one database and year (as the harmonize rules read them)."""
+    source = bri_databases.source_of(wildcards.source)
+    if source == "gloria":
+        return gloria_inputs(wildcards)
+    if source == "exiobase3":
+        return {"archive": exiobase3_archive_input(wildcards)}
     return eora26_archive_inputs(wildcards)
+
+
+def shared_raw_names(wildcards):
+    """The param raw_names of the provenance rule: the names of the database's raw inputs
+    when its raw folder holds the files of several releases side by side (GLORIA, whose file
+    names carry the release), else None (every raw file of the year in the folder)."""
+    source = bri_databases.source_of(wildcards.source)
+    if source == "synthetic" or not upstream_dataset(wildcards.source).flat:
+        return None
+    return sorted(Path(path).name for path in raw_inputs(wildcards).values())
+
+
+#: The setting digests of each results folder asked for, computed once per folder.
+_FOLDER_DIGESTS = {}
 
 
 def fingerprint_params():
     """Params of the fingerprint rule, one per setting (dotted config key) and configured
-    file: ``key=`` and a short hash of what a results folder of the job's kind is made
-    with (bri_carbon.runtime.scenario.setting_digests). Snakemake reruns the job when one
-    changes, and its reason names just the changed keys."""
+    file: ``key=`` and a short hash of what the results folder is made with
+    (bri_carbon.runtime.scenario.setting_digests of bri_carbon.sources.databases.folder_config:
+    a folder of one database in that database's release). Snakemake reruns the job when
+    one changes, and its reason names just the changed keys."""
     names = bri_scenario.setting_names(config, CONFIGURED_DIGESTS)
 
     def digest_of(name):
         def digest(wildcards):
-            kind = bri_scenario.folder_kind(wildcards.folder)
-            digests = bri_scenario.setting_digests(config, kind, CONFIGURED_DIGESTS)
-            return f"{name}={digests.get(name, 'not used')}"
+            folder = wildcards.folder
+            if folder not in _FOLDER_DIGESTS:
+                kind = bri_scenario.folder_kind(folder)
+                _FOLDER_DIGESTS[folder] = bri_scenario.setting_digests(
+                    bri_databases.folder_config(config, folder), kind, CONFIGURED_DIGESTS
+                )
+            return f"{name}={_FOLDER_DIGESTS[folder].get(name, 'not used')}"
 
         return digest
 

@@ -6,6 +6,8 @@ and tests/workflow/test_memory_formula.py.
 
 import math
 
+from bri_carbon.sources import databases as bri_databases
+
 EORA_SECTORS = 26
 EORA_COUNTRIES = 189
 EXIOBASE_SECTORS = {"ixi": 163, "pxp": 200}
@@ -16,7 +18,9 @@ GLORIA_SECTORS = 120
 
 
 def system_shape(source, native=False):
-    """(regions, sectors per region, extra rows) of the source's tables; see system_size."""
+    """(regions, sectors per region, extra rows) of the tables of ``source`` (a source, or a
+    database: a source in one release); see system_size."""
+    source = bri_databases.source_of(source)
     if source == "gloria":
         return GLORIA_REGIONS, GLORIA_SECTORS, 0
     if source == "exiobase3":
@@ -47,7 +51,9 @@ ACCOUNTS_COPIES = {"lu": 1.0, "pymrio": 8.0}
 def final_demand_columns(source):
     """Number of final-demand columns m of the source's raw tables (regions x categories):
     Eora26 and the synthetic world 6 per country plus ROW's 6 (190 x 6 = 1140), EXIOBASE 3
-    7 per region (49 x 7 = 343), GLORIA 6 per region (164 x 6 = 984)."""
+    7 per region (49 x 7 = 343), GLORIA 6 per region (164 x 6 = 984). ``source`` may be a
+    database (a source in one release)."""
+    source = bri_databases.source_of(source)
     if source == "gloria":
         return GLORIA_REGIONS * 6
     if source == "exiobase3":

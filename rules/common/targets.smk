@@ -30,9 +30,9 @@ TABLES = ("region_membership", "group_accounts", "group_flows", "headline")
 def published_folders():
     """The results folders this run publishes, as paths below RESULTS (see
     bri_carbon.runtime.scenario.FOLDER): every year of the source, its trends and drivers
-    decomposition when configured, the source comparisons. (A comparison reads the other
-    source's results from the build tree; that source's published folders stay as they
-    are.)"""
+    decomposition when configured, the comparison of databases of each year. (A comparison
+    reads the other databases' results from the build tree; their published folders stay as
+    they are.)"""
     source, years = config["source"], config_years()
     folders = [f"{source}/{year}" for year in years]
     if len(years) > 1:
@@ -40,9 +40,8 @@ def published_folders():
     drivers = drivers_years()
     if drivers:
         folders.append(f"{source}/drivers/{drivers[0]}_{drivers[1]}")
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
-        folders += [f"compare/{year}/{first}_vs_{second}" for year in years]
+    for year in years if COMPARED else ():
+        folders.append(f"compare/{year}")
     return folders
 
 
@@ -64,11 +63,8 @@ def build_targets():
         targets += expand(
             rules.drivers.output, source=config["source"], base=drivers[0], target=drivers[1]
         )
-    if config["compare"]["sources"]:
-        first, second = config["compare"]["sources"]
-        targets += expand(
-            rules.compare_sources.output, year=config_years(), source_a=first, source_b=second
-        )
+    if COMPARED:
+        targets += expand(rules.compare_sources.output, year=config_years())
     targets += expand(rules.fingerprint.output, folder=published_folders())
     return list(dict.fromkeys(targets))
 

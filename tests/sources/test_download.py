@@ -661,7 +661,7 @@ def test_the_datasets_table_puts_the_account_in_the_archive_query_only():
     assert indices.credentials_in_query is None
     assert "?" not in archive.url and "?" not in indices.url
     assert eora.login is not None and eora.login.password_field == "pass"
-    exio = datasets.read_dataset(REPO / "data" / "datasets.yaml", "exiobase3")
+    exio = datasets.read_dataset(REPO / "data" / "datasets.yaml", "exiobase3", "3.9.6")
     assert exio.file("archive", 2015, "ixi").credentials_in_query is None
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bri_carbon.harmonize import harmonized
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import config_tables, eora26_layout, exiobase3
+from bri_carbon.sources import config_tables, datasets, eora26_layout, exiobase3
 
 from ..support.fixtures import (
     EXIO_CO2_ROWS,
@@ -150,9 +150,16 @@ def test_money_conversion_never_labels_eur_as_usd():
         harmonized.money_to_million_usd("M.EUR", 2015, None)
 
 
-def test_exchange_rates_cover_every_exiobase_year():
+def test_exchange_rates_cover_every_year_of_every_exiobase_release():
     rates = config_tables.read_exchange_rates(REPO / "data" / "exchange_rates.csv")
-    assert set(range(1995, 2023)) <= set(rates.index)
+    table = datasets.read_datasets(REPO / "data" / "datasets.yaml")["exiobase3"]
+    years = {
+        year
+        for release in table.datasets.values()
+        for year in range(release.first_year, release.last_year + 1)
+    }
+    assert {1995, 2022, 2023, 2024} <= years
+    assert years <= set(rates.index)
 
 
 def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layouts):

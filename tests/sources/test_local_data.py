@@ -445,6 +445,31 @@ def test_a_folder_holding_the_files_under_another_name_says_where_to_move_them(t
         local_data.check_local_data(str(other), tmp_path, {"eora26": [NAME]})
 
 
+def test_a_release_folder_given_one_level_too_deep_or_left_out_is_named(tmp_path):
+    """EXIOBASE's files are looked for in {local_data}/exiobase3/{version}/: the
+    exiobase3/ folder given as local_data names its parent; release files lying loose in
+    local_data name the release folder to move them into."""
+    name = "IOT_2023_ixi.zip"
+    expected = {"exiobase3": [f"3.10.2/{name}"]}
+    mrio = tmp_path / "mrio"
+    (mrio / "exiobase3" / "3.10.2").mkdir(parents=True)
+    (mrio / "exiobase3" / "3.10.2" / name).write_bytes(b"PK")
+    with pytest.raises(WorkflowInputError) as refused:
+        local_data.check_local_data(str(mrio / "exiobase3"), tmp_path, expected)
+    message = str(refused.value)
+    assert f"set local_data to {mrio} (the folder that holds exiobase3/)" in message
+    assert f"looks for it in {mrio / 'exiobase3' / 'exiobase3' / '3.10.2' / name}" in message
+    loose = tmp_path / "downloads"
+    loose.mkdir()
+    (loose / name).write_bytes(b"PK")
+    with pytest.raises(WorkflowInputError) as refused:
+        local_data.check_local_data(str(loose), tmp_path, expected)
+    message = str(refused.value)
+    assert f"which holds {name} itself" in message
+    assert f"move the exiobase3 files into {loose / 'exiobase3' / '3.10.2'}/" in message
+    assert local_data.check_local_data(str(mrio), tmp_path, expected) is None
+
+
 def test_a_rerun_for_an_unchanged_local_file_neither_hashes_nor_copies(
     tmp_path, local, eora, monkeypatch
 ):

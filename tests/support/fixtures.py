@@ -265,12 +265,15 @@ def write_exiobase3(
     top_folder: bool = True,
     with_z: bool = True,
 ) -> Path:
-    """Write ``IOT_{year}_{system}.zip`` into ``folder`` in the v3.8 or v3.9 layout.
+    """Write ``IOT_{year}_{system}.zip`` into ``folder`` in the v3.8, v3.9 or v3.10 layout.
 
     v3.8: ``satellite/`` holds value added, employment and air emissions (with F_Y);
     ``impacts/`` one characterised row. v3.9: ``air_emissions/`` (F, F_Y),
-    ``factor_inputs/`` (value added, no F_Y), ``employment/``. ``with_z=False`` ships A and
-    x without Z, as older releases did. Returns the archive path.
+    ``factor_inputs/`` (value added, no F_Y), ``employment/``. v3.10: as v3.9 without
+    ``employment/``, as the 2023 and 2024 now-casts of 3.10.2 ship (graebnerc/ecol-taxonomy
+    R/get_data_exiobase.R: those archives lack the employment, energy and water extensions;
+    3.10.2 zips have no top folder, so give ``top_folder=False``). ``with_z=False`` ships A
+    and x without Z, as older releases did. Returns the archive path.
     """
     stem = f"IOT_{world.year}_{world.system}"
     root = f"{stem}/" if top_folder else ""
@@ -295,7 +298,7 @@ def write_exiobase3(
         "description": f"Data for {world.year}",
         "name": "exio382_ntnu" if layout == "3.8" else f"EXIO_IOT_{world.year}_{world.system}",
         "system": world.system,
-        "version": "v3.81" if layout == "3.8" else "v3.9.6",
+        "version": {"3.8": "v3.81", "3.9": "v3.9.6", "3.10": "v3.10.2"}.get(layout, layout),
         "history": [],
     }
     members[f"{root}metadata.json"] = json.dumps(metadata, indent=4).encode()
@@ -333,16 +336,17 @@ def write_exiobase3(
             ),
             ["kg CO2 eq."],
         )
-    elif layout == "3.9":
+    elif layout in ("3.9", "3.10"):
         members |= _extension(
             f"{root}air_emissions/", "air_emissions", world.air, world.air_final_demand, air_units
         )
         members |= _extension(
             f"{root}factor_inputs/", "factor_inputs", world.value_added, None, va_units
         )
-        members |= _extension(
-            f"{root}employment/", "employment", world.employment, None, ["1000 p."]
-        )
+        if layout == "3.9":
+            members |= _extension(
+                f"{root}employment/", "employment", world.employment, None, ["1000 p."]
+            )
     else:
         raise ValueError(f"unknown EXIOBASE layout {layout!r}")
     return _write_zip(Path(folder) / f"{stem}.zip", members)

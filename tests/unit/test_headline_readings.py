@@ -401,19 +401,24 @@ def test_sector_hotspots_sum_to_the_group_flows(regions):
     assert hotspots["co2_mt"].sum() == pytest.approx(np.sum(FLOWS))
 
 
-def test_source_comparison_of_readings_and_flows_on_common_regions(headline, flows, regions):
+def test_comparison_of_readings_and_flows_on_common_regions(headline, flows, regions):
     other = headline.assign(value=headline["value"] * 1.1)
-    table = compare.headline_differences(headline, other, ("eora26", "exiobase3"))
+    third = headline[headline["statistic"] != "driven_share"].assign(value=headline["value"] * 2)
+    table = compare.headline_differences({"eora26": headline, "exiobase3": other, "c": third})
+    assert len(table) == len(headline)
     row = table[(table["statistic"] == "driven_share") & (table["subject"] == "Group one")]
     assert row["value_exiobase3"].iloc[0] == pytest.approx(33.0)
-    assert row["relative_difference"].iloc[0] == pytest.approx(0.1)
+    assert row["relative_difference_exiobase3"].iloc[0] == pytest.approx(0.1)
+    assert np.isnan(row["value_c"].iloc[0]) and np.isnan(row["relative_difference_c"].iloc[0])
+    assert row["unit"].iloc[0] == headline.loc[row.index[0], "unit"]
     fewer = flows.drop(index="DDD", columns="DDD")
-    group_flows = compare.common_group_flows(flows, fewer * 2, regions, ("a", "b"))
+    group_flows = compare.common_group_flows({"a": flows, "b": fewer * 2, "c": flows * 3}, regions)
     assert set(group_flows["origin"]) == {"Group one", "Group two", "Land C", "Rest"}
     one_to_c = group_flows[
         (group_flows["origin"] == "Group one") & (group_flows["destination"] == "Land C")
     ]
     assert one_to_c["co2_mt_a"].iloc[0] == 6.0 and one_to_c["co2_mt_b"].iloc[0] == 12.0
+    assert one_to_c["co2_mt_c"].iloc[0] == 18.0 and one_to_c["difference_c"].iloc[0] == 12.0
 
 
 def test_trends_carry_the_same_reading_names(headline):

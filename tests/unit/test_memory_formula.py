@@ -49,7 +49,8 @@ MARGIN = 1.1
 def _formula(config: dict) -> dict:
     """The resource formulas of rules/common/resources.smk, bound to ``config``.
 
-    Only those definitions (and the constants they use) are executed, not the whole file.
+    Only those definitions (and the constants and imports they use) are executed, not the
+    whole file.
     """
     tree = ast.parse((REPO / "rules" / "common" / "resources.smk").read_text())
     wanted = []
@@ -59,7 +60,7 @@ def _formula(config: dict) -> dict:
             if isinstance(node, ast.FunctionDef)
             else {target.id for target in getattr(node, "targets", []) if hasattr(target, "id")}
         )
-        if names & FORMULA_NAMES:
+        if names & FORMULA_NAMES or isinstance(node, ast.Import | ast.ImportFrom):
             wanted.append(node)
     namespace: dict = {"config": config, "math": math}
     exec(compile(ast.Module(body=wanted, type_ignores=[]), "resources.smk", "exec"), namespace)

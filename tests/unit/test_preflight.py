@@ -141,8 +141,10 @@ def test_names_given_with_spaces_around_them_are_trimmed(config):
     assert config["findings"]["without_regions"] == ["CHN"]
 
 
-def test_every_source_of_a_comparison_is_grouped(tmp_path, config):
-    config["compare"] = {"sources": ["synthetic", "exiobase3"]}
+@pytest.mark.parametrize("compared", ["exiobase3", "exiobase3@3.10.2"])
+def test_every_source_of_a_comparison_is_grouped(tmp_path, config, compared):
+    """A database in another release (exiobase3@3.10.2) has the regions of its source."""
+    config["compare"] = {"sources": ["synthetic", compared]}
     config["regions"] = grouping(tmp_path, lambda r: r[r["iso3"] != "WL"])
     with pytest.raises(WorkflowInputError, match=r"regions of the exiobase3 data: \['WL'\]"):
         preflight.check_grouping(config)
@@ -196,6 +198,16 @@ def test_a_bad_number_in_a_configured_table_names_the_file_line_and_column(
         preflight.check_number_tables(config)
     assert str(refused.value).startswith(f"{shown}, {message}")
     assert "\n" not in str(refused.value)
+
+
+def test_exchange_rates_are_read_for_a_compared_release(tmp_path, config):
+    """The EUR-USD table is read when only a compared database is EXIOBASE (in a release)."""
+    config["compare"] = {"sources": ["synthetic", "exiobase3@3.10.2"]}
+    config["exchange_rates"] = _table(
+        tmp_path, Path(config["exchange_rates"]), 2, "usd_per_eur", "n/a"
+    )
+    with pytest.raises(WorkflowInputError, match="column usd_per_eur: 'n/a' is not"):
+        preflight.check_number_tables(config)
 
 
 def test_a_bad_number_in_the_deflator_names_its_line(tmp_path, config):

@@ -1,5 +1,6 @@
 """Publishing (bri_carbon.runtime.publish): a results folder is replaced whole or not at all,
-the report goes last, and outputs that differ from what was written are made anew."""
+the pages (report, explorer) go last, and outputs that differ from what was written are made
+anew."""
 
 from __future__ import annotations
 
@@ -25,9 +26,15 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-def _build(root: Path, version: str, years=(2014, 2015)) -> tuple[list[publish.Folder], Path]:
+PAGES = ("report.html", "explorer.html")
+
+
+def _build(
+    root: Path, version: str, years=(2014, 2015)
+) -> tuple[list[publish.Folder], list[tuple[Path, Path]]]:
     """Build folders of ``years`` under root/results/.build, each with three files that say
-    ``version``, and a report; returns the folders to publish and the report's build path."""
+    ``version``, and the source's two pages; returns the folders to publish and the pages
+    (build path, published path)."""
     results = root / "results"
     build = publish.build_root(results)
     folders = []
@@ -38,19 +45,17 @@ def _build(root: Path, version: str, years=(2014, 2015)) -> tuple[list[publish.F
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             atomic.write_text(folder / name, f"{version} {year} {name}\n")
         folders.append(publish.Folder(folder, results / "synthetic" / str(year), names))
-    report = build / "synthetic" / "report.html"
-    atomic.write_text(report, f"report of {version}\n")
-    return folders, report
+    pages = []
+    for name in PAGES:
+        atomic.write_text(build / "synthetic" / name, f"{name} of {version}\n")
+        pages.append((build / "synthetic" / name, results / "synthetic" / name))
+    return folders, pages
 
 
 def _publish(root: Path, version: str) -> dict:
-    folders, report = _build(root, version)
+    folders, pages = _build(root, version)
     results = root / "results"
-    return publish.publish(
-        folders,
-        (report, results / "synthetic" / "report.html"),
-        publish.manifest_path(results, "synthetic"),
-    )
+    return publish.publish(folders, pages, publish.manifest_path(results, "synthetic"))
 
 
 def test_exchange_swaps_two_folders_in_one_step(tmp_path):
@@ -75,12 +80,15 @@ def test_published_folders_are_complete_snapshots_made_of_hard_links(tmp_path):
     }
     build = publish.build_root(results) / "synthetic" / "2015" / "accounts.csv"
     assert os.path.samefile(year / "accounts.csv", build)
-    assert (results / "synthetic" / "report.html").read_text() == "report of old\n"
+    for name in PAGES:
+        assert (results / "synthetic" / name).read_text() == f"{name} of old\n"
     assert set(content["folders"]) == {f"{results}/synthetic/2014", f"{results}/synthetic/2015"}
-    # Nothing but the published folders, the report and the build tree are left.
+    assert set(content["pages"]) == {f"{results}/synthetic/{name}" for name in PAGES}
+    # Nothing but the published folders, the pages and the build tree are left.
     assert sorted(p.name for p in (results / "synthetic").iterdir()) == [
         "2014",
         "2015",
+        "explorer.html",
         "report.html",
     ]
 
@@ -116,21 +124,18 @@ KILL_AFTER_FIRST_SWAP = textwrap.dedent(
 
     publish.exchange = exchange_then_die
     root = Path({root!r})
-    folders, report = _build(root, "new")
+    folders, pages = _build(root, "new")
     results = root / "results"
-    publish.publish(
-        folders,
-        (report, results / "synthetic" / "report.html"),
-        publish.manifest_path(results, "synthetic"),
-    )
+    publish.publish(folders, pages, publish.manifest_path(results, "synthetic"))
     """
 )
 
 
-def test_a_publish_killed_between_two_swaps_leaves_whole_folders_and_no_stale_report(tmp_path):
+def test_a_publish_killed_between_two_swaps_leaves_whole_folders_and_no_stale_page(tmp_path):
     """SIGKILL after the first folder's swap, before the second's: each folder is complete
-    (the first new, the second old), the old report, which describes the old first folder,
-    is gone, and the next publish completes it all and leaves no staged folder behind."""
+    (the first new, the second old), the old report and explorer, which describe the old
+    first folder, are gone, and the next publish completes it all and leaves no staged
+    folder behind."""
     _publish(tmp_path, "old")
     results = tmp_path / "results"
     if not publish.exchange(results / "synthetic" / "2014", results / "synthetic" / "2014"):
@@ -144,7 +149,7 @@ def test_a_publish_killed_between_two_swaps_leaves_whole_folders_and_no_stale_re
     first, second = (_tree(results / "synthetic" / str(year)) for year in (2014, 2015))
     assert set(first.values()) == {f"new 2014 {n}\n" for n in first}
     assert set(second.values()) == {f"old 2015 {n}\n" for n in second}
-    assert not (results / "synthetic" / "report.html").exists()
+    assert not any((results / "synthetic" / name).exists() for name in PAGES)
     left = [p.name for p in (results / "synthetic").iterdir() if p.name.startswith(".")]
     assert left  # the staged folder of 2015, whose writer is gone
 
@@ -152,9 +157,11 @@ def test_a_publish_killed_between_two_swaps_leaves_whole_folders_and_no_stale_re
     assert sorted(p.name for p in (results / "synthetic").iterdir()) == [
         "2014",
         "2015",
+        "explorer.html",
         "report.html",
     ]
-    assert (results / "synthetic" / "report.html").read_text() == "report of new\n"
+    for name in PAGES:
+        assert (results / "synthetic" / name).read_text() == f"{name} of new\n"
     assert set(_tree(results / "synthetic" / "2015").values()) == {
         f"new 2015 {n}\n" for n in ("accounts.csv", "groups/flows.csv", "fingerprint.json")
     }
@@ -174,18 +181,21 @@ def test_outputs_edited_replaced_or_deleted_are_found_and_made_anew(tmp_path):
     replaced.unlink()
     replaced.write_text("old 2015 groups/flows.csv, edited\n")
     (results / "synthetic" / "2014" / "fingerprint.json").unlink()
+    (results / "synthetic" / "explorer.html").unlink()  # a page is checked like a folder's file
 
     changes = {change.published: change for change in publish.changed_outputs(manifest)}
     assert set(changes) == {
         year / "accounts.csv",
         year / "groups" / "flows.csv",
         results / "synthetic" / "2014" / "fingerprint.json",
+        results / "synthetic" / "explorer.html",
     }
     assert changes[year / "accounts.csv"].build_changed
+    assert not changes[results / "synthetic" / "explorer.html"].build_changed
     assert not changes[year / "groups" / "flows.csv"].build_changed
 
     notes = publish.regenerate_changed(manifest, dry_run=True)
-    assert len(notes) == 3 and manifest.exists() and (build / "accounts.csv").exists()
+    assert len(notes) == 4 and manifest.exists() and (build / "accounts.csv").exists()
     notes = publish.regenerate_changed(manifest)
     assert any("accounts.csv" in note and "runs again" in note for note in notes)
     assert not (build / "accounts.csv").exists()  # its rule writes it anew
@@ -201,4 +211,4 @@ def test_the_same_content_under_a_new_file_state_is_no_change(tmp_path):
     os.utime(accounts, (1, 1))
     assert publish.changed_outputs(publish.manifest_path(results, "synthetic")) == []
     manifest = json.loads(publish.manifest_path(results, "synthetic").read_text())
-    assert manifest["report"]["sha256"]
+    assert all(page["sha256"] for page in manifest["pages"].values())

@@ -221,7 +221,7 @@ def test_provenance_summary_lists_the_files():
     assert report.config_text(record).startswith("years:\n- 2015\nsource: synthetic\n")
 
 
-def test_the_source_comparison_is_shown_as_a_table(tmp_path):
+def test_the_findings_across_databases_are_shown_side_by_side(tmp_path):
     accounts = pd.DataFrame(
         {
             "bri": [True, False],
@@ -235,22 +235,64 @@ def test_the_source_comparison_is_shown_as_a_table(tmp_path):
         },
         index=pd.Index(["East | Asia", "USA"], name="group"),
     )
-    other = accounts.assign(production_mt=accounts["production_mt"] * 1.1)
+    names = ("eora26", "exiobase3", "exiobase3@3.8.2")
+    frames = dict(zip(names, (accounts, accounts * 1.1, accounts * 0.5), strict=True))
+    for frame in frames.values():
+        frame["bri"] = accounts["bri"]
     path = tmp_path / "group_accounts.csv"
-    store.write_csv(compare.side_by_side(accounts, other, ("eora26", "exiobase3")), path)
+    store.write_csv(compare.side_by_side(frames), path)
+    readings = tmp_path / "headline.csv"
+    headlines = {
+        name: _headline().assign(value=_headline()["value"] * k)
+        for name, k in zip(names, (1.0, 2.0, 3.0), strict=True)
+    }
+    store.write_csv(compare.headline_differences(headlines), readings, index=False)
     inputs = report.Inputs(
         years=(),
         figures={},
         tables={},
         headline={},
         provenance={},
-        compared=("eora26", "exiobase3"),
+        compared=names,
         comparison={2015: path},
+        comparison_headline={2015: readings},
+        compared_labels=("eora26", "exiobase3 3.9.6", "exiobase3 3.8.2"),
     )
     page = report.build(inputs, "eora26", False, ["USA"], ["USA"])
     assert [section.anchor for section in page.sections] == ["comparison"]
+    items = page.sections[0].items
+    assert [item.anchor for item in items] == ["comparison-readings-2015", "comparison-2015"]
     html = report.render(page)
-    assert "eora26 against exiobase3, 2015" in html
-    assert 'class="spanner">Production-based<' in html and ">eora26 (Mt CO<sub>2</sub>)<" in html
-    assert ">10.0<" in html and ">Difference (%)<" in html
-    assert "East | Asia" in html and ">11.0<" in html
+    assert "The findings by database, 2015" in html and "Group accounts by database, 2015" in html
+    assert 'class="spanner">Production-based<' in html
+    assert ">exiobase3 3.8.2 (Mt CO<sub>2</sub>)<" in html
+    # The key readings, one column per database: 85.29 % in eora26, twice and three times it.
+    assert ">85.3<" in html and ">170.6<" in html and ">255.9<" in html
+    assert ">exiobase3 3.9.6 vs eora26 (%)<" in html and ">10.0<" in html
+    assert "East | Asia" in html and ">11.0<" in html and ">5.0<" in html
+
+
+@pytest.mark.parametrize("width_mm", [85.0, 175.0])
+def test_figures_are_shown_at_their_printed_width_and_open_at_full_size(tmp_path, width_mm):
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(width_mm / 25.4, 1.0))
+    path = tmp_path / "figure.png"
+    figure.savefig(path, dpi=300)
+    plt.close(figure)
+    uri = report.png_data_uri(path)
+    assert report.printed_width_mm(uri) == pytest.approx(width_mm, abs=0.2)
+    # Without a pHYs chunk the figures' own 300 dpi is assumed: one pixel is 1/300 inch.
+    pixel = report.png_data_uri(_pixel(tmp_path))
+    assert report.printed_width_mm(pixel) == pytest.approx(25.4 / 300)
+    html = _page(tmp_path)
+    assert re.search(r'<img src="data:[^"]+" alt="A figure of CO2" style="width: 0\.1mm">', html)
+    assert '<figure id="f-2015-full">' in html and 'href="#f-2015-full"' in html
+    assert '<a class="close" href="#f-2015">' in html
+    assert '<a href="explorer.html">Open the flow explorer</a>' in html
+
+
+def _pixel(tmp_path):
+    path = tmp_path / "pixel.png"
+    path.write_bytes(PIXEL)
+    return path

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bri_carbon.runtime import scenario
+from bri_carbon.sources import databases
 
 from ..support.workflow import REPO
 
@@ -55,6 +56,7 @@ def test_a_folder_of_one_year_ignores_execution_and_other_years(defaults):
         ("year", {"regions": "my_groups.csv"}),
         ("year", {"leontief_precision": "float64"}),
         ("year", {"findings": {"without_regions": []}}),
+        ("year", {"exiobase3": {"version": "3.10.2", "system": "ixi"}}),
         ("trends", {"years": [2014, 2015, 2016]}),
         ("drivers", {"drivers": {"base": 2014, "target": 2015, "deflator": None}}),
         ("compare", {"compare": {"sources": ["eora26", "exiobase3"]}}),
@@ -122,17 +124,74 @@ def test_the_setting_digests_name_each_changed_key_alone(defaults):
 
 
 def test_stale_folders_are_those_of_the_runs_source_only(tmp_path, defaults):
+    """A comparison folder (compare/{year}, no sources in its name) concerns the sources of
+    the databases its record names, whatever their release."""
     root = tmp_path / "results"
-    for folder in ("synthetic/2014", "eora26/2015", "compare/2015/eora26_vs_exiobase3"):
+    compared = {"compare": {"sources": ["eora26", "exiobase3@3.10.2"]}}
+    records = {
+        "synthetic/2014": {"fingerprint": "old"},
+        "eora26/2015": {"fingerprint": "old"},
+        "compare/2015": {"fingerprint": "old", "settings": compared},
+    }
+    for folder, record in records.items():
         (root / folder).mkdir(parents=True)
-        (root / folder / scenario.RECORD_NAME).write_text(json.dumps({"fingerprint": "old"}))
+        (root / folder / scenario.RECORD_NAME).write_text(json.dumps(record))
     (root / "tiny/synthetic/2015").mkdir(parents=True)  # a named run's folder
     (root / "tiny/synthetic/2015" / scenario.RECORD_NAME).write_text('{"fingerprint": "x"}')
     expected = dict.fromkeys(scenario.FOLDER_KINDS, "new")
     assert scenario.stale_folders(root, expected, set(), "synthetic") == ["synthetic/2014"]
-    assert scenario.stale_folders(root, expected, set(), "exiobase3") == [
-        "compare/2015/eora26_vs_exiobase3"
-    ]
-    assert scenario.stale_folders(root, expected, {"eora26/2015"}, "eora26") == [
-        "compare/2015/eora26_vs_exiobase3"
-    ]
+    assert scenario.stale_folders(root, expected, set(), "exiobase3") == ["compare/2015"]
+    assert scenario.stale_folders(root, expected, {"eora26/2015"}, "eora26") == ["compare/2015"]
+    assert scenario.stale_folders(root, expected, {"compare/2015"}, "eora26") == ["eora26/2015"]
+
+
+def test_a_release_compared_has_the_fingerprint_of_a_run_of_that_release(defaults):
+    """results/exiobase3@3.10.2/{year} (a compared release) records the settings a run with
+    exiobase3.version 3.10.2 records in results/exiobase3/{year}: same fingerprint, and not
+    that of the configured release."""
+    assert defaults["exiobase3"]["version"] != "3.10.2"
+    member = scenario.folder_record(
+        databases.database_config(defaults, "exiobase3@3.10.2"), "year", {}
+    )
+    configured = scenario.folder_record(defaults, "year", {})
+    switched = copy.deepcopy(defaults)
+    switched["exiobase3"]["version"] = "3.10.2"
+    assert member["fingerprint"] == scenario.folder_record(switched, "year", {})["fingerprint"]
+    assert member["fingerprint"] != configured["fingerprint"]
+    assert member["settings"]["exiobase3"]["version"] == "3.10.2"
+    assert defaults["exiobase3"]["version"] != "3.10.2"  # the defaults are left as they were
+
+
+def test_the_setting_digests_of_a_compared_release_name_its_version(defaults):
+    """The fingerprint rule's params for results/exiobase3@3.10.2/{year} (the digests of
+    databases.folder_config) differ from those of the configured release in the version
+    alone, so a dry run's reason names it; a comparison folder keeps the run's settings."""
+    files = {"regions": "a" * 64}
+    configured = scenario.setting_digests(
+        databases.folder_config(defaults, "exiobase3/2023"), "year", files
+    )
+    member = scenario.setting_digests(
+        databases.folder_config(defaults, "exiobase3@3.10.2/2023"), "year", files
+    )
+    assert {name for name in member if member[name] != configured[name]} == {"exiobase3.version"}
+    assert databases.folder_config(defaults, "compare/2023") is defaults
+
+
+@pytest.mark.parametrize(
+    "folder, kind",
+    [
+        ("synthetic/2015", "year"),
+        ("exiobase3@3.8.2/2015", "year"),
+        ("exiobase3@3.10.2/2023", "year"),
+        ("compare/2015", "compare"),
+        ("exiobase3/trends", "trends"),
+    ],
+)
+def test_folders_of_databases_and_of_the_comparison(folder, kind):
+    assert scenario.folder_kind(folder) == kind
+
+
+@pytest.mark.parametrize("folder", ["compare/2015/a_vs_b", "exiobase3@/2015", "exiobase3@x/2015"])
+def test_what_is_not_a_results_folder(folder):
+    with pytest.raises(ValueError, match="is not a results folder"):
+        scenario.folder_kind(folder)

@@ -28,7 +28,8 @@ def _close(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 1e-9) -> None:
 
 
 def test_both_engines_write_the_same_accounts_and_flows(finished_run):
-    # Single files are made in the run's build tree (a published path is no target).
+    # The accounts rule's own outputs, in the named run's build tree (published folders are
+    # swapped in whole by a complete run only).
     target = f"results/{PYMRIO_RUN}/.build/synthetic/2015"
     snakemake(
         finished_run,

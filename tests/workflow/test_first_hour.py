@@ -36,10 +36,13 @@ def test_every_rule_says_what_it_does(finished_run):
     assert all(len(f"{name} ({doc})") <= 100 for name, doc in rules)
 
 
-def test_a_finished_run_ends_with_where_its_report_is(finished_run):
+def test_a_finished_run_ends_with_where_its_report_and_explorer_are(finished_run):
     lines = (finished_run / "logs" / "terminal.txt").read_text().splitlines()
     said = [line for line in lines if line.startswith("Open ")]
-    assert said == ["Open results/synthetic/report.html (results in results/synthetic/)."]
+    assert said == [
+        "Open results/synthetic/report.html and results/synthetic/explorer.html "
+        "(results in results/synthetic/)."
+    ]
     assert lines.index(said[0]) >= len(lines) - 4  # after the last step, before the log path
 
 

@@ -1,8 +1,9 @@
 """GLORIA through the whole workflow: a small release 060 from local_data (figures, tables,
-report and accounts equal to pymrio's, published from the build tree), missing files,
-years outside the release and local_data mistakes named before any job, copies tied to
-their local_data folder, and a SLURM dry run of GLORIA 1990-2028 asking each job for what
-it needs."""
+report, explorer and accounts equal to pymrio's, published from the build tree), the
+release compared beside the synthetic world (gloria@60, while gloria.version is 59),
+missing files, years outside the release and local_data mistakes named before any job,
+copies tied to their local_data folder, and a SLURM dry run of GLORIA 1990-2028 asking
+each job for what it needs."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from bri_carbon.sources import gloria_layout as layout
 
 from ..support import gloria as support
 from ..support.jobs import dry_run_jobs
-from ..support.workflow import copy_workflow, png_size, snakemake
+from ..support.workflow import BUILD, TINY_COUNTRIES, copy_workflow, png_size, snakemake
 
 YEAR = 2015
 #: A small release: DYE without entries, the rest countries of four groups.
@@ -67,13 +68,18 @@ def test_the_whole_workflow_runs_on_a_release_060(gloria_run):
     for name in ("group_accounts", "headline"):
         assert (result / "tables" / f"{name}.md").stat().st_size > 0
     report = (workdir / "results" / "gloria" / "report.html").read_text()
+    # The flow explorer is built for GLORIA as for every source and published beside it.
+    explorer = (workdir / "results" / "gloria" / "explorer.html").read_text()
+    assert "CHN" in explorer and "DYE" not in explorer
     # Published by rule publish from the build tree, with each file's sha256.
     manifest = json.loads((workdir / "results" / ".build" / "gloria.published.json").read_text())
     assert "accounts.csv" in manifest["folders"][f"results/gloria/{YEAR}"]["files"]
     assert (workdir / "results" / ".build" / "gloria" / str(YEAR) / "accounts.csv").is_file()
     assert "gloria" in report and "synthetic data" not in report.lower()
     provenance = json.loads((result / "provenance.json").read_text())
-    assert provenance["dataset"]["version"] == "060"
+    assert provenance["dataset"]["version"] == "60"
+    assert "release 060" in provenance["dataset"]["title"]
+    assert "release <strong>60</strong>" in report
     assert "Economic Systems Research 34(1)" in provenance["dataset"]["citation"]
     assert provenance["dropped_regions"] == ["DYE"] and provenance["gloria_version"] == "060"
     log = (workdir / "logs" / "harmonize" / f"gloria_{YEAR}.log").read_text()
@@ -127,6 +133,16 @@ def test_missing_files_stop_the_run_before_any_job(tmp_path):
         assert layout.satellite_archive(59, year) in message
     assert "GLORIA_ReadMe_059.xlsx" not in message and "https://ielab.info" in message
     assert not re.search(r"^rule \w+:", output, flags=re.M)
+    # A compared release is checked in its own release (060 while gloria.version is 59).
+    compared = snakemake(
+        workdir, "-n", "--config", f"local_data={local}", "years=[2015]",
+        "compare={sources: [synthetic, gloria@60]}", check=False,
+    )  # fmt: skip
+    output = compared.stdout + compared.stderr
+    assert compared.returncode != 0 and "Traceback" not in output
+    message = next(line for line in output.splitlines() if "is read from local_data only" in line)
+    assert "GLORIA release 060" in message and layout.mrio_archive(60, 2015) in message
+    assert "_059_" not in message and not re.search(r"^rule \w+:", output, flags=re.M)
 
 
 def test_a_slurm_dry_run_of_1990_2028_asks_each_job_for_what_it_needs(tmp_path):
@@ -171,7 +187,10 @@ def test_years_outside_the_release_are_refused_before_any_job(tmp_path):
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
-    assert "gloria 059 covers the years 1990-2028; config key years asks for 1989" in output
+    assert (
+        "config key years asks for 1989, but gloria 59 (config key gloria.version) covers "
+        "the years 1990-2028" in output
+    )
     assert not re.search(r"^rule \w+:", output, flags=re.M)
 
 
@@ -235,3 +254,56 @@ def test_copies_belong_to_their_local_data_folder(gloria_run, tmp_path):
     output = gone.stdout + gone.stderr
     assert "is gone from local_data; the copy made of it before" in output
     assert "rule retrieve_gloria" not in gone.stdout
+
+
+@pytest.fixture(scope="module")
+def compared_run(gloria_run, tmp_path_factory) -> Path:
+    """The synthetic world (tiny) and release 060 compared for 2015, in a copy of the GLORIA
+    run's folder (the release's copies are there already), with gloria.version left at 59:
+    the comparison names the release, gloria@60."""
+    workdir = tmp_path_factory.mktemp("gloria_compared") / "workflow"
+    shutil.copytree(gloria_run[0], workdir, symlinks=True)
+    snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "--config",
+        "source=synthetic",
+        f"synthetic={{countries: [{', '.join(TINY_COUNTRIES)}]}}",
+        f"local_data={gloria_run[1].parent}",
+        f"years=[{YEAR}]",
+        "compare={sources: [synthetic, gloria@060]}",
+    )
+    return workdir
+
+
+def test_a_gloria_release_is_compared_beside_the_synthetic_world(gloria_run, compared_run):
+    workdir = compared_run
+    member = workdir / BUILD / "gloria@60" / str(YEAR)
+    # The compared release's results are those of a run of that release, byte for byte.
+    published = gloria_run[0] / "results" / "gloria" / str(YEAR)
+    assert (member / "accounts.csv").read_bytes() == (published / "accounts.csv").read_bytes()
+    # Its folder records the release it was made with; only 060's files were needed.
+    settings = json.loads((member / "fingerprint.json").read_text())["settings"]
+    assert settings["gloria"]["version"] == 60
+    copies = (workdir / "resources/raw/gloria").glob("GLORIA_*")
+    raw = sorted(path.name for path in copies if path.suffix != ".json")
+    assert raw == sorted(layout.release_files(60, YEAR).values())
+    folder = workdir / "results" / "compare" / str(YEAR)
+    table = pd.read_csv(folder / "group_accounts.csv", index_col="group")
+    for database in ("synthetic", "gloria@60"):
+        own = pd.read_csv(workdir / BUILD / database / str(YEAR) / "groups" / "accounts.csv")
+        np.testing.assert_allclose(
+            table.loc[own["group"], f"production_mt_{database}"], own["production_mt"], rtol=1e-12
+        )
+    reference = table["consumption_mt_synthetic"]
+    np.testing.assert_allclose(
+        table["consumption_mt_rel_diff_gloria@60"],
+        (table["consumption_mt_gloria@60"] - reference) / reference.abs(),
+        rtol=1e-9,
+    )
+    readings = pd.read_csv(folder / "headline.csv")
+    assert {"value_synthetic", "value_gloria@60"} <= set(readings.columns)
+    report = (workdir / "results" / "synthetic" / "report.html").read_text()
+    assert f"The findings by database, {YEAR}" in report
+    assert ">gloria 60<" in report and ">synthetic<" in report

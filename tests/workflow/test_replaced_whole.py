@@ -24,6 +24,7 @@ from .test_interrupted_runs import run_stopped_at
 
 FOLDER = "results/synthetic/2015"
 REPORT = "results/synthetic/report.html"
+EXPLORER = "results/synthetic/explorer.html"
 BUILD = "results/.build/synthetic/2015"
 
 
@@ -95,17 +96,19 @@ def test_a_regrouped_run_stopped_at_each_stage_leaves_the_old_results_whole(work
         assert assert_whole(workdir, old, old_report) == "old", stage
         if how == "group":
             snakemake(workdir, "--unlock", *args)
-    # Killed while publishing: after the folders' swap, before the report's rename.
+    # Killed while publishing: after the folders' swap, before the pages' renames.
     run_stopped_at(workdir, "results/synthetic", "group", *args)
     assert assert_whole(workdir, old, old_report) == "new"
-    assert not (workdir / REPORT).exists()
+    assert not (workdir / REPORT).exists() and not (workdir / EXPLORER).exists()
     snakemake(workdir, "--unlock", *args)
 
     done = snakemake(workdir, *args)
     assert assert_whole(workdir, old, old_report) == "new"
     assert "CEE" in set(pd.read_csv(workdir / FOLDER / "groups/accounts.csv")["group"])
     assert report_fingerprints(workdir / REPORT) == [fingerprint(workdir / FOLDER)]
-    assert f"Open {REPORT}" in done.stdout + done.stderr
+    explorer = (workdir / EXPLORER).read_text(encoding="utf-8")
+    assert '"CEE"' in explorer  # the new grouping's group, published with its folders
+    assert f"Open {REPORT} and {EXPLORER}" in done.stdout + done.stderr
     again = snakemake(workdir, "-n", *args)
     assert "Nothing to be done" in again.stdout + again.stderr
     leftovers = [p.name for p in (workdir / "results/synthetic").iterdir() if p.name[0] == "."]

@@ -58,7 +58,7 @@ def local(tmp_path_factory, exio_world) -> Path:
     """A local_data folder as a user would fill it: real file names, real layouts."""
     folder = tmp_path_factory.mktemp("mrio")
     write_eora26(folder / "eora26", YEAR, labels_inside=False)
-    write_exiobase3(folder / "exiobase3", exio_world, layout="3.8")
+    write_exiobase3(folder / "exiobase3" / "3.8.2", exio_world, layout="3.8")
     return folder
 
 
@@ -72,7 +72,13 @@ def _config(workdir: Path, name: str, **values) -> str:
 def workdir(tmp_path_factory, local) -> Path:
     """One run of both real-data sources from local_data, offline (one Snakemake call)."""
     folder = copy_workflow(tmp_path_factory.mktemp("realdata"))
-    config = _config(folder, "local.yaml", source="eora26", local_data=str(local))
+    config = _config(
+        folder,
+        "local.yaml",
+        source="eora26",
+        local_data=str(local),
+        exiobase3={"version": "3.8.2"},
+    )
     targets = contract_targets("eora26") + contract_targets("exiobase3")
     snakemake(folder, *targets, "--cores", "2", "--configfile", config)
     return folder
@@ -139,10 +145,11 @@ def test_exiobase3_from_local_data_in_usd(workdir, exio_world):
     assert accounts["final_demand_musd"].sum() == pytest.approx(final_demand_musd, rel=1e-9)
     groups = pd.read_csv(result / "groups" / "accounts.csv", index_col="group")
     np.testing.assert_allclose(groups["production_mt"].sum(), co2_mt, rtol=1e-9)
-    record = json.loads((workdir / "resources/raw/exiobase3/IOT_2015_ixi.zip.json").read_text())
+    raw = workdir / "resources/raw/exiobase3/3.8.2/IOT_2015_ixi.zip"
+    record = json.loads(raw.with_name(raw.name + ".json").read_text())
     assert record["origin"] == "local_data" and record["version"] == "3.8.2"
     # Solved at the native 4 x 163 resolution: equal to pymrio's calc_all on that table.
-    native = pymrio.parse_exiobase3(workdir / "resources/raw/exiobase3/IOT_2015_ixi.zip")
+    native = pymrio.parse_exiobase3(raw)
     rows = list(EXIO_CO2_ROWS)
     native.co2 = pymrio.Extension(
         "co2",
@@ -271,7 +278,7 @@ def test_missing_file_without_network_names_file_and_folder(workdir, tmp_path):
     )
     failed = snakemake(
         workdir,
-        "resources/raw/exiobase3/IOT_2016_ixi.zip",
+        "resources/raw/exiobase3/3.8.2/IOT_2016_ixi.zip",
         "--cores",
         "1",
         "--configfile",
@@ -279,9 +286,9 @@ def test_missing_file_without_network_names_file_and_folder(workdir, tmp_path):
         check=False,
     )
     assert failed.returncode != 0
-    log = (workdir / "logs/retrieve_exiobase3/2016_ixi.log").read_text()
+    log = (workdir / "logs/retrieve_exiobase3/3.8.2/2016_ixi.log").read_text()
     assert "put the file IOT_2016_ixi.zip exactly under this name into the folder" in log
-    assert str(tmp_path / "mrio" / "exiobase3") in log
+    assert str(tmp_path / "mrio" / "exiobase3" / "3.8.2") in log
 
 
 @pytest.mark.parametrize("source", ["synthetic", "eora26", "exiobase3"])

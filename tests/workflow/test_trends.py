@@ -1,15 +1,11 @@
-"""Trends across years and the drivers between them in a two-year run of the tiny world."""
+"""Trends across years and the drivers between them in a two-year run of the tiny world
+(fixture ``two_year_run`` of tests/workflow/conftest.py)."""
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
-from ..support.workflow import TWO_YEARS, snakemake
 
 TARGETS = (
     "results/synthetic/trends/headline.csv",
@@ -19,15 +15,6 @@ TARGETS = (
     "results/synthetic/drivers/2014_2015/effects.png",
     "results/synthetic/report.html",
 )
-
-
-@pytest.fixture(scope="module")
-def two_year_run(finished_run, tmp_path_factory) -> Path:
-    """The tiny run of 2015 plus 2014: trends of both years and the 2014-2015 decomposition."""
-    workdir = tmp_path_factory.mktemp("trends") / "two_years"
-    shutil.copytree(finished_run, workdir, symlinks=True)
-    snakemake(workdir, "--cores", "2", "--configfile", TWO_YEARS)
-    return workdir
 
 
 def test_two_year_run_writes_trends_and_exact_drivers(two_year_run):

@@ -1,17 +1,23 @@
-"""Source comparison: the results of one year from two MRIO sources side by side.
+"""The findings across databases: the results of one year from several databases side by side.
 
-- the group accounts: for each group and account column c, c of source a, c of source b and
-  the relative difference (b - a) / |a| (NaN where a is 0 or a group is missing in one
-  source); units of the group accounts (Mt CO2, million current USD, kg CO2 per USD);
-- every headline reading of the findings, as each source computes it;
-- the group flow matrix on the regions both sources have (Mt CO2),
+A database is a source in one release (``eora26``, ``exiobase3``, ``exiobase3@3.8.2``, see
+:mod:`bri_carbon.sources.databases`); each is computed on its own data at its own
+resolution. For two or more databases, in the order given (the first is the *reference*):
 
-so that a user with two sources sees how robust each finding is.
+- the group accounts: for each group and account column c, c of every database and the
+  relative difference (d - reference) / |reference| of every other database d (NaN where
+  the reference is 0 or a group is missing in either); units of the group accounts (Mt CO2,
+  million current USD, kg CO2 per USD);
+- every headline reading of the findings, as each database computes it;
+- the group flow matrix on the regions all databases have (Mt CO2),
+
+so that a user sees how robust each finding is to the data. Nothing here names a source: a
+new one takes part by its name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,118 +35,141 @@ COMPARED_COLUMNS = (
     "production_intensity_kg_per_usd",
     "consumption_intensity_kg_per_usd",
 )
+#: The key of a headline reading (groups/headline.csv).
+READING_KEY = ("finding", "statistic", "level", "subject")
 
 
-def relative_differences(a: pd.Series, b: pd.Series) -> pd.Series:
-    """(b - a) / |a|, NaN where a is 0 or either value is missing."""
-    denominator = a.abs().where(a != 0)
-    return (b - a) / denominator
+def relative_differences(reference: pd.Series, other: pd.Series) -> pd.Series:
+    """(other - reference) / |reference|, NaN where the reference is 0 or a value is
+    missing."""
+    denominator = reference.abs().where(reference != 0)
+    return (other - reference) / denominator
+
+
+def _names(frames: Mapping[str, object]) -> list[str]:
+    """The database names of ``frames`` in order; at least two."""
+    names = list(frames)
+    if len(names) < 2:
+        raise WorkflowInputError(
+            f"a comparison needs two or more databases; got {names} (config key compare.sources)."
+        )
+    return names
 
 
 def side_by_side(
-    accounts_a: pd.DataFrame,
-    accounts_b: pd.DataFrame,
-    names: tuple[str, str],
-    columns: Sequence[str] = COMPARED_COLUMNS,
+    accounts: Mapping[str, pd.DataFrame], columns: Sequence[str] = COMPARED_COLUMNS
 ) -> pd.DataFrame:
-    """Group accounts of two sources with relative differences, one row per group.
+    """Group accounts of several databases with relative differences, one row per group.
 
-    ``accounts_a``/``accounts_b``: indexed by ``group`` with ``bri`` and ``columns``;
-    ``names``: the two source names used as column suffixes. Groups in either source are
-    kept (a's order first); ``in_{name}`` columns say where a group is present. A final
-    ``World`` row sums the additive (``_mt`` and ``_musd``) columns.
+    ``accounts``: per database name (in order, the first the reference) its group accounts,
+    indexed by ``group`` with ``bri`` and ``columns``. Groups in any database are kept (in
+    order of first appearance); ``in_{name}`` says where a group is present. For every
+    column c: ``{c}_{name}`` per database, then ``{c}_rel_diff_{name}`` per database but
+    the reference. A final ``World`` row sums the additive (``_mt`` and ``_musd``) columns.
     """
-    name_a, name_b = names
-    if name_a == name_b:
-        raise WorkflowInputError(f"compare.sources lists {name_a} twice; give two sources.")
-    for name, frame in ((name_a, accounts_a), (name_b, accounts_b)):
+    names = _names(accounts)
+    for name, frame in accounts.items():
         missing = [column for column in columns if column not in frame.columns]
         if missing:
             raise WorkflowInputError(f"group accounts of {name} lack columns {missing}.")
-    order = list(dict.fromkeys([*accounts_a.index, *accounts_b.index]))
-    a = accounts_a.reindex(order)
-    b = accounts_b.reindex(order)
+    order = list(dict.fromkeys(group for frame in accounts.values() for group in frame.index))
     additive = [c for c in columns if c.endswith(("_mt", "_musd"))]
-    world_a = a[additive].sum().rename("World")
-    world_b = b[additive].sum().rename("World")
-    a = pd.concat([a[list(columns)], world_a.to_frame().T])
-    b = pd.concat([b[list(columns)], world_b.to_frame().T])
+    aligned = {}
+    for name, frame in accounts.items():
+        rows = frame.reindex(order)
+        world = rows[additive].sum().rename("World")
+        aligned[name] = pd.concat([rows[list(columns)], world.to_frame().T]).astype(float)
     table = pd.DataFrame(index=pd.Index([*order, "World"], name="group"))
-    bri = accounts_a["bri"].combine_first(accounts_b["bri"]).reindex(order)
-    table["bri"] = [*(bool(flag) for flag in bri), False]
-    table[f"in_{name_a}"] = [*np.isin(order, accounts_a.index), True]
-    table[f"in_{name_b}"] = [*np.isin(order, accounts_b.index), True]
+    bri = pd.Series(np.nan, index=pd.Index(order), dtype=object)
+    for frame in accounts.values():
+        bri = bri.combine_first(frame["bri"].astype(object))
+    table["bri"] = [*(bool(flag) for flag in bri.reindex(order)), False]
+    for name, frame in accounts.items():
+        table[f"in_{name}"] = [*np.isin(order, frame.index), True]
+    reference = names[0]
     for column in columns:
-        table[f"{column}_{name_a}"] = a[column].astype(float)
-        table[f"{column}_{name_b}"] = b[column].astype(float)
-        table[f"{column}_rel_diff"] = relative_differences(
-            a[column].astype(float), b[column].astype(float)
-        )
+        for name in names:
+            table[f"{column}_{name}"] = aligned[name][column].to_numpy()
+        for name in names[1:]:
+            table[f"{column}_rel_diff_{name}"] = relative_differences(
+                aligned[reference][column], aligned[name][column]
+            ).to_numpy()
     return table
 
 
-def _differences(a: pd.Series, b: pd.Series, names: tuple[str, str], unit: str) -> pd.DataFrame:
-    """Columns ``{value}_{a}``, ``{value}_{b}``, ``difference`` (b - a) and
-    ``relative_difference`` ((b - a) / |a|) of two aligned series."""
-    name_a, name_b = names
-    return pd.DataFrame(
-        {
-            f"{unit}_{name_a}": a,
-            f"{unit}_{name_b}": b,
-            "difference": b - a,
-            "relative_difference": relative_differences(a, b),
-        }
-    )
+def _differences(values: Mapping[str, pd.Series], prefix: str) -> pd.DataFrame:
+    """Columns ``{prefix}_{name}`` of aligned series per database, then ``difference_{name}``
+    (d - reference) and ``relative_difference_{name}`` ((d - reference) / |reference|) per
+    database but the first, the reference."""
+    names = list(values)
+    reference = values[names[0]]
+    columns = {f"{prefix}_{name}": series for name, series in values.items()}
+    for name in names[1:]:
+        columns[f"difference_{name}"] = values[name] - reference
+        columns[f"relative_difference_{name}"] = relative_differences(reference, values[name])
+    return pd.DataFrame(columns)
 
 
-def headline_differences(
-    headline_a: pd.DataFrame, headline_b: pd.DataFrame, names: tuple[str, str]
-) -> pd.DataFrame:
-    """Every headline reading of two sources side by side (each computed on its own data).
+def headline_differences(headlines: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every headline reading of several databases side by side, each computed on its own
+    data.
 
-    ``headline_a``/``headline_b``: the findings' headline tables (finding, statistic,
-    level, subject, value, unit, paper_value). Readings present in one source only are kept
-    (the other value NaN). Returns finding, statistic, level, subject, unit, paper_value and
-    the columns of the differences, in a's order.
+    ``headlines``: per database name (the first the reference) its findings' headline table
+    (finding, statistic, level, subject, value, unit, paper_value). Readings of some
+    databases only are kept (the others' values NaN), in order of first appearance. Returns
+    finding, statistic, level, subject, unit, paper_value and the columns of
+    :func:`_differences` (``value_{name}``, ...).
     """
-    key = ["finding", "statistic", "level", "subject"]
-    merged = headline_a[[*key, "unit", "paper_value", "value"]].merge(
-        headline_b[[*key, "unit", "value"]],
-        on=key,
-        how="outer",
-        suffixes=("_a", "_b"),
-        sort=False,
-    )
-    unit = merged["unit_a"].combine_first(merged["unit_b"])
-    table = merged[key].assign(unit=unit, paper_value=merged["paper_value"])
-    values = _differences(merged["value_a"], merged["value_b"], names, "value")
-    return pd.concat([table, values], axis=1)
+    _names(headlines)
+    key = list(READING_KEY)
+    readings = pd.concat([frame[key] for frame in headlines.values()]).drop_duplicates()
+    table = readings.reset_index(drop=True)
+    units, papers, values = [], [], {}
+    for name, headline in headlines.items():
+        twice = headline[headline.duplicated(key)]
+        if not twice.empty:
+            raise WorkflowInputError(
+                f"the headline readings of {name} list {len(twice)} reading(s) twice, e.g. "
+                f"{tuple(twice.iloc[0][key])}; rerun its findings rule."
+            )
+        own = table.merge(headline[[*key, "unit", "paper_value", "value"]], on=key, how="left")
+        units.append(own["unit"])
+        papers.append(own["paper_value"])
+        values[name] = own["value"].astype(float)
+    unit, paper = units[0], papers[0]
+    for other_unit, other_paper in zip(units[1:], papers[1:], strict=True):
+        unit, paper = unit.combine_first(other_unit), paper.combine_first(other_paper)
+    table = table.assign(unit=unit, paper_value=paper)
+    return pd.concat([table, _differences(values, "value")], axis=1)
 
 
-def common_group_flows(
-    flows_a: pd.DataFrame,
-    flows_b: pd.DataFrame,
-    regions: pd.DataFrame,
-    names: tuple[str, str],
-) -> pd.DataFrame:
-    """The group flow matrices of two sources on their common regions, side by side.
+def common_group_flows(flows: Mapping[str, pd.DataFrame], regions: pd.DataFrame) -> pd.DataFrame:
+    """The group flow matrices of several databases on the regions all of them have.
 
-    ``flows_a``/``flows_b``: origin x destination region matrices (Mt CO2). Only flows
-    between regions both sources have are kept, then summed to groups, so that the two
-    matrices cover the same economies. Long form: origin, destination (groups, grouping-file
-    order) and the columns of the differences.
+    ``flows``: per database name (the first the reference) its origin x destination region
+    matrix (Mt CO2). Only flows between regions every database has are kept, then summed to
+    groups, so that the matrices cover the same economies. Long form: origin, destination
+    (groups, grouping-file order) and the columns of :func:`_differences` (``co2_mt_{name}``,
+    ...).
     """
-    common = sorted(set(flows_a.index) & set(flows_b.index))
+    names = _names(flows)
+    common = sorted(set.intersection(*(set(frame.index) for frame in flows.values())))
     if not common:
         raise WorkflowInputError(
-            f"{names[0]} and {names[1]} have no region code in common; their flows cannot be "
-            "compared. Check config/region_codes.csv."
+            f"the databases {', '.join(names)} have no region code in common; their flows "
+            "cannot be compared. Check config/region_codes.csv."
         )
-    matrices = [grouping.group_flows(f.loc[common, common], regions) for f in (flows_a, flows_b)]
-    index = matrices[0].index.union(matrices[1].index, sort=False)
-    a, b = (m.reindex(index=index, columns=index, fill_value=0.0) for m in matrices)
-    long_a = a.stack().rename("a")
-    long_b = b.stack().rename("b")
-    table = _differences(long_a, long_b, names, "co2_mt")
+    matrices = {
+        name: grouping.group_flows(frame.loc[common, common], regions)
+        for name, frame in flows.items()
+    }
+    index = matrices[names[0]].index
+    for matrix in matrices.values():
+        index = index.union(matrix.index, sort=False)
+    values = {
+        name: matrix.reindex(index=index, columns=index, fill_value=0.0).stack()
+        for name, matrix in matrices.items()
+    }
+    table = _differences(values, "co2_mt")
     table.index.names = ["origin", "destination"]
     return table.reset_index()

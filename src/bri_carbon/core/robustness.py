@@ -17,8 +17,8 @@ of :data:`VARIANTS`, one row per reading and variant (:data:`ROBUSTNESS_COLUMNS`
 
 Readings that do not depend on a variant's choice keep their baseline value in it, so every
 variant holds every reading. With several years, ``trends/robustness.csv`` stacks the tables
-of every year; with a source comparison, ``compare/{year}/{a}_vs_{b}/robustness.csv`` those of
-both sources (:func:`stacked`).
+of every year; with a comparison of databases, ``compare/{year}/robustness.csv`` those of
+every database (:func:`stacked`).
 """
 
 from __future__ import annotations

@@ -42,15 +42,17 @@ def paper_fields(headline: pd.DataFrame) -> dict[str, str]:
     return fields
 
 
-def data_note(source: str, synthetic: bool) -> str:
-    """The sentence every caption ends with: where the numbers come from."""
+def data_note(source: str, synthetic: bool, release: str = "") -> str:
+    """The sentence every caption ends with: where the numbers come from (the source and,
+    when given, its release)."""
     if synthetic:
         return (
             "Data: the synthetic world, a seeded made-up table in the Eora26 layout whose "
             "years follow fixed growth, intensity and trade paths; synthetic data, not real "
             "emissions."
         )
-    return f"Data: the configured MRIO table ({source})."
+    named = f"{source}, release {release}" if release else source
+    return f"Data: the configured MRIO table ({named})."
 
 
 #: The report's opening paragraph.
@@ -283,14 +285,32 @@ DRIVERS_TABLE = (
 
 #: (title, caption) of the source comparison of one year.
 COMPARISON = (
-    "{source_a} against {source_b}, {year}",
+    "Group accounts by database, {year}",
     "Production- and consumption-based CO2 and net embodied exports (Mt CO2), primary inputs "
-    "and final demand (billion current USD) and intensities (kg CO2 per USD) per group, as each "
-    "source computes them, with the relative difference ({source_b} \u2212 {source_a}) / "
-    "|{source_a}| in percent; the World row sums the additive columns. Differences come from "
-    "the sources' sector detail, region coverage (EXIOBASE's rest-of-world regions) and "
-    "emission inventories. The readings of the findings of both sources are in headline.csv "
-    "beside this table.",
+    "and final demand (billion current USD) and intensities (kg CO2 per USD) per group, as "
+    "each database ({databases}) computes them, with the relative difference (d \u2212 "
+    "{reference}) / |{reference}| of every other database d in percent; the World row sums "
+    "the additive columns. Differences come from the databases' sector detail, region "
+    "coverage (EXIOBASE's rest-of-world regions), emission inventories and releases.",
+)
+
+#: (title, caption) of the readings of the findings of one year across databases.
+COMPARISON_READINGS = (
+    "The findings by database, {year}",
+    "The key readings of the three findings as each database ({databases}) computes them on "
+    "its own table, next to the paper's values; every reading of every database, with the "
+    "differences to {reference}, is in results/compare/{year}/headline.csv (under the "
+    "robustness variants: robustness.csv). Where the "
+    "databases agree, the finding does not hinge on the data; where they part, the reading "
+    "depends on the database or its release.",
+)
+
+#: (title, introduction) of the report's section on the findings across databases.
+COMPARISON_SECTION = (
+    "The findings across databases",
+    "The same workflow on each database of config key compare.sources ({databases}), each "
+    "solved at its own regions and sectors and grouped by the same grouping file, for every "
+    "configured year. {reference} is the reference of the differences.",
 )
 
 #: What the provenance section shows.

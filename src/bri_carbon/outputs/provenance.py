@@ -1,9 +1,10 @@
 """Provenance of one source and year: what went in, with which code, from which command.
 
 ``results/{source}/{year}/provenance.json`` records the sha256 of every raw input file, the
-dataset version and license, the CO2 satellite rows used, the resolved configuration
-(credential-like keys removed), the versions of every distribution the run uses (read
-from the environment), the git commit and the command line of the run.
+dataset's release, DOI, licence, citation and the caveats of the year, the CO2 satellite
+rows used, the resolved configuration (credential-like keys removed), the versions of every
+distribution the run uses (read from the environment), the git commit and the command line
+of the run.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from bri_carbon.runtime.config_check import configured_files, dataset_entry, file_digest
+from bri_carbon.runtime.config_check import configured_files, file_digest
 from bri_carbon.runtime.digests import sha256_file
 from bri_carbon.runtime.errors import WorkflowInputError
 
@@ -34,20 +34,19 @@ PROJECT = "bri-carbon"
 #: of cluster runs; envs/bri-carbon.yaml installs it too). The test extra does not.
 RUNTIME_EXTRAS = ("slurm",)
 
-#: Keys of a datasets-table entry that describe the dataset (download settings are left out).
-DESCRIPTIVE_KEYS = ("title", "version", "homepage", "license", "citation", "doi")
-
 #: Config keys that are never recorded (credentials come from the environment only).
 _SECRET_KEY = re.compile(r"pass(word|wd)?|token|secret|credential|api[_-]?key|auth", re.I)
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
-def raw_files(raw_dir: Path, year: int) -> list[Path]:
+def raw_files(raw_dir: Path, year: int, names: Sequence[str] | None = None) -> list[Path]:
     """The raw files of one year under ``raw_dir``, sorted.
 
     A file belongs to the year when its path names that year, or names no year at all
     (files shared by every year, such as label tables). Hidden files (partial downloads)
-    are skipped.
+    are skipped. ``names``, when given, keeps only the files of those names and their
+    records (``{name}.json``): the release's own files where several releases share one
+    folder (GLORIA's ``resources/raw/gloria/``).
     """
     if not raw_dir.is_dir():
         raise WorkflowInputError(
@@ -57,6 +56,8 @@ def raw_files(raw_dir: Path, year: int) -> list[Path]:
     for path in sorted(raw_dir.rglob("*")):
         relative = path.relative_to(raw_dir)
         if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        if names is not None and path.name.removesuffix(".json") not in names:
             continue
         years = {int(match.group(0)) for match in _YEAR_IN_NAME.finditer(str(relative))}
         if not years or year in years:
@@ -87,48 +88,6 @@ def without_secrets(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [without_secrets(item) for item in value]
     return value
-
-
-def dataset_description(
-    source: str, datasets_file: Path | None, config: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Version and license of the source's dataset.
-
-    The synthetic world is described from its config (seed); other sources by the
-    :data:`DESCRIPTIVE_KEYS` of their entry in the datasets table (config key ``datasets``,
-    a mapping with the source as key, at the top level or under ``datasets``; GLORIA's
-    entry is that of the configured release, see
-    :func:`bri_carbon.runtime.config_check.dataset_entry`). A missing file or entry gives
-    ``unknown`` values and a warning.
-    """
-    if source == "synthetic":
-        synthetic = config.get("synthetic", {})
-        return {
-            "version": f"synthetic world, seed {synthetic.get('seed')}",
-            "license": "generated locally by bri_carbon.sources.synthetic; not real data. Economy "
-            "sizes from Natural Earth (public domain)",
-            "countries": synthetic.get("countries"),
-        }
-    entry: Any = None
-    if datasets_file is not None and datasets_file.is_file():
-        try:
-            table = yaml.safe_load(datasets_file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise WorkflowInputError(f"{datasets_file} is not valid YAML: {err}") from err
-        key = dataset_entry(source, config)
-        if isinstance(table, Mapping):
-            entry = table.get(key)
-            if entry is None and isinstance(table.get("datasets"), Mapping):
-                entry = table["datasets"].get(key)
-    if not isinstance(entry, Mapping):
-        log.warning(
-            "no dataset entry for %s in %s; version and license unknown", source, datasets_file
-        )
-        return {"version": "unknown", "license": "unknown"}
-    description = {key: entry[key] for key in DESCRIPTIVE_KEYS if key in entry}
-    description.setdefault("version", "unknown")
-    description.setdefault("license", "unknown")
-    return description
 
 
 def runtime_distributions(
@@ -203,22 +162,30 @@ def provenance_record(
     source: str,
     year: int,
     raw_dir: Path,
-    datasets_file: Path | None,
+    dataset: Mapping[str, Any],
     config: Mapping[str, Any],
     command_line: str,
     repository: Path,
     harmonized_attrs: Mapping[str, Any] | None = None,
     fingerprint: str | None = None,
+    raw_names: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready provenance of one source and year (see the module docstring).
+
+    ``dataset``: the description of the dataset (title, release, DOI, licence, citation,
+    caveats of the year: bri_carbon.sources.datasets.describe, which reads the datasets
+    table with the parser of the retrieve rules).
 
     ``fingerprint``: that of the configuration which made the results folder
     (bri_carbon.runtime.scenario; the folder's fingerprint.json holds its settings).
 
     ``harmonized_attrs``: the attributes of the harmonized dataset; the satellite rows that
     make up its CO2 account (``co2_rows``) and the exchange rate used, if any, are recorded.
+
+    ``raw_names``: the names of the year's raw files where ``raw_dir`` holds several
+    releases (see :func:`raw_files`); None records every raw file of the year there.
     """
-    files = raw_files(raw_dir, year)
+    files = raw_files(raw_dir, year, raw_names)
     if not files:
         raise WorkflowInputError(
             f"no raw input files of {source} {year} under {raw_dir}; run the retrieve step."
@@ -227,7 +194,7 @@ def provenance_record(
         "source": source,
         "year": year,
         "raw_inputs": file_manifest(files),
-        "dataset": dataset_description(source, datasets_file, config),
+        "dataset": dict(dataset),
         "config": without_secrets(config),
         "configured_files": configured_file_manifest(config),
         "packages": package_versions(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,11 @@ from bri_carbon.outputs.tables import (
     DISPLAYS,
     TABLE_TITLES,
     comparison_display,
+    comparison_headline_display,
     headline_display,
     headline_table,
     read_comparison,
+    read_comparison_headline,
     read_table,
     reading_name,
 )
@@ -90,7 +93,9 @@ class Section:
 
 @dataclass(frozen=True)
 class Provenance:
-    """The provenance of one year as the report lists it (from provenance.json)."""
+    """The provenance of one year as the report lists it (from provenance.json): the
+    dataset's title, release (``dataset``), DOI, citation, licence and the known defects of
+    the year (``caveats``)."""
 
     year: int
     dataset: str
@@ -100,6 +105,10 @@ class Provenance:
     command: str
     files: tuple[tuple[str, str, str], ...]
     fingerprint: str = "unknown"
+    title: str = ""
+    doi: str = ""
+    citation: str = ""
+    caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class Report:
     provenance: tuple[Provenance, ...] = ()
     config: str = ""
     run_name: str = ""
+    release: str = ""
 
 
 def png_data_uri(path: Path) -> str:
@@ -127,6 +137,40 @@ def png_data_uri(path: Path) -> str:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise WorkflowInputError(f"{path} is not a PNG file; rerun the rule that draws it.")
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+#: Resolution assumed for a PNG without a pHYs chunk (dots per inch; the figures' own).
+DEFAULT_DPI = 300.0
+PNG_PREFIX = "data:image/png;base64,"
+
+
+def printed_width_mm(uri: str) -> float:
+    """The printed width (mm) of the PNG in the data URI ``uri``: its width in pixels over
+    its resolution (the pHYs chunk in pixels per metre; :data:`DEFAULT_DPI` without one).
+
+    The report shows each figure at this width (CSS ``mm``), so that figures of one and two
+    journal columns (85 and 175 mm) show their text at the same size.
+    """
+    if not uri.startswith(PNG_PREFIX):
+        raise ValueError("not a PNG data URI")
+    # IHDR and pHYs come before the image data: the first few kB hold them.
+    head = base64.b64decode(uri[len(PNG_PREFIX) : len(PNG_PREFIX) + 4096])
+    width, at, per_metre = None, 8, None
+    while at + 8 <= len(head):
+        length, kind = struct.unpack(">I4s", head[at : at + 8])
+        body = head[at + 8 : at + 8 + length]
+        if kind == b"IHDR":
+            width = struct.unpack(">I", body[:4])[0]
+        elif kind == b"pHYs" and len(body) == 9 and body[8] == 1:
+            per_metre = struct.unpack(">I", body[:4])[0]
+        elif kind == b"IDAT":
+            break
+        at += 12 + length
+    if width is None:
+        raise ValueError("the PNG has no IHDR chunk")
+    if not per_metre:
+        return width / DEFAULT_DPI * 25.4
+    return width / per_metre * 1000.0
 
 
 def key_readings(headline: pd.DataFrame) -> pd.DataFrame:
@@ -230,6 +274,10 @@ def provenance_summary(record: Mapping[str, Any]) -> Provenance:
         command=str(record.get("command_line", "unknown")),
         files=tuple(files),
         fingerprint=str(record.get("fingerprint") or "unknown"),
+        title=str(dataset.get("title") or ""),
+        doi=str(dataset.get("doi") or ""),
+        citation=str(dataset.get("citation") or ""),
+        caveats=tuple(str(text) for text in dataset.get("caveats") or ()),
     )
 
 
@@ -248,6 +296,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["text"] = lambda text: markupsafe.Markup(typeset.html_text(str(text)))
     environment.filters["html"] = markupsafe.Markup
+    environment.filters["printed_mm"] = lambda uri: f"{printed_width_mm(uri):.1f}"
     return environment
 
 
@@ -279,7 +328,9 @@ class Inputs:
     figures (PNG) and tables (CSV) per year, each year's groups/headline.csv, diagnostics.json
     and provenance.json; the trends (headline.csv and figure) with several years; the drivers'
     effects.csv and figure between ``drivers`` (base, target); the comparison's
-    group_accounts.csv per year between ``compared`` (a, b)."""
+    group_accounts.csv (``comparison``) and headline.csv (``comparison_headline``) per year
+    of the databases ``compared`` (as the CSV columns name them), shown as
+    ``compared_labels``."""
 
     years: tuple[int, ...]
     figures: Mapping[int, Mapping[str, Path]]
@@ -290,8 +341,10 @@ class Inputs:
     trends: tuple[Path, Path] | None = None
     drivers: tuple[str, str] | None = None
     drivers_files: tuple[Path, Path] | None = None
-    compared: tuple[str, str] | None = None
+    compared: tuple[str, ...] | None = None
     comparison: Mapping[int, Path] | None = None
+    comparison_headline: Mapping[int, Path] | None = None
+    compared_labels: tuple[str, ...] | None = None
 
 
 def _figure_item(name: str, path: Path, year: int, fields: Mapping[str, object]) -> Item:
@@ -315,16 +368,19 @@ def build(
     run_name: str = "",
 ) -> Report:
     """The report of one source from its files (see :class:`Inputs`); ``run_name``: the
-    scenario (config key run.name), empty for the unnamed run."""
+    scenario (config key run.name), empty for the unnamed run. The dataset's release is
+    taken from the provenance of the years (one release per run)."""
+    records = [_read_json(inputs.provenance[year]) for year in inputs.years]
+    provenance = [provenance_summary(record) for record in records]
+    release = "" if synthetic or not provenance else provenance[0].dataset
     fields: dict[str, object] = {
         "source": source,
         "driver_groups": " + ".join(driver_groups),
         "developed_groups": ", ".join(developed_groups),
-        "data": captions.data_note(source, synthetic),
+        "data": captions.data_note(source, synthetic, release),
         **dict.fromkeys(captions.PAPER_FIELDS, captions.NO_PAPER_WORDS),
     }
-    headline, figures, shown_tables, provenance, leading, warnings = [], {}, {}, [], [], []
-    records = []
+    headline, figures, shown_tables, leading, warnings = [], {}, {}, [], []
     if inputs.years:
         fields.update(captions.paper_fields(read_headline(inputs.headline[inputs.years[-1]])))
     for year in inputs.years:
@@ -345,8 +401,6 @@ def build(
         shown_tables[year] = [
             _table_item(name, path, year, yearly) for name, path in inputs.tables[year].items()
         ]
-        records.append(_read_json(inputs.provenance[year]))
-        provenance.append(provenance_summary(records[-1]))
     sections = year_sections(inputs.years, figures, shown_tables)
     if inputs.trends:
         series, figure = inputs.trends
@@ -395,15 +449,7 @@ def build(
             )
         )
     if inputs.compared and inputs.comparison:
-        first, second = inputs.compared
-        items = []
-        for year, path in inputs.comparison.items():
-            names = {**fields, "source_a": first, "source_b": second, "year": year}
-            title, caption = (captions.fill(text, names) for text in captions.COMPARISON)
-            frame = read_comparison(path, (first, second))
-            table = typeset.to_html(comparison_display(frame, (first, second)))
-            items.append(Item(f"comparison-{year}", title, caption, table=table))
-        sections.append(Section("comparison", "Source comparison", tuple(items)))
+        sections.append(comparison_section(inputs, fields))
     return Report(
         source=source,
         synthetic=synthetic,
@@ -418,6 +464,7 @@ def build(
         provenance=tuple(provenance),
         config=config_text(records[0]) if records else "",
         run_name=run_name,
+        release=release,
     )
 
 
@@ -429,6 +476,28 @@ def data_warnings(year: int, diagnostics: Mapping[str, Any]) -> list[str]:
     found = [f"{year}: {text}" for text in plausibility.run_warnings(dict(diagnostics))]
     negative = negative_co2_note(diagnostics.get("negative_co2") or {}, str(year))
     return [*found, negative] if negative else found
+
+
+def comparison_section(inputs: Inputs, fields: Mapping[str, object]) -> Section:
+    """The findings across databases: per year the key readings of every compared database
+    side by side, then their group accounts with the relative differences."""
+    names = tuple(inputs.compared or ())
+    labels = tuple(inputs.compared_labels or names)
+    listed = {**fields, "databases": ", ".join(labels), "reference": labels[0]}
+    items = []
+    for year, path in (inputs.comparison or {}).items():
+        yearly = {**listed, "year": year}
+        if inputs.comparison_headline:
+            readings = key_readings(read_comparison_headline(inputs.comparison_headline[year]))
+            title, caption = (captions.fill(text, yearly) for text in captions.COMPARISON_READINGS)
+            table = typeset.to_html(comparison_headline_display(readings, names, labels))
+            items.append(Item(f"comparison-readings-{year}", title, caption, table=table))
+        title, caption = (captions.fill(text, yearly) for text in captions.COMPARISON)
+        frame = read_comparison(path, names)
+        table = typeset.to_html(comparison_display(frame, names, labels))
+        items.append(Item(f"comparison-{year}", title, caption, table=table))
+    title, intro = (captions.fill(text, listed) for text in captions.COMPARISON_SECTION)
+    return Section("comparison", title, tuple(items), intro=intro)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -5,6 +5,7 @@ float format), Markdown and LaTeX (booktabs), with their captions and displays.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -290,51 +291,66 @@ def headline_display(table: pd.DataFrame) -> typeset.Display:
     return typeset.display(columns, blocks, stub=0, long=True)
 
 
-def comparison_display(table: pd.DataFrame, names: tuple[str, str]) -> typeset.Display:
-    """The source comparison of the group accounts (bri_carbon.core.compare.side_by_side)
-    as shown: per compared column its value in either source and the relative difference
-    (b - a) / |a| in percent, under one heading; split into parts as wide as the page."""
+def _labels(names: Sequence[str], labels: Sequence[str] | None) -> list[str]:
+    """The shown names of the databases ``names`` (``labels`` when given)."""
+    return list(labels) if labels is not None else list(names)
+
+
+def comparison_display(
+    table: pd.DataFrame, names: Sequence[str], labels: Sequence[str] | None = None
+) -> typeset.Display:
+    """The comparison of the group accounts (bri_carbon.core.compare.side_by_side) as shown:
+    per compared column its value in every database and the relative difference of every
+    database but the first, the reference, in percent, under one heading; split into parts
+    as wide as the page. ``names``: the databases as the CSV columns name them, in order;
+    ``labels``: how to show them (default the names)."""
+    shown_names = _labels(names, labels)
+    reference = shown_names[0]
     columns = [
         _GROUP,
         _BRI,
-        *(Column(f"in_{name}", f"In {name}", "flag") for name in names),
+        *(
+            Column(f"in_{name}", f"In {label}", "flag")
+            for name, label in zip(names, shown_names, strict=True)
+        ),
     ]
     for key, column in ACCOUNT_COLUMNS.items():
-        if f"{key}_rel_diff" not in table.columns:
+        if f"{key}_{names[0]}" not in table.columns:
             continue
         shown = {"unit": column.unit, "rounding": column.rounding, "scale": column.scale}
         columns += [
             Column(
                 f"{key}_{name}",
-                f"{column.header}, {name}",
+                f"{column.header}, {label}",
                 "number",
                 **shown,
-                short=name,
+                short=label,
                 spanner=column.header,
             )
-            for name in names
+            for name, label in zip(names, shown_names, strict=True)
         ]
-        columns.append(
+        columns += [
             Column(
-                f"{key}_rel_diff",
-                f"{column.header}, relative difference",
+                f"{key}_rel_diff_{name}",
+                f"{column.header}, relative difference of {label} to {reference}",
                 "number",
                 "%",
                 scale=100.0,
                 spanner=column.header,
-                short="Difference",
+                short=f"{label} vs {reference}" if len(names) > 2 else "Difference",
             )
-        )
+            for name, label in zip(names[1:], shown_names[1:], strict=True)
+        ]
     return typeset.display(columns, [("", table.reset_index())])
 
 
-def read_comparison(path: Path, names: tuple[str, str]) -> pd.DataFrame:
-    """Read a source comparison's ``group_accounts.csv`` (the input of
-    :func:`comparison_display`): ``bri`` and ``in_{name}`` as bool, numbers as float."""
+def read_comparison(path: Path, names: Sequence[str]) -> pd.DataFrame:
+    """Read a comparison's ``group_accounts.csv`` (the input of :func:`comparison_display`):
+    ``bri`` and ``in_{name}`` as bool, numbers as float."""
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("group")
     except (OSError, ValueError, KeyError, pd.errors.ParserError) as err:
-        raise WorkflowInputError(f"cannot read the source comparison {path}: {err}") from err
+        raise WorkflowInputError(f"cannot read the comparison {path}: {err}") from err
     flags = ["bri", *(f"in_{name}" for name in names)]
     for column in frame.columns:
         if column in flags:
@@ -342,6 +358,47 @@ def read_comparison(path: Path, names: tuple[str, str]) -> pd.DataFrame:
         else:
             frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
     return frame
+
+
+def read_comparison_headline(path: Path) -> pd.DataFrame:
+    """Read a comparison's ``headline.csv`` (bri_carbon.core.compare.headline_differences):
+    texts verbatim, values and paper values numeric."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise WorkflowInputError(f"cannot read the comparison {path}: {err}") from err
+    texts = ["finding", "statistic", "level", "subject", "unit"]
+    for column in frame.columns:
+        if column not in texts:
+            frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+    return frame
+
+
+def comparison_headline_display(
+    table: pd.DataFrame, names: Sequence[str], labels: Sequence[str] | None = None
+) -> typeset.Display:
+    """The readings of the findings of several databases side by side (``table``: rows of a
+    comparison's headline.csv): per finding a block, per reading its value in every
+    database (rounded by its unit) and the paper's value."""
+    shown_names = _labels(names, labels)
+    columns = [
+        Column("reading", "Reading", fill=True),
+        Column("subject", "Subject", width_cm=3.5),
+        *(
+            Column(f"value_{name}", label, "number", unit_key="unit", spanner="Value")
+            for name, label in zip(names, shown_names, strict=True)
+        ),
+        Column("unit", "Unit"),
+        Column("paper_value", "Paper", "number", rounding="as given"),
+    ]
+    rows = table.assign(
+        reading=[
+            reading_name(statistic, level)
+            for statistic, level in zip(table["statistic"], table["level"], strict=True)
+        ]
+    )
+    blocks = [(f"({finding})", block) for finding, block in rows.groupby("finding", sort=False)]
+    return typeset.display(columns, blocks, stub=0, long=True)
 
 
 #: The display of each table, from the frame its CSV holds (see read_table).

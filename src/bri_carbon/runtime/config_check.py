@@ -49,16 +49,6 @@ def _year_item(item: Any, position: int) -> Any:
     return item
 
 
-def dataset_entry(source: str, config: Mapping[str, Any]) -> str:
-    """The entry of ``source`` in the datasets table (config key ``datasets``) that the
-    configuration selects: GLORIA has one entry per release (``gloria_059``,
-    ``gloria_060``, by config key ``gloria.version``), every other source one entry under
-    its own name."""
-    if source == "gloria":
-        return f"gloria_{int(config.get('gloria', {}).get('version', 59)):03d}"
-    return source
-
-
 def expand_years(value: Any) -> Any:
     """``years`` as a list of integers: one year (a number or text), a list (text items
     converted) or a range string ``"1990-2016"``. A reversed range, a year with quotes in

@@ -2,19 +2,20 @@
 
 Every rule writes into the run's build tree (``results/[{name}/].build/``), never into the
 published folders users read. When the last job of a run has succeeded, rule ``publish``
-makes each published folder a complete snapshot of its build folder and puts the report
-beside them (:func:`publish`):
+makes each published folder a complete snapshot of its build folder and puts the source's
+pages (the report and the flow explorer, which describe those folders) beside them
+(:func:`publish`):
 
 1. **Stage.** Each folder is recreated under a hidden name beside its published place
    (``results/synthetic/.2015.{writer}.{random}.part``, see :mod:`bri_carbon.runtime.atomic`)
    from hard links of its build files (copies where the file system has no hard links); the
-   report likewise. Nothing users read has changed yet.
-2. **Swap.** The old report is removed first; then each staged folder is exchanged with its
+   pages likewise. Nothing users read has changed yet.
+2. **Swap.** The old pages are removed first; then each staged folder is exchanged with its
    published one in one system call (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two
-   renames); the new report is renamed into place last. A report therefore never sits
-   beside folders it does not describe: a publish cut short between the first and the last
-   swap leaves each folder complete (old or new) and no report, and the next run publishes
-   again from the build tree, which is complete.
+   renames); the new pages are renamed into place last. A page therefore never sits beside
+   folders it does not describe: a publish cut short between the first and the last swap
+   leaves each folder complete (old or new) and no page, and the next run publishes again
+   from the build tree, which is complete.
 3. **Record.** The old folders are removed and the manifest (``{build}/{source}.published.json``,
    the rule's output) records every published file with its sha256 and its file state
    (size, modification and change times, inode).
@@ -198,27 +199,29 @@ def _entry(build: Path, published: Path) -> dict[str, Any]:
 
 def publish(
     folders: Iterable[Folder],
-    report: tuple[Path, Path] | None,
+    pages: Iterable[tuple[Path, Path]],
     manifest: Path,
 ) -> dict[str, Any]:
-    """Publish ``folders`` and the ``report`` (build file, published path) as the module
-    says, then write ``manifest``; returns the manifest's content."""
-    folders = list(folders)
+    """Publish ``folders`` and the ``pages`` (build file, published path; the report and the
+    flow explorer) as the module says, then write ``manifest``; returns the manifest's
+    content."""
+    folders, pages = list(folders), list(pages)
     staged = [(folder, stage(folder)) for folder in folders]
-    staged_report = None
-    if report is not None:
-        build_report, published_report = report
-        published_report.parent.mkdir(parents=True, exist_ok=True)
-        staged_report = atomic.temporary_name(published_report)
-        link_or_copy(build_report, staged_report)
-        published_report.unlink(missing_ok=True)
+    staged_pages = []
+    for build_page, published_page in pages:
+        published_page.parent.mkdir(parents=True, exist_ok=True)
+        staged_page = atomic.temporary_name(published_page)
+        link_or_copy(build_page, staged_page)
+        staged_pages.append((staged_page, published_page))
+    for _, published_page in pages:
+        published_page.unlink(missing_ok=True)
     old = [swap_in(path, folder.published) for folder, path in staged]
-    if report is not None and staged_report is not None:
-        os.replace(staged_report, report[1])
+    for staged_page, published_page in staged_pages:
+        os.replace(staged_page, published_page)
     for path in old:
         if path is not None:
             remove_tree(path)
-    content: dict[str, Any] = {"folders": {}, "report": None}
+    content: dict[str, Any] = {"folders": {}, "pages": {}}
     for folder in folders:
         content["folders"][folder.published.as_posix()] = {
             "build": folder.build.as_posix(),
@@ -226,17 +229,16 @@ def publish(
                 name: _entry(folder.build / name, folder.published / name) for name in folder.files
             },
         }
-    if report is not None:
-        content["report"] = {
-            "build": report[0].as_posix(),
-            "published": report[1].as_posix(),
-            **_entry(report[0], report[1]),
+    for build_page, published_page in pages:
+        content["pages"][published_page.as_posix()] = {
+            "build": build_page.as_posix(),
+            **_entry(build_page, published_page),
         }
     atomic.write_text(manifest, json.dumps(content, indent=1, sort_keys=True) + "\n")
     for folder in folders:
         log.info("published %s (%d files)", folder.published, len(folder.files))
-    if report is not None:
-        log.info("published %s", report[1])
+    for _, published_page in pages:
+        log.info("published %s", published_page)
     return content
 
 
@@ -268,9 +270,8 @@ def _entries(content: Mapping[str, Any]) -> Iterable[tuple[Path, Path, Mapping[s
     for published, folder in sorted((content.get("folders") or {}).items()):
         for name, entry in sorted(folder["files"].items()):
             yield Path(published) / name, Path(folder["build"]) / name, entry
-    report = content.get("report")
-    if report:
-        yield Path(report["published"]), Path(report["build"]), report
+    for published, page in sorted((content.get("pages") or {}).items()):
+        yield Path(published), Path(page["build"]), page
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:

@@ -6,11 +6,12 @@ folders. Intermediate files under ``resources/`` are shared with the unnamed run
 the settings that shape them (:data:`RESOURCE_KEYS`) are those of ``config/config.yaml``;
 a named run that changes one of them keeps its own under ``resources/{name}/``.
 
-Every results folder (one source and year, the trends, a drivers decomposition, a source
-comparison) records the :func:`folder_record` of the configuration that made it in
-``fingerprint.json``. When the record changes, every rule that writes into the folder runs
-again (they take the record as input), and the folder is published whole
-(:mod:`bri_carbon.runtime.publish`), so it never mixes the outputs of two configurations.
+Every results folder (one database and year, the trends, a drivers decomposition, the
+comparison of databases of one year) records the :func:`folder_record` of the
+configuration that made it in ``fingerprint.json``. When the record changes, every rule
+that writes into the folder runs again (they take the record as input), and the folder is
+published whole (:mod:`bri_carbon.runtime.publish`), so it never mixes the outputs of two
+configurations.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,13 +142,17 @@ def recorded_fingerprint(folder: Path) -> str | None:
         return None
 
 
-#: The results folders below a run's results root, by kind: one source and year, the
-#: trends of a source, a drivers decomposition, a source comparison of one year.
+#: A database as a results folder names it: a source, or a source and a release joined by
+#: "@" (bri_carbon.sources.databases).
+_DATABASE = r"[a-z0-9]+(?:@[0-9]+(?:\.[0-9]+)*)?"
+#: The results folders below a run's results root, by kind: the comparison of databases of
+#: one year (first: ``compare`` is no database), one database and year, the trends of a
+#: source, a drivers decomposition.
 FOLDER_PATTERNS = {
-    "year": r"[a-z0-9]+/\d{4}",
-    "trends": r"[a-z0-9]+/trends",
-    "drivers": r"[a-z0-9]+/drivers/\d{4}_\d{4}",
-    "compare": r"compare/\d{4}/[a-z0-9]+_vs_[a-z0-9]+",
+    "compare": r"compare/\d{4}",
+    "year": rf"{_DATABASE}/\d{{4}}",
+    "trends": rf"{_DATABASE}/trends",
+    "drivers": rf"{_DATABASE}/drivers/\d{{4}}_\d{{4}}",
 }
 #: Any results folder (a wildcard constraint without groups, as Snakemake needs).
 FOLDER = re.compile("|".join(f"(?:{pattern})" for pattern in FOLDER_PATTERNS.values()))
@@ -162,13 +167,24 @@ def folder_kind(folder: str) -> str:
     raise ValueError(f"{folder!r} is not a results folder (e.g. synthetic/2015)")
 
 
-def concerns(folder: str, source: str) -> bool:
+def compared_databases(folder: Path) -> list[str]:
+    """The databases a comparison folder's record names (its settings' compare.sources);
+    empty when there is no readable record."""
+    try:
+        record = json.loads((folder / RECORD_NAME).read_text())
+        return [str(name) for name in record["settings"]["compare"]["sources"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def concerns(folder: str, source: str, compared: Sequence[str] = ()) -> bool:
     """True when the results folder ``folder`` (a path below a results root) holds results
-    of ``source``: one of its own folders, or a comparison that includes it."""
+    of ``source``: one of its own folders (of any release), or a comparison whose databases
+    (``compared``, as its record names them: ``eora26``, ``exiobase3@3.10.2``) include it."""
     parts = folder.split("/")
     if parts[0] == "compare":
-        return source in parts[-1].split("_vs_")
-    return parts[0] == source
+        return any(name.split("@")[0] == source for name in compared)
+    return parts[0].split("@")[0] == source
 
 
 def stale_folders(
@@ -182,7 +198,9 @@ def stale_folders(
     stale = []
     for record in sorted(root.glob(f"**/{RECORD_NAME}")):
         folder = record.parent.relative_to(root).as_posix()
-        if folder in targeted or not FOLDER.fullmatch(folder) or not concerns(folder, source):
+        if folder in targeted or not FOLDER.fullmatch(folder):
+            continue
+        if not concerns(folder, source, compared_databases(record.parent)):
             continue
         if recorded_fingerprint(record.parent) != expected[folder_kind(folder)]:
             stale.append(folder)

@@ -4,9 +4,9 @@ The workflow reads EXIOBASE 3 with :mod:`bri_carbon.sources.exiobase3_reader`, w
 each table once; this module parses the same archive with :func:`pymrio.parse_exiobase3`,
 the path the reader's arrays are tested against. Both release layouts are read:
 
-- v3.8.x (the pinned 3.8.2): one ``satellite/`` extension holding value added, employment
+- v3.8.x (3.8.2): one ``satellite/`` extension holding value added, employment
   and emissions (plus ``impacts/``);
-- v3.9.x: one folder per account, CO2 in ``air_emissions/`` and value added in
+- v3.9.x and v3.10.x: one folder per account, CO2 in ``air_emissions/`` and value added in
   ``factor_inputs/``.
 
 The result has the same contract as :func:`bri_carbon.sources.eora26.parse_co2_system`: ``Z`` and

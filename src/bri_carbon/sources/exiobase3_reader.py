@@ -7,7 +7,7 @@ tab-separated tables and their numbers of index columns and header lines; ``meta
 beside it names the system; every other folder with a ``file_parameters.json`` is an
 extension named after the folder. Both release layouts are read:
 
-- v3.8.x (the pinned 3.8.2): one ``satellite/`` extension holding value added, employment
+- v3.8.x (3.8.2): one ``satellite/`` extension holding value added, employment
   and emissions (plus ``impacts/``);
 - v3.9.x and later: one folder per account, CO2 in ``air_emissions/`` and value added in
   ``factor_inputs/``.
@@ -96,7 +96,7 @@ def check_archive(archive: Path, year: int, system: str) -> None:
     except (zipfile.BadZipFile, OSError) as err:
         raise WorkflowInputError(
             f"{archive} is not a readable zip archive ({err}). Delete it and fetch "
-            f"{archive_name(year, system)} again (EXIOBASE 3.8.2, Zenodo record 5589597)."
+            f"{archive_name(year, system)} again from its release's Zenodo record."
         ) from err
     basenames = {name.rsplit("/", 1)[-1] for name in names}
     missing = [f for f in (PARAMETERS, "metadata.json") if f not in basenames]

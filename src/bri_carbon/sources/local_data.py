@@ -12,7 +12,8 @@
   file replaced by another with an older modification time (``cp -p``, ``rsync -a``,
   ``wget``) is still picked up and a file only touched is not copied again. The sha256 of
   each local file is remembered by its size, times, inode and device
-  (``resources/raw/{source}/.local_data.sha256.json``), so it is computed once per change.
+  (``.local_data.sha256.json`` in the copy's folder, ``resources/raw/{source}/`` or its
+  release folder), so it is computed once per change.
 - **A vanished file keeps its copy.** A file removed from ``local_data``, a folder removed
   or unmounted, a link whose target is gone, or a file that cannot be read leave the cached
   copy as it is; the run uses it and says so. A copy belongs to the folder it came from:
@@ -26,6 +27,11 @@
   a change of the workflow's code, say) neither hashes nor copies it again: the sha256 memo
   knows its content and a kept hard link of the copy (``.kept/{name}`` beside it) brings
   the copy back at once (:func:`kept_copy`).
+- **One folder per release.** Releases of one source share upstream file names (EXIOBASE's
+  ``IOT_{year}_{system}.zip``), so their files live in a folder named after the release,
+  ``{local_data}/{source}/{version}/`` (as MARIO's documentation and other EXIOBASE readers
+  keep them); a file of such a source directly in ``{local_data}/{source}/`` could be any
+  release and is refused before any job (:func:`check_release_folder`).
 - **Clear refusals.** A local file that exists but cannot be used (empty, truncated, not a
   zip, unreadable, a symbolic link loop or a dangling link, two members with one name, a
   checksum that differs from the published one) stops the retrieve job with one paragraph
@@ -114,7 +120,7 @@ def _records_from(folder: Path, workdir: Path) -> list[Path]:
     """Cached copies under ``workdir``/resources/raw whose record says they were copied
     from a file under ``folder``."""
     found = []
-    for record_file in sorted((Path(workdir) / RAW_ROOT).glob("*/*.json")):
+    for record_file in sorted((Path(workdir) / RAW_ROOT).glob("*/**/*.json")):
         cache = record_file.with_name(record_file.name.removesuffix(".json"))
         record = read_record(cache)
         location = str((record or {}).get("location", ""))
@@ -147,7 +153,7 @@ def check_local_data(
             f"files there (Snakemake removes a job's outputs before it runs it again), so the "
             "files you keep there would be lost. Move them to a folder outside resources/, "
             "results/, logs/ and .snakemake/ (e.g. /data/mrio, with the files in "
-            "/data/mrio/eora26/ and /data/mrio/exiobase3/) and set local_data to it."
+            "/data/mrio/eora26/ and /data/mrio/exiobase3/{version}/) and set local_data to it."
         )
     folder = Path(os.path.abspath(Path(workdir) / local_data))
     if folder.is_dir():
@@ -165,8 +171,8 @@ def check_local_data(
         )
     raise WorkflowInputError(
         f"config key local_data names {local_data!r}, which is not a folder. Create it and "
-        "put the upstream files in {local_data}/eora26/, {local_data}/exiobase3/ or "
-        "{local_data}/gloria/, or set local_data: null to download them (GLORIA is read "
+        "put the upstream files in {local_data}/eora26/, {local_data}/exiobase3/{version}/ "
+        "or {local_data}/gloria/, or set local_data: null to download them (GLORIA is read "
         "from local_data only)."
     )
 
@@ -174,20 +180,27 @@ def check_local_data(
 def check_depth(local_data: str, folder: Path, expected: Mapping[str, Sequence[str]]) -> None:
     """Refuse a ``local_data`` that is the folder of one source (``/data/mrio/eora26``)
     rather than the folder above (``/data/mrio``): it has no ``{source}/`` folder but holds
-    that source's files itself. The message names the folder to give instead."""
+    that source's files itself (``names`` are paths below ``{source}/``, a release folder
+    included, which may be missing too). The message names the folder to give instead."""
     for source, names in expected.items():
         if (folder / source).exists():
             continue
-        present = [name for name in names if os.path.lexists(folder / name)]
+        present = [
+            (held, name)
+            for name in names
+            for held in dict.fromkeys([name, Path(name).name])
+            if os.path.lexists(folder / held)
+        ]
         if not present:
             continue
+        held, name = present[0]
         if folder.name == source:
             fix = f"set local_data to {folder.parent} (the folder that holds {source}/)"
         else:
-            fix = f"move the {source} files into {folder / source}/"
+            fix = f"move the {source} files into {(folder / source / name).parent}/"
         raise WorkflowInputError(
-            f"config key local_data names {local_data!r}, which holds {present[0]} itself; "
-            f"the workflow looks for it in {folder / source / present[0]}. local_data is the "
+            f"config key local_data names {local_data!r}, which holds {held} itself; "
+            f"the workflow looks for it in {folder / source / name}. local_data is the "
             f"folder above one folder per source: {fix}."
         )
 
@@ -229,6 +242,38 @@ def is_regular(path: Path) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
         return False
+
+
+def check_release_folder(
+    local_data: str | None, source: str, version: str, names: list[str]
+) -> None:
+    """Refuse files of a source with releases that lie in ``{local_data}/{source}/`` itself
+    instead of a release folder, when the folder of ``version`` lacks them: which release
+    such a file is cannot be told (releases share file names, and EXIOBASE's own
+    metadata.json does not say it reliably), so it is not guessed. One paragraph naming the
+    files and the fix; nothing is raised when ``local_data`` is unset."""
+    if not local_data:
+        return
+    loose = [
+        local_path(local_data, source, name)
+        for name in names
+        if _something_at(local_path(local_data, source, name))
+        and not _something_at(local_path(local_data, source, f"{version}/{name}"))
+    ]
+    if not loose:
+        return
+    shown = ", ".join(str(path) for path in loose[:3]) + (
+        f" and {len(loose) - 3} more" if len(loose) > 3 else ""
+    )
+    folder = local_path(local_data, source, version)
+    raise WorkflowInputError(
+        f"config key local_data: {shown} lie in {folder.parent}/ itself, not in a release "
+        f"folder. {source} releases share file names, so which release these files are "
+        f"cannot be told. Move each file into the folder named after the release you "
+        f"downloaded it from, e.g. {folder.parent}/3.8.2/ for EXIOBASE 3.8.2; the run uses "
+        f"release {version} (config key {source}.version) and looks for its files in "
+        f"{folder}/."
+    )
 
 
 # --------------------------------------------------------------------------- finding a file

@@ -24,6 +24,7 @@ import pandas as pd
 
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import config_tables
+from bri_carbon.sources.databases import source_of
 
 #: Config keys (dotted) whose values name groups of the grouping file.
 GROUP_KEYS = ("findings.driver_groups", "findings.developed_groups")
@@ -60,8 +61,10 @@ def source_regions(
 
 
 def run_sources(config: Mapping[str, Any]) -> list[str]:
-    """The sources a run computes: its source and those of the comparison."""
-    return list(dict.fromkeys([config["source"], *(config["compare"]["sources"] or [])]))
+    """The sources a run computes: its source and those of the compared databases
+    (``exiobase3@3.10.2`` is source ``exiobase3``; releases share regions and tables)."""
+    databases = [config["source"], *(config["compare"]["sources"] or [])]
+    return list(dict.fromkeys(source_of(database) for database in databases))
 
 
 def _closest(name: str, choices: Sequence[str]) -> str:

@@ -89,11 +89,13 @@ def install_kept(kept: Path, target: Path) -> None:
 
 
 def _where(dataset: Dataset, local_data: str | None) -> str:
-    """Where to put a file by hand, for messages."""
+    """Where to put a file by hand, for messages (the release's folder for a source with
+    several releases)."""
+    folder = f"{dataset.source}/{dataset.release_folder}/".replace("//", "/")
     if local_data:
-        return f"the folder {local_path(local_data, dataset.source, '')}"
+        return f"the folder {local_path(local_data, folder, '')}"
     return (
-        f"a folder <local_data>/{dataset.source}/ and set config key local_data "
+        f"a folder <local_data>/{folder} and set config key local_data "
         "(e.g. --config local_data=/data/mrio)"
     )
 
@@ -185,7 +187,7 @@ def retrieve(
     downloaded in its place.
     """
     target = Path(target)
-    local = local_data.find(local_data_folder, dataset.source, remote.name)
+    local = local_data.find(local_data_folder, dataset.source, remote.local_name)
     if local is not None:
         expected: dict[str, str | None] = {"md5": remote.md5, "sha256": remote.sha256}
         memo = target.parent / local_data.SHA256_MEMO
@@ -209,7 +211,7 @@ def retrieve(
     log.info(
         "%s is not in %s; downloading it",
         remote.name,
-        local_path(local_data_folder, dataset.source, "")
+        local_path(local_data_folder, dataset.source, remote.local_name).parent
         if local_data_folder
         else "local_data (unset)",
     )

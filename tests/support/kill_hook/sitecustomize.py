@@ -5,8 +5,8 @@ runs put this folder on ``PYTHONPATH`` of a Snakemake run and set
 ``BRI_CARBON_TEST_KILL_AT`` to a folder. The first process that is about to rename a
 temporary of ``bri_carbon.runtime.atomic`` (``.{name}.{pid}@{host}.{8 random}.part``) in
 that folder, that is, a job that has written an output completely but not yet given it its
-name (or rule publish, about to rename the report into place after the folders were
-swapped), is stopped there, as ``BRI_CARBON_TEST_KILL`` says:
+name (or rule publish, about to rename the report or the explorer into place after the
+folders were swapped), is stopped there, as ``BRI_CARBON_TEST_KILL`` says:
 
 - ``job`` (the default): SIGKILL of that process alone, as the OOM killer or a SLURM time
   limit kill a job while Snakemake goes on;
