@@ -35,8 +35,8 @@ REGIONS = ("CHN", "DYE", "IND", "RUS", "USA", "DEU")
 FULL_N = 164 * 120
 #: Peak memory (MiB) of the two jobs at full size (n = 19,680; T of 5.3 GB of text),
 #: measured by benchmarks/gloria.py on 2026-12-07 (docs/performance.md), with 20 % margin.
-READ_PEAK_MB = 1.2 * 1293
-ACCOUNTS_PEAK_MB = 1.2 * 1834
+READ_PEAK_MB = 1.2 * 1289
+ACCOUNTS_PEAK_MB = 1.2 * 2026
 #: What the benchmark machine has (24 GiB), per job at most a quarter.
 MACHINE_MB = 24 * 1024
 
