@@ -42,7 +42,6 @@ import gc
 import json
 import logging
 import os
-import runpy
 import shutil
 import sys
 import tempfile
@@ -53,7 +52,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import blas_info, describe_blas, machine, print_table, spawn
+from processes import blas_info, describe_blas, machine, print_table, run_rule_script, spawn
 
 log = logging.getLogger("benchmarks.gloria")
 
@@ -206,19 +205,7 @@ def run_reference(data: Path, year: int, threads: int) -> dict[str, Any]:
 def run_workflow_job(rule: str, data: Path, year: int, threads: int) -> dict[str, Any]:
     """(b): one rule job, its script run as Snakemake runs it."""
     job = rule_job(rule, data, year, threads)
-    for path in vars(job.output).values():
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        runpy.run_path(
-            str(REPO / "scripts" / f"{rule}.py"),
-            init_globals={"snakemake": job},
-            run_name="__main__",
-        )
-    except BaseException:
-        log_file = Path(job.log[0])
-        if log_file.exists():
-            sys.stderr.write(log_file.read_text()[-4000:])
-        raise
+    run_rule_script(rule, job)
     if rule != "accounts":
         return {}
     from threadpoolctl import threadpool_limits

@@ -30,7 +30,6 @@ import argparse
 import json
 import logging
 import os
-import runpy
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import machine, print_table
+from processes import machine, print_table, run_rule_script
 
 REPO = Path(__file__).resolve().parents[1]
 YEAR = 2015
@@ -137,15 +136,7 @@ def run_job(name: str, source: str, archive: Path, out: Path) -> None:
     """Run the job's rule script in this process, as Snakemake runs it."""
     smk = job(name, source, archive, out)
     script = "accounts" if name.startswith("accounts") else f"harmonize_{source}"
-    try:
-        runpy.run_path(
-            str(REPO / "scripts" / f"{script}.py"),
-            init_globals={"snakemake": smk},
-            run_name="__main__",
-        )
-    except BaseException:
-        sys.stderr.write(Path(smk.log[0]).read_text()[-4000:])
-        raise
+    run_rule_script(script, smk)
 
 
 def measure(name: str, source: str, archive: Path, out: Path) -> tuple[float, float]:

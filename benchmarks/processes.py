@@ -1,5 +1,5 @@
-"""What the benchmark scripts share: run one worker process and measure it, describe the
-machine and the BLAS libraries, print a table.
+"""What the benchmark scripts share: run one worker process and measure it, run a rule script
+as Snakemake runs it, describe the machine and the BLAS libraries, print a table.
 
 Only the standard library is imported at module level: the parent process of a benchmark
 imports nothing else, so that its memory cannot inflate a child's peak.
@@ -9,12 +9,17 @@ imports nothing else, so that its memory cannot inflate a child's peak.
 from __future__ import annotations
 
 import os
+import runpy
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+
+#: The project folder (the benchmarks live in its benchmarks/ folder).
+REPO = Path(__file__).resolve().parents[1]
 
 
 def spawn(
@@ -39,6 +44,26 @@ def spawn(
         tail = log_path.read_text()[-4000:]
         raise RuntimeError(f"{' '.join(arguments)} failed ({process.returncode}):\n{tail}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def run_rule_script(script: str, job: SimpleNamespace) -> None:
+    """Run ``scripts/{script}.py`` in this process with ``job`` as its ``snakemake`` object
+    (inputs, outputs, params, log as the rule passes them); the output and log folders are
+    made first, and on failure the end of the rule's log goes to stderr."""
+    Path(job.log[0]).parent.mkdir(parents=True, exist_ok=True)
+    for path in vars(job.output).values():
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        runpy.run_path(
+            str(REPO / "scripts" / f"{script}.py"),
+            init_globals={"snakemake": job},
+            run_name="__main__",
+        )
+    except BaseException:
+        log_file = Path(job.log[0])
+        if log_file.exists():
+            sys.stderr.write(log_file.read_text()[-4000:])
+        raise
 
 
 def machine() -> str:

@@ -60,7 +60,6 @@ import gc
 import json
 import logging
 import os
-import runpy
 import statistics
 import sys
 import tempfile
@@ -72,7 +71,7 @@ from typing import Any
 # The shared helpers beside this file (also when the file is imported, e.g. by the tests).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import blas_info, describe_blas, machine, print_table, spawn
+from processes import blas_info, describe_blas, machine, print_table, run_rule_script, spawn
 
 log = logging.getLogger("benchmarks.raw_to_accounts")
 
@@ -189,28 +188,6 @@ def rule_job(rule: str, data: Path, run: int, year: int, threads: int) -> Simple
     )
 
 
-def run_rule_script(job: SimpleNamespace) -> None:
-    """Run ``scripts/{rule}.py`` with ``job`` as its ``snakemake`` object; on failure the
-    rule's log goes to stderr."""
-    Path(job.log[0]).parent.mkdir(parents=True, exist_ok=True)
-    for path in vars(job.output).values():
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        runpy.run_path(
-            str(REPO / "scripts" / f"{job.rule}.py"),
-            init_globals={"snakemake": job},
-            run_name="__main__",
-        )
-    except BaseException:
-        log_file = Path(job.log[0])
-        if log_file.exists():
-            sys.stderr.write(log_file.read_text()[-4000:])
-        raise
-
-
-# --------------------------------------------------------------------------- workers
-
-
 def generate(data: Path, year: int, countries: list[str] | None) -> None:
     """Write ``params.json`` (the rules' params from ``config/config.yaml``) and the
     synthetic world's zip, with the ``synthetic_world`` rule's script."""
@@ -219,7 +196,7 @@ def generate(data: Path, year: int, countries: list[str] | None) -> None:
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     data.mkdir(parents=True, exist_ok=True)
     (data / "params.json").write_text(json.dumps(rule_params(config, countries), indent=1))
-    run_rule_script(rule_job("synthetic_world", data, 0, year, 1))
+    run_rule_script("synthetic_world", rule_job("synthetic_world", data, 0, year, 1))
 
 
 def run_reference(data: Path, year: int, threads: int) -> dict[str, Any]:
@@ -261,7 +238,7 @@ def run_reference(data: Path, year: int, threads: int) -> dict[str, Any]:
 def run_workflow_job(rule: str, data: Path, run: int, year: int, threads: int) -> dict[str, Any]:
     """(b): one rule job of run ``run``, its script run as Snakemake runs it."""
     job = rule_job(rule, data, run, year, threads)
-    run_rule_script(job)
+    run_rule_script(job.rule, job)
     if rule != "accounts":
         return {}
     from threadpoolctl import threadpool_limits
