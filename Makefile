@@ -41,7 +41,7 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 run: $(STAMP) ## run the workflow (default: embedded synthetic data, no network), report included
 	$(SNAKEMAKE)
 
-test: $(STAMP) ## run the whole test suite (about 5 minutes on 2 cores)
+test: $(STAMP) ## run the whole test suite (about 15 minutes on 2 cores)
 	$(BIN)/python -m pytest
 
 # Only the tests that run no Snakemake (tests/unit, tests/sources; marker `workflow` left out):
