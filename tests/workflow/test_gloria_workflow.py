@@ -96,6 +96,20 @@ def test_the_whole_workflow_runs_on_a_release_060(gloria_run):
         np.testing.assert_allclose(accounts[column].loc[expected.index], expected * 1e-3, rtol=1e-9)
 
 
+def test_the_world_intensities_are_one_on_gloria(gloria_run):
+    # Primary inputs (x - 1'Z) against final demand: the world's production- and
+    # consumption-based intensities are one number on GLORIA's construct too, with and
+    # without the changes in inventories (which the release writes negative).
+    workdir, _ = gloria_run
+    diagnostics = json.loads(
+        (workdir / "results" / "gloria" / str(YEAR) / "diagnostics.json").read_text()
+    )
+    baseline = diagnostics["world_intensity"]
+    assert baseline["ratio"] == pytest.approx(1.0, abs=1e-9) and "warning" not in baseline
+    variant = diagnostics["variants"]["no_inventories"]["world_intensity"]
+    assert variant["ratio"] == pytest.approx(1.0, abs=1e-9) and "warning" not in variant
+
+
 def test_the_memory_request_covers_the_measured_peak(gloria_run):
     workdir, release = gloria_run
     dry = snakemake(
