@@ -52,7 +52,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import blas_info, describe_blas, machine, print_table, run_rule_script, spawn
+from processes import (
+    blas_info,
+    describe_blas,
+    machine,
+    print_table,
+    read_accounts,
+    run_rule_script,
+    spawn,
+)
 
 log = logging.getLogger("benchmarks.gloria")
 
@@ -237,15 +245,6 @@ def write_release(data: Path, year: int, regions: int, satellites: int | None) -
         arguments += ["--satellites", str(satellites)]
     wall, _, _ = spawn(__file__, arguments, data / "generate.out")
     return wall
-
-
-def read_accounts(path: Path) -> dict[str, tuple[float, float]]:
-    """(production, consumption) in Mt per output region, from an ``accounts.csv``."""
-    with path.open(newline="") as handle:
-        return {
-            row["region"]: (float(row["production_mt"]), float(row["consumption_mt"]))
-            for row in csv.DictReader(handle)
-        }
 
 
 def max_relative_difference(

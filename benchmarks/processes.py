@@ -1,5 +1,6 @@
 """What the benchmark scripts share: run one worker process and measure it, run a rule script
-as Snakemake runs it, describe the machine and the BLAS libraries, print a table.
+as Snakemake runs it, read the accounts it writes, describe the machine and the BLAS
+libraries, print a table.
 
 Only the standard library is imported at module level: the parent process of a benchmark
 imports nothing else, so that its memory cannot inflate a child's peak.
@@ -8,6 +9,7 @@ imports nothing else, so that its memory cannot inflate a child's peak.
 
 from __future__ import annotations
 
+import csv
 import os
 import runpy
 import subprocess
@@ -64,6 +66,15 @@ def run_rule_script(script: str, job: SimpleNamespace) -> None:
         if log_file.exists():
             sys.stderr.write(log_file.read_text()[-4000:])
         raise
+
+
+def read_accounts(path: Path) -> dict[str, tuple[float, float]]:
+    """(production, consumption) in Mt per output region, from an ``accounts.csv``."""
+    with path.open(newline="") as handle:
+        return {
+            row["region"]: (float(row["production_mt"]), float(row["consumption_mt"]))
+            for row in csv.DictReader(handle)
+        }
 
 
 def machine() -> str:

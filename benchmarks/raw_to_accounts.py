@@ -71,7 +71,15 @@ from typing import Any
 # The shared helpers beside this file (also when the file is imported, e.g. by the tests).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import blas_info, describe_blas, machine, print_table, run_rule_script, spawn
+from processes import (
+    blas_info,
+    describe_blas,
+    machine,
+    print_table,
+    read_accounts,
+    run_rule_script,
+    spawn,
+)
 
 log = logging.getLogger("benchmarks.raw_to_accounts")
 
@@ -258,15 +266,6 @@ def eora_codes(region_codes: Path) -> dict[str, str]:
             row["source_code"]: row["region"]
             for row in csv.DictReader(handle)
             if row["source"] == "eora26"
-        }
-
-
-def read_accounts(path: Path) -> dict[str, tuple[float, float]]:
-    """(production, consumption) in Mt per output region, from an ``accounts.csv``."""
-    with path.open(newline="") as handle:
-        return {
-            row["region"]: (float(row["production_mt"]), float(row["consumption_mt"]))
-            for row in csv.DictReader(handle)
         }
 
 

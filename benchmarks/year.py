@@ -59,8 +59,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from processes import machine, print_table
-from raw_to_accounts import eora_codes, max_relative_difference, read_accounts
+from processes import machine, print_table, read_accounts
+from raw_to_accounts import eora_codes, max_relative_difference
 
 REPO = Path(__file__).resolve().parents[1]
 log = logging.getLogger("benchmarks.year")
