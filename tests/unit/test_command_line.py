@@ -5,6 +5,7 @@ Ctrl-C ends a run without tracebacks."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -100,3 +101,40 @@ def test_a_rule_script_interrupted_ends_with_one_line_and_no_traceback(tmp_path,
     assert process.returncode == command_line.INTERRUPTED
     assert error.strip() == "accounts: interrupted (Ctrl-C); nothing half-written is kept."
     assert "Traceback" not in error
+
+
+def test_a_ctrl_c_arriving_while_the_line_is_written_does_not_write_it_twice(monkeypatch):
+    """The terminal's second Ctrl-C can land while the handler writes its line; it must not
+    run the handler again inside the write (CI once showed the line twice)."""
+
+    class EndedError(Exception):
+        pass
+
+    def end(status: int) -> None:
+        raise EndedError(status)
+
+    class InterruptedStderr:
+        """stderr whose first write is followed by another SIGINT, as from the terminal."""
+
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def write(self, text: str) -> None:
+            self.lines.append(text)
+            if len(self.lines) == 1:
+                signal.raise_signal(signal.SIGINT)
+
+        def flush(self) -> None:
+            """Nothing buffered."""
+
+    stderr = InterruptedStderr()
+    previous = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(command_line.os, "_exit", end)
+    monkeypatch.setattr(command_line.sys, "stderr", stderr)
+    try:
+        command_line.quiet_interrupts("", first="accounts: interrupted")
+        with pytest.raises(EndedError):
+            signal.raise_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert "".join(stderr.lines) == "accounts: interrupted\n"

@@ -110,6 +110,9 @@ def quiet_interrupts(again: str, first: str | None = None) -> None:
         count += 1
         if first is None and count == 1:
             raise KeyboardInterrupt
+        # Ignore further SIGINTs before writing: one arriving during the write would
+        # otherwise run this handler again inside it and print the line twice.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print(first or again, file=sys.stderr, flush=True)
         os._exit(INTERRUPTED)
 
