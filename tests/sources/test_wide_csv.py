@@ -77,7 +77,7 @@ def test_a_truncated_archive_is_named(tmp_path):
     header = data.index(b"PK\x01\x02")
     broken = data[: header // 2] + bytes(header - header // 2) + data[header:]
     member.archive.write_bytes(broken)
-    with pytest.raises(
-        WorkflowInputError, match=r"table.zip \(member x_T-Results.csv\) cannot be read"
-    ):
+    # The inflater stops at the zeros, or inflates them into text whose rows break (the
+    # CRC-32 at the member's end would stop it too): either way the member is named.
+    with pytest.raises(WorkflowInputError, match=r"table.zip \(member x_T-Results.csv\).* damaged"):
         list(wide_csv.row_blocks(member, 50, 2000, 100))

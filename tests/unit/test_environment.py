@@ -37,13 +37,17 @@ def _lock_pins() -> dict[str, str]:
     return pins
 
 
+#: conda-forge names of packages that PyPI names otherwise.
+PYPI_NAMES = {"python-isal": "isal"}
+
+
 def _conda_pins() -> dict[str, str]:
     env = yaml.safe_load((REPO / "envs" / "bri-carbon.yaml").read_text())
     pins = {}
     for item in env["dependencies"]:
         if isinstance(item, str) and "=" in item and not item.startswith("python="):
             name, _, version = item.partition("=")
-            pins[_normalize(name)] = version
+            pins[PYPI_NAMES.get(_normalize(name), _normalize(name))] = version
     return pins
 
 

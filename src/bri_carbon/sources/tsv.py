@@ -2,7 +2,8 @@
 
 Upstream MRIO tables are large text matrices inside zip archives (Eora26's T: 4,915 x 4,915
 numbers, 200-300 MB of text; EXIOBASE's Z: 7,987 x 7,987). They are read once, in one pass:
-the member is inflated in chunks (zlib releases the GIL), cut into blocks of whole lines, and
+the member is inflated in chunks (with ISA-L, :mod:`bri_carbon.sources.zip_members`,
+which releases the GIL), cut into blocks of whole lines, and
 each block is parsed by pandas' C parser (which releases the GIL too) on a pool of threads,
 so that inflating and parsing use every core the job has. Blocks come out in file order as
 float64 arrays; nothing holds the whole table, neither as text nor as numbers.
@@ -15,10 +16,11 @@ pymrio's. The zip's CRC is checked when a member has been read to its end.
 from __future__ import annotations
 
 import io
+import queue
+import threading
 import zipfile
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import zip_members
 
 #: Bytes inflated per read.
 CHUNK_BYTES = 4 * 2**20
@@ -33,6 +36,10 @@ CHUNK_BYTES = 4 * 2**20
 #: pays a fixed cost per column and block (some 20 us; 4,915 columns in Eora's T), so blocks
 #: are large: 32 MB parse in half the CPU time of 4 MB blocks.
 BLOCK_BYTES = 32 * 2**20
+#: Blocks of at most this many lines, or whose fields are at least this long on average
+#: (separator included), are parsed as one column (:func:`_parse_as_one_column`).
+FEW_LINES = 64
+LONG_FIELD_BYTES = 6
 #: Cells named in a message about bad numbers.
 SHOWN = 5
 
@@ -56,7 +63,7 @@ def member_chunks(archive: Path, member: str) -> Iterator[bytes]:
     """The inflated bytes of ``member`` of ``archive``, in chunks; the CRC is checked at the
     end (a damaged member stops with a message naming the archive and the member)."""
     try:
-        with zipfile.ZipFile(archive) as handle, handle.open(member) as stream:
+        with zip_members.open_member(archive, member) as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 yield chunk
     except (zipfile.BadZipFile, EOFError, OSError) as err:
@@ -67,21 +74,20 @@ def member_chunks(archive: Path, member: str) -> Iterator[bytes]:
 
 
 def line_blocks(chunks: Iterator[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """Blocks of whole lines of about ``size`` bytes from a stream of ``chunks``."""
-    pending: list[bytes] = []
+    """Blocks of whole lines of about ``size`` bytes from a stream of ``chunks``; each byte
+    is copied once (the block ends at the last line break of the chunk that fills it)."""
+    pending: list[bytes | memoryview] = []
     held = 0
     for chunk in chunks:
-        pending.append(chunk)
-        held += len(chunk)
-        if held < size:
+        cut = chunk.rfind(b"\n") + 1
+        if held + len(chunk) < size or cut == 0:  # not full, or no line ends here
+            pending.append(chunk)
+            held += len(chunk)
             continue
-        joined = b"".join(pending)
-        cut = joined.rfind(b"\n") + 1
-        if cut == 0:  # one line longer than the block: keep reading
-            pending, held = [joined], len(joined)
-            continue
-        yield joined[:cut]
-        pending, held = ([joined[cut:]], len(joined) - cut) if cut < len(joined) else ([], 0)
+        with memoryview(chunk) as view:
+            yield b"".join([*pending, view[:cut]])
+            pending = [view[cut:].tobytes()] if cut < len(chunk) else []
+        held = len(chunk) - cut
     rest = b"".join(pending)
     if rest.strip():
         yield rest
@@ -106,6 +112,10 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
     naming the first cells that are not numbers.
     Short lines are padded with NaN, as pandas (and so pymrio) reads them.
     """
+    if not labels and _one_column_pays(block, width):
+        numbers = _parse_as_one_column(block, width)
+        if numbers is not None:
+            return [], numbers
     dtype: dict[int, type] | type = (
         np.float64
         if not labels
@@ -131,6 +141,58 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
     return row_labels, values
 
 
+def _one_column_pays(block: bytes, width: int) -> bool:
+    """Whether :func:`_parse_as_one_column` is the faster way for ``block``: a few lines
+    (pandas' cost per column dominates), or long fields on average (dense tables such as
+    Eora's T); tables of mostly one-character zeros (final demand) parse faster as columns."""
+    lines = block.count(b"\n")
+    return lines <= FEW_LINES or len(block) >= LONG_FIELD_BYTES * lines * width
+
+
+def _lines_of_width(block: bytes, width: int) -> int | None:
+    """The number of lines of ``block`` when every one holds ``width`` tab-separated fields
+    and the block ends with a line break; None otherwise (blank lines included)."""
+    count, start, tabs = 0, 0, width - 1
+    end = len(block)
+    while start < end:
+        stop = block.find(b"\n", start)
+        if stop < 0 or block.count(b"\t", start, stop) != tabs:
+            return None
+        count, start = count + 1, stop + 1
+    return count or None
+
+
+def _parse_as_one_column(block: bytes, width: int) -> np.ndarray | None:
+    """The numbers of a block of lines of ``width`` finite numbers, row-major (rows,
+    ``width``); None when the block is anything else (the caller then parses it as usual,
+    with its padding and messages).
+
+    pandas pays some 20 us per column and block, holding the GIL (a lone line of Eora's
+    4,915 columns costs 0.1 s, and two threads parsing T wait for each other). Here every
+    tab becomes a line break, so the fields are one column converted in one loop without
+    the GIL, by the same parser: the numbers are the same bit for bit. Lines are checked
+    first to hold ``width`` fields each, as the usual parse does.
+    """
+    rows = _lines_of_width(block, width)
+    if rows is None:
+        return None
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(block.replace(b"\t", b"\n")),
+            header=None,
+            dtype=np.float64,
+            engine="c",
+            skip_blank_lines=False,
+            low_memory=False,
+        )
+    except (ValueError, TypeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    values = frame.to_numpy()
+    if values.shape != (rows * width, 1) or not np.isfinite(values).all():
+        return None
+    return values.reshape(rows, width)
+
+
 def _bad_cells(block: bytes, width: int, labels: int) -> list[tuple[int, int, str]]:
     """(row, column, text) of the first cells of ``block`` that are not numbers."""
     frame = pd.read_csv(io.BytesIO(block), sep="\t", header=None, dtype=str)
@@ -147,8 +209,9 @@ def parse_rows(
     blocks: Iterator[bytes], parse: Callable[[bytes], tuple[list[tuple], np.ndarray]], threads: int
 ) -> Iterator[tuple[int, list[tuple], np.ndarray]]:
     """(first row, row labels, numbers) of each block, in file order, parsed by ``parse`` on
-    ``threads`` threads while the caller's thread inflates the next blocks (at most
-    ``threads + 1`` blocks in flight)."""
+    ``threads`` threads while a producer thread inflates and cuts the next blocks (at most
+    ``threads + 1`` blocks waiting), so that the caller's thread is free for what it does
+    with each block (e.g. writing it)."""
     first = 0
 
     def result(parsed) -> tuple[list[tuple], np.ndarray]:
@@ -165,21 +228,57 @@ def parse_rows(
             first += values.shape[0]
         return
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tsv") as pool:
-        pending: deque = deque()
+        waiting: queue.Queue = queue.Queue(maxsize=threads + 1)
+        stop = threading.Event()
+        producer = threading.Thread(
+            target=_submit_blocks, args=(blocks, parse, pool, waiting, stop), daemon=True
+        )
+        producer.start()
         try:
-            for block in blocks:
-                pending.append(pool.submit(parse, block))
-                while len(pending) > threads:
-                    labels, values = result(pending.popleft())
-                    yield first, labels, values
-                    first += values.shape[0]
-            while pending:
-                labels, values = result(pending.popleft())
+            while (item := waiting.get()) is not _END:
+                if isinstance(item, BaseException):
+                    raise item
+                labels, values = result(item)
                 yield first, labels, values
                 first += values.shape[0]
         finally:
-            for future in pending:
-                future.cancel()
+            stop.set()
+            while producer.is_alive() or not waiting.empty():
+                try:
+                    item = waiting.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if isinstance(item, Future):
+                    item.cancel()
+            producer.join()
+
+
+#: What the producer of :func:`parse_rows` puts last.
+_END = object()
+
+
+def _submit_blocks(
+    blocks: Iterator[bytes],
+    parse: Callable[[bytes], tuple[list[tuple], np.ndarray]],
+    pool: ThreadPoolExecutor,
+    waiting: queue.Queue,
+    stop: threading.Event,
+) -> None:
+    """Producer thread of :func:`parse_rows`: submit each block to ``pool`` and queue its
+    future, then :data:`_END` (or the exception that ended the blocks); stops early once
+    ``stop`` is set."""
+    try:
+        for block in blocks:
+            if stop.is_set():
+                return
+            waiting.put(pool.submit(parse, block))
+        waiting.put(_END)
+    except BaseException as err:  # handed over to the consumer, which raises it
+        waiting.put(err)
+    finally:
+        close = getattr(blocks, "close", None)
+        if close is not None:
+            close()
 
 
 @dataclass

@@ -3,8 +3,9 @@
 GLORIA's tables are plain comma-separated numbers, one table row per line, no header (pymrio
 reads them with ``pd.read_csv(header=None)``). The largest, T, has 39,360 rows of 39,360
 numbers (about 6 GB of text a year), so it is never held whole: :func:`row_blocks` inflates
-the member in a background thread and hands over blocks of whole rows, each parsed at once
-into a (rows, columns) float64 array and then dropped.
+the member (with ISA-L, :mod:`bri_carbon.sources.zip_members`) in a background thread and
+hands over blocks of whole rows, each parsed at once into a (rows, columns) float64 array
+and then dropped.
 
 Parsing (:func:`parse_block`): over three quarters of T's cells are zero (the supply rows
 are zero but for one cell, and products are bought by industries only). numpy finds every
@@ -33,6 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from bri_carbon.runtime.errors import WorkflowInputError
+from bri_carbon.sources import zip_members
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def _inflate(member: Member, rows_per_block: int, out: queue.Queue, stop: thread
     """Producer thread: put blocks of lines of ``member`` on ``out``, then ``None`` (or the
     exception that ended the read)."""
     try:
-        with zipfile.ZipFile(member.archive) as archive, archive.open(member.name) as stream:
+        with zip_members.open_member(member.archive, member.name) as stream:
             for block in _line_blocks(stream, rows_per_block):
                 while not stop.is_set():
                     try:
@@ -109,7 +111,7 @@ def _inflate(member: Member, rows_per_block: int, out: queue.Queue, stop: thread
 
 
 def _blocks_in_background(member: Member, rows_per_block: int) -> Iterator[bytes]:
-    """:func:`_line_blocks` of ``member``, inflated in a background thread (zlib releases
+    """:func:`_line_blocks` of ``member``, inflated in a background thread (ISA-L releases
     the GIL, so inflating and parsing overlap on two cores)."""
     out: queue.Queue = queue.Queue(maxsize=QUEUE_DEPTH)
     stop = threading.Event()
