@@ -12,13 +12,12 @@ import shlex
 import sys
 from pathlib import Path
 
-import yaml
 from snakemake.logging import logger
 from snakemake.utils import min_version, validate
 
 from bri_carbon.runtime.config_check import check_config, coerce_numbers, expand_user, expand_years
 from bri_carbon.runtime.errors import stop_on_input_error
-from bri_carbon.runtime.yaml_files import check_yaml
+from bri_carbon.runtime.yaml_files import check_yaml, load_yaml
 
 min_version("9.27")
 
@@ -49,7 +48,7 @@ configfile: "config/config.yaml"
 # --config becomes the numbers the schema asks for, `years: "1990-2016"` (or
 # `--config years=1990-2016`) becomes the list of years, both ends included, and a path
 # that starts with ~ is expanded to the home folder.
-SCHEMA = yaml.safe_load((Path(workflow.basedir) / "rules/schemas/config.schema.yaml").read_text())
+SCHEMA = load_yaml((Path(workflow.basedir) / "rules/schemas/config.schema.yaml").read_text())
 with stop_on_input_error(logger.error):
     config.update(coerce_numbers(dict(config), SCHEMA))
     config["years"] = expand_years(config.get("years", [2015]))
@@ -57,7 +56,7 @@ with stop_on_input_error(logger.error):
     check_config(config, SCHEMA)
 validate(config, "rules/schemas/config.schema.yaml")
 # The defaults, for deciding whether a named run can share resources/ (rules/common/paths.smk).
-DEFAULT_CONFIG = yaml.safe_load((Path(workflow.basedir) / "config/config.yaml").read_text())
+DEFAULT_CONFIG = load_yaml((Path(workflow.basedir) / "config/config.yaml").read_text())
 validate(DEFAULT_CONFIG, "rules/schemas/config.schema.yaml")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bri_carbon.runtime import logs
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import datasets, gloria, local_data, retrieve
+from bri_carbon.sources import datasets, gloria_layout, local_data, retrieve
 
 
 def release_file(table: Path, name: str) -> tuple[datasets.Dataset, datasets.RemoteFile]:
@@ -35,7 +35,7 @@ def main(smk) -> None:
     dataset, remote = release_file(Path(config["datasets"]), name)
     if local_data.find(config["local_data"], "gloria", name) is None:
         raise WorkflowInputError(
-            gloria.missing_files_message(int(dataset.version), config["local_data"], [name])
+            gloria_layout.missing_files_message(int(dataset.version), config["local_data"], [name])
         )
     record = retrieve.retrieve(
         dataset, remote, Path(smk.output.file), config["local_data"], retrieve.download_settings({})

@@ -13,7 +13,7 @@ from bri_carbon.runtime import errors as bri_errors
 from bri_carbon.runtime import publish as bri_publish
 from bri_carbon.runtime import scenario as bri_scenario
 from bri_carbon.sources import databases as bri_databases
-from bri_carbon.sources import gloria as bri_gloria
+from bri_carbon.sources import gloria_layout as bri_gloria_layout
 from bri_carbon.sources import local_data as bri_local_data
 from bri_carbon.sources import preflight as bri_preflight
 
@@ -107,7 +107,7 @@ def check_gloria_files():
                     missing.append(name)
         if missing:
             raise bri_errors.WorkflowInputError(
-                bri_gloria.missing_files_message(
+                bri_gloria_layout.missing_files_message(
                     int(bri_databases.release_of(config, database)),
                     config["local_data"],
                     list(dict.fromkeys(missing)),

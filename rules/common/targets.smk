@@ -7,7 +7,7 @@ from pathlib import Path
 
 from snakemake.io import strip_wildcard_constraints
 
-from bri_carbon.core import accounts as bri_accounts
+from bri_carbon.core import plausibility as bri_plausibility
 
 #: The figures of one source and year (results/{source}/{year}/figures/{name}.png|pdf): the
 #: paper's six, the sector hot spots of the BRI groups, as a supplementary full page the
@@ -106,7 +106,7 @@ def data_warnings():
             diagnostics = json.loads(Path(folder, "diagnostics.json").read_text())
         except (OSError, ValueError):
             continue
-        note = bri_accounts.negative_co2_note(diagnostics.get("negative_co2") or {}, folder)
+        note = bri_plausibility.negative_co2_note(diagnostics.get("negative_co2") or {}, folder)
         if note:
             notes.append(note)
     return notes

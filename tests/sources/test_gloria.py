@@ -207,7 +207,7 @@ def test_the_release_names_of_both_versions():
 
 
 def test_missing_files_message_names_each_file_and_where_to_get_them():
-    message = gloria.missing_files_message(60, "/data/mrio", ["GLORIA_MRIOs_60_2015.zip"])
+    message = layout.missing_files_message(60, "/data/mrio", ["GLORIA_MRIOs_60_2015.zip"])
     assert "/data/mrio/gloria/" in message and "GLORIA_MRIOs_60_2015.zip" in message
     assert "https://ielab.info/labs/ielab-gloria" in message and "\n" not in message
 

@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from bri_carbon.core import accounts
+from bri_carbon.core import plausibility
 from bri_carbon.harmonize import harmonized
 from bri_carbon.outputs import report
 from bri_carbon.sources.parsed import ParsedSystem
@@ -65,10 +65,10 @@ def test_the_note_names_the_folder_and_the_worst_cells():
             {"cell": "RUS / Agriculture", "co2_mt": -0.05},
         ],
     }
-    note = accounts.negative_co2_note(negative, "results/eora26/2015")
+    note = plausibility.negative_co2_note(negative, "results/eora26/2015")
     assert note.startswith("results/eora26/2015: 4 negative CO2 cell(s) in the data, -3.25")
     assert "IND / Mining and Quarrying (-2)" in note and "RUS" not in note
-    assert accounts.negative_co2_note({"cells": 0}, "x") is None
+    assert plausibility.negative_co2_note({"cells": 0}, "x") is None
 
 
 def test_the_report_leads_with_the_warning():

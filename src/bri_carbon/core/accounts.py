@@ -334,19 +334,6 @@ def negative_co2(inputs: AccountInputs) -> dict[str, Any]:
     }
 
 
-def negative_co2_note(negative: dict[str, Any], where: str) -> str | None:
-    """One sentence on the negative CO2 cells of :func:`negative_co2` (None if there are
-    none), naming ``where`` they are (a results folder)."""
-    if not negative.get("cells"):
-        return None
-    shown = ", ".join(f"{c['cell']} ({c['co2_mt']:.4g})" for c in negative["largest"][:3])
-    return (
-        f"{where}: {negative['cells']} negative CO2 cell(s) in the data, {negative['sum_mt']:.4g}"
-        f" Mt CO2 in total (most negative: {shown}); computed as given, see diagnostics.json "
-        "(negative_co2)."
-    )
-
-
 def regional_accounts(
     inputs: AccountInputs,
     rtol: float = 1e-9,
@@ -449,7 +436,7 @@ def regional_accounts(
         },
         "negative_co2": negative_co2(inputs),
     }
-    note = negative_co2_note(diagnostics["negative_co2"], "the data")
+    note = plausibility.negative_co2_note(diagnostics["negative_co2"], "the data")
     if note:
         log.warning("%s", note)
     discrepancy = _discrepancy_table(inputs, sums, gross_output)

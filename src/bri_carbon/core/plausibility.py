@@ -176,3 +176,16 @@ def run_warnings(diagnostics: dict[str, Any]) -> list[str]:
             where = f" (variant {check['variant']})" if "variant" in check else ""
             found.append(f"intensity basis{where}: {check['warning']}")
     return found
+
+
+def negative_co2_note(negative: dict[str, Any], where: str) -> str | None:
+    """One sentence on the negative CO2 cells of :func:`negative_co2` (None if there are
+    none), naming ``where`` they are (a results folder)."""
+    if not negative.get("cells"):
+        return None
+    shown = ", ".join(f"{c['cell']} ({c['co2_mt']:.4g})" for c in negative["largest"][:3])
+    return (
+        f"{where}: {negative['cells']} negative CO2 cell(s) in the data, {negative['sum_mt']:.4g}"
+        f" Mt CO2 in total (most negative: {shown}); computed as given, see diagnostics.json "
+        "(negative_co2)."
+    )

@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from bri_carbon.core import plausibility
-from bri_carbon.core.accounts import negative_co2_note
+from bri_carbon.core.plausibility import negative_co2_note
 from bri_carbon.outputs import captions, typeset
 from bri_carbon.outputs.tables import (
     DISPLAYS,
@@ -472,7 +472,7 @@ def data_warnings(year: int, diagnostics: Mapping[str, Any]) -> list[str]:
     """The warnings of one year's diagnostics.json that the report's banner shows: the
     plausibility of the magnitudes and the intensity basis
     (:func:`bri_carbon.core.plausibility.run_warnings`) and negative CO2 cells
-    (:func:`bri_carbon.core.accounts.negative_co2_note`)."""
+    (:func:`bri_carbon.core.plausibility.negative_co2_note`)."""
     found = [f"{year}: {text}" for text in plausibility.run_warnings(dict(diagnostics))]
     negative = negative_co2_note(diagnostics.get("negative_co2") or {}, str(year))
     return [*found, negative] if negative else found

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.runtime.yaml_files import check_yaml
+from bri_carbon.runtime.yaml_files import check_yaml, load_yaml
 
 #: Checksum algorithms the table may give per file, in the order they are verified.
 CHECKSUM_ALGORITHMS = ("md5", "sha256")
@@ -558,7 +558,7 @@ def read_datasets(path: Path) -> dict[str, SourceEntry]:
     """Read and check the whole datasets table at ``path``, every release of every source."""
     check_yaml(Path(path))
     try:
-        table = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        table = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise WorkflowInputError(f"cannot read the datasets table {path}: {err}") from None
     if not isinstance(table, dict):

@@ -40,7 +40,7 @@ from bri_carbon.sources import gloria_layout as layout
 log = logging.getLogger(__name__)
 
 #: Where to get the release files (named in messages).
-HOMEPAGE = "https://ielab.info/labs/ielab-gloria"
+HOMEPAGE = layout.HOMEPAGE
 #: Money of the files per million USD of the cache.
 MONEY_TO_MILLION = units.money_factor_to_million(layout.MONEY_UNIT)
 #: Rows of V, TQ or Y read per block.
@@ -100,21 +100,6 @@ def release_files(folder: Path, version: int, year: int) -> ReleaseFiles:
         mrio=folder / names["mrio"],
         satellites=folder / names["satellites"],
         readme=folder / names["readme"],
-    )
-
-
-def missing_files_message(version: int, local_data: str | None, missing: list[str]) -> str:
-    """The one-paragraph error for release files that are neither in local_data nor cached:
-    where they come from, their exact names and where to put them."""
-    folder = f"{local_data}/gloria/" if local_data else "<local_data>/gloria/"
-    return (
-        f"GLORIA release 0{version} is read from local_data only: its files are downloaded by "
-        f"hand after registration at {HOMEPAGE} (the workflow never downloads them). Missing "
-        f"in {folder}: {', '.join(missing)}. Put these files there under exactly these names "
-        "(the zip files as downloaded, not unpacked) and set config key local_data to the "
-        "folder that holds gloria/ (e.g. --config local_data=/data/mrio); config key "
-        "gloria.version chooses the release (59 or 60). docs/data.md lists the files of both "
-        "releases."
     )
 
 

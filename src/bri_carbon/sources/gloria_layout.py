@@ -27,6 +27,9 @@ from __future__ import annotations
 
 from typing import Final
 
+#: Where to get the release files (named in messages).
+HOMEPAGE: Final = "https://ielab.info/labs/ielab-gloria"
+
 #: GLORIA releases the workflow reads (config key ``gloria.version``).
 VERSIONS: Final[tuple[int, ...]] = (59, 60)
 
@@ -178,3 +181,18 @@ def unquoted(name: object) -> str:
     if len(text) >= 2 and text[0] == QUOTE and text[-1] == QUOTE:
         text = text[1:-1].strip()
     return text
+
+
+def missing_files_message(version: int, local_data: str | None, missing: list[str]) -> str:
+    """The one-paragraph error for release files that are neither in local_data nor cached:
+    where they come from, their exact names and where to put them."""
+    folder = f"{local_data}/gloria/" if local_data else "<local_data>/gloria/"
+    return (
+        f"GLORIA release 0{version} is read from local_data only: its files are downloaded by "
+        f"hand after registration at {HOMEPAGE} (the workflow never downloads them). Missing "
+        f"in {folder}: {', '.join(missing)}. Put these files there under exactly these names "
+        "(the zip files as downloaded, not unpacked) and set config key local_data to the "
+        "folder that holds gloria/ (e.g. --config local_data=/data/mrio); config key "
+        "gloria.version chooses the release (59 or 60). docs/data.md lists the files of both "
+        "releases."
+    )
