@@ -4,8 +4,9 @@ One job per source and year streams the upstream archive (bri_carbon.sources.eor
 exiobase3_reader; Z in row blocks parsed on both of the job's threads), keeps the CO2 row and
 the value added, relabels the source's regions (data/region_codes.csv) and sectors (the
 concordance, kept beside the data), converts units and writes the netCDF file
-(bri_carbon.harmonize.cache) that the accounts read block by block. Regions and sectors stay as the source has them: the Leontief
-system is solved at that resolution, and results are aggregated afterwards.
+(bri_carbon.harmonize.cache) that the accounts map without a copy. Regions and sectors stay
+as the source has them: the Leontief system is solved at that resolution, and results are
+aggregated afterwards.
 """
 
 from bri_carbon.sources import databases as bri_databases

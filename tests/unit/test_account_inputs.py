@@ -92,3 +92,30 @@ def test_purchasing_regions_in_another_order_are_refused(written, tmp_path):
         open_account_inputs(path),
     ):
         pass
+
+
+def _rechunked(path: Path, target: Path) -> Path:
+    """A copy of the harmonized file whose Z is stored in chunks (another writer's choice)."""
+    import h5py
+
+    target.write_bytes(path.read_bytes())
+    with h5py.File(target, "r+") as file:
+        values = file["Z"][...]
+        attrs = dict(file["Z"].attrs)
+        del file["Z"]
+        z = file.create_dataset("Z", data=values, chunks=(1, 2, 3, 4))
+        for key, value in attrs.items():
+            if key != "DIMENSION_LIST":
+                z.attrs[key] = value
+    return target
+
+
+def test_z_is_mapped_without_a_copy_where_its_storage_allows_and_read_otherwise(written, tmp_path):
+    n = len(REGIONS) * len(SECTORS)
+    dataset = xr.load_dataset(written, engine="h5netcdf")
+    expected = dataset["Z"].to_numpy().reshape(n, n)
+    for path, mapped in ((written, True), (_rechunked(written, tmp_path / "chunked.nc"), False)):
+        with open_account_inputs(path) as inputs:
+            blocks = [(isinstance(b, np.memmap), b.copy()) for _, b in inputs.intermediate()]
+        assert {kind for kind, _ in blocks} == {mapped}
+        np.testing.assert_array_equal(np.vstack([b for _, b in blocks]), expected)

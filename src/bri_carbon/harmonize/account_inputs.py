@@ -126,13 +126,24 @@ def _discrepancy(file: h5py.File, n: int) -> SourceDiscrepancy | None:
     )
 
 
+def _mapped_z(path: Path, z: h5py.Dataset, n: int) -> np.ndarray | None:
+    """Z (n, n) mapped read-only from the file, without a copy, when HDF5 stores it as one
+    contiguous, uncompressed block of float64 (as :mod:`bri_carbon.harmonize.cache` writes
+    it); None otherwise (it is then read block by block)."""
+    offset = z.id.get_offset()
+    if offset is None or z.chunks is not None or z.dtype.kind != "f" or z.dtype.itemsize != 8:
+        return None
+    return np.memmap(path, dtype=z.dtype, mode="r", offset=offset, shape=(n, n))
+
+
 @contextmanager
 def open_account_inputs(
     path: Path,
     excluded_categories: Sequence[str] = (),
     inventory_categories: Sequence[str] = (),
 ) -> Iterator[AccountInputs]:
-    """Open a harmonized netCDF file for the accounts; Z is read lazily, block by block.
+    """Open a harmonized netCDF file for the accounts; Z is mapped from the file (read
+    block by block if its storage does not allow that), never copied whole.
 
     ``excluded_categories``: final-demand categories left out of the consumption-based
     accounts (config key ``final_demand.exclude``); each must be a category of the file.
@@ -159,7 +170,13 @@ def open_account_inputs(
             categories, inventory_categories, path, "robustness.inventory_categories"
         )
 
+        mapped = _mapped_z(path, z, n)
+
         def intermediate() -> Iterator[tuple[slice, np.ndarray]]:
+            if mapped is not None:
+                for first, stop in slabs:
+                    yield slice(first * s, stop * s), mapped[first * s : stop * s]
+                return
             # One buffer for every block (no fresh pages to fault in for each block).
             buffer = np.empty((slabs[0][1] - slabs[0][0], s, r, s))
             for first, stop in slabs:

@@ -32,7 +32,8 @@ Each data variable has the attributes ``units`` and ``long_name``. File attribut
 summed into F) and any attributes the source adds (e.g. ``usd_per_eur`` and
 ``exchange_rate_source`` for EXIOBASE).
 
-Readers: :mod:`bri_carbon.harmonize.account_inputs` (h5py, Z in row blocks) for the accounts
+Readers: :mod:`bri_carbon.harmonize.account_inputs` (h5py; Z mapped from the file, which
+:func:`write_cache` stores as one contiguous block, and taken in row blocks) for the accounts
 and drivers, :func:`bri_carbon.harmonize.account_inputs.read_attributes` for provenance.
 Writers: every source reader calls :func:`write_cache`; it writes Z from row blocks as they
 come (never a second n x n copy) and renames the file into place only when every row and
