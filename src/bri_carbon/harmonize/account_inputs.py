@@ -10,6 +10,7 @@ the source's own regions and sectors, n = regions x sectors.
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,14 +127,44 @@ def _discrepancy(file: h5py.File, n: int) -> SourceDiscrepancy | None:
     )
 
 
-def _mapped_z(path: Path, z: h5py.Dataset, n: int) -> np.ndarray | None:
-    """Z (n, n) mapped read-only from the file, without a copy, when HDF5 stores it as one
-    contiguous, uncompressed block of float64 (as :mod:`bri_carbon.harmonize.cache` writes
-    it); None otherwise (it is then read block by block)."""
+class _MappedZ:
+    """Z (n, n) mapped read-only from the file, without a copy. Each row block's pages
+    are given back to the page cache once the block has been used, so the job's resident
+    memory holds one block of Z, not the whole file (as when Z was read block by block)."""
+
+    def __init__(self, path: Path, offset: int, dtype: np.dtype, n: int) -> None:
+        start = offset - offset % mmap.ALLOCATIONGRANULARITY
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(
+                handle.fileno(),
+                offset + n * n * dtype.itemsize - start,
+                access=mmap.ACCESS_READ,
+                offset=start,
+            )
+        self._skip = offset - start
+        self._row_bytes = n * dtype.itemsize
+        self.matrix = np.frombuffer(self._map, dtype=dtype, count=n * n, offset=self._skip)
+        self.matrix = self.matrix.reshape(n, n)
+
+    def release(self, rows: slice) -> None:
+        """Drop the pages of ``rows`` from this process (they stay in the page cache and
+        come back if read again)."""
+        begin = self._skip + rows.start * self._row_bytes
+        begin -= begin % mmap.PAGESIZE
+        end = self._skip + rows.stop * self._row_bytes
+        self._map.madvise(mmap.MADV_DONTNEED, begin, end - begin)
+
+
+def _mapped_z(path: Path, z: h5py.Dataset, n: int) -> _MappedZ | None:
+    """Z mapped from the file when HDF5 stores it as one contiguous, uncompressed block of
+    float64 (as :mod:`bri_carbon.harmonize.cache` writes it) and the platform can give
+    pages back; None otherwise (it is then read block by block)."""
     offset = z.id.get_offset()
     if offset is None or z.chunks is not None or z.dtype.kind != "f" or z.dtype.itemsize != 8:
         return None
-    return np.memmap(path, dtype=z.dtype, mode="r", offset=offset, shape=(n, n))
+    if not hasattr(mmap, "MADV_DONTNEED"):
+        return None
+    return _MappedZ(path, offset, z.dtype, n)
 
 
 @contextmanager
@@ -175,7 +206,9 @@ def open_account_inputs(
         def intermediate() -> Iterator[tuple[slice, np.ndarray]]:
             if mapped is not None:
                 for first, stop in slabs:
-                    yield slice(first * s, stop * s), mapped[first * s : stop * s]
+                    rows = slice(first * s, stop * s)
+                    yield rows, mapped.matrix[rows]
+                    mapped.release(rows)
                 return
             # One buffer for every block (no fresh pages to fault in for each block).
             buffer = np.empty((slabs[0][1] - slabs[0][0], s, r, s))
