@@ -305,7 +305,9 @@ class EoraArchive:
     def _rows(self, member: str, width: int, table: str) -> Iterator[tuple[int, np.ndarray]]:
         """(first row, block) of a whole table, every line parsed; shapes checked."""
         parse = _block_parser(width)
-        blocks = tsv.line_blocks(tsv.member_chunks(self.archive, member))
+        with zipfile.ZipFile(self.archive) as handle:
+            size = tsv.block_bytes(handle.getinfo(member).file_size, self.threads)
+        blocks = tsv.line_blocks(tsv.member_chunks(self.archive, member), size)
         try:
             for first, _, values in tsv.parse_rows(blocks, parse, self.threads):
                 yield first, values

@@ -36,6 +36,8 @@ CHUNK_BYTES = 4 * 2**20
 #: pays a fixed cost per column and block (some 20 us; 4,915 columns in Eora's T), so blocks
 #: are large: 32 MB parse in half the CPU time of 4 MB blocks.
 BLOCK_BYTES = 32 * 2**20
+#: The smallest block :func:`block_bytes` gives.
+MIN_BLOCK_BYTES = 4 * 2**20
 #: Blocks of at most this many lines, or whose fields are at least this long on average
 #: (separator included), are parsed as one column (:func:`_parse_as_one_column`).
 FEW_LINES = 64
@@ -71,6 +73,13 @@ def member_chunks(archive: Path, member: str) -> Iterator[bytes]:
             f"{archive}: member {member} cannot be read ({err}); the file is damaged or "
             "truncated. Delete it and fetch it again."
         ) from err
+
+
+def block_bytes(text_bytes: int, threads: int) -> int:
+    """Block size for a table of ``text_bytes``: :data:`BLOCK_BYTES`, or less for smaller
+    tables, so that each of the ``threads`` gets two blocks (at least
+    :data:`MIN_BLOCK_BYTES`)."""
+    return max(MIN_BLOCK_BYTES, min(BLOCK_BYTES, text_bytes // (2 * max(threads, 1)) + 1))
 
 
 def line_blocks(chunks: Iterator[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
