@@ -134,35 +134,6 @@ def open_member(archive: Path, name: str) -> BinaryIO:
     with zipfile.ZipFile(archive) as handle:
         info = handle.getinfo(name)
         if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
-            return _OwnedStream(zipfile.ZipFile(archive), name)
+            # zipfile's own stream keeps the archive's file open until it is closed.
+            return handle.open(name)
     return _InflatedMember(Path(archive), info)  # type: ignore[return-value]
-
-
-class _OwnedStream(io.RawIOBase):
-    """:meth:`zipfile.ZipFile.open` of a member, closing its archive with it."""
-
-    def __init__(self, handle: zipfile.ZipFile, name: str) -> None:
-        super().__init__()
-        self._handle = handle
-        try:
-            self._stream = handle.open(name)
-        except BaseException:
-            handle.close()
-            raise
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        return self._stream.read(size)
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._stream.close()
-            self._handle.close()
-        super().close()
