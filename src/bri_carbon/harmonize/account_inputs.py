@@ -143,8 +143,8 @@ class _MappedZ:
             )
         self._skip = offset - start
         self._row_bytes = n * dtype.itemsize
-        self.matrix = np.frombuffer(self._map, dtype=dtype, count=n * n, offset=self._skip)
-        self.matrix = self.matrix.reshape(n, n)
+        values = np.frombuffer(self._map, dtype=dtype, count=n * n, offset=self._skip)
+        self.matrix = values.reshape(n, n)
 
     def release(self, rows: slice) -> None:
         """Drop the pages of ``rows`` from this process (they stay in the page cache and

@@ -29,7 +29,7 @@ def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
     """Booleans as true/false so that every tool reads them alike; float columns as the
     text that ``to_csv(float_format=FLOAT_FORMAT)`` writes (missing values empty),
     formatted here because pandas formats each number through several Python calls (half
-    a second for the 70,000 numbers of Eora26's two flow matrices)."""
+    a second of the Eora26 accounts job, whose files hold about 135,000 numbers)."""
     result = frame.copy()
     for position, dtype in enumerate(result.dtypes):
         if isinstance(dtype, np.dtype) and dtype.kind == "b":

@@ -2,15 +2,17 @@
 
 Upstream MRIO tables are large text matrices inside zip archives (Eora26's T: 4,915 x 4,915
 numbers, 200-300 MB of text; EXIOBASE's Z: 7,987 x 7,987). They are read once, in one pass:
-the member is inflated in chunks (with ISA-L, :mod:`bri_carbon.sources.zip_members`,
-which releases the GIL), cut into blocks of whole lines, and
-each block is parsed by pandas' C parser (which releases the GIL too) on a pool of threads,
-so that inflating and parsing use every core the job has. Blocks come out in file order as
-float64 arrays; nothing holds the whole table, neither as text nor as numbers.
+a producer thread inflates the member (with ISA-L, :mod:`bri_carbon.sources.zip_members`,
+which releases the GIL) and cuts it into blocks of whole lines, and each block is parsed by
+pandas' C parser (which releases the GIL too) on a pool of threads, so that inflating and
+parsing use every core the job has. Blocks come out in file order as float64 arrays;
+nothing holds the whole table, neither as text nor as numbers.
 
-Numbers are parsed exactly as pymrio parses them (``pandas.read_csv`` with ``sep="\\t"`` and
-its default float converter and missing-value strings), so the arrays are bit for bit
-pymrio's. The zip's CRC is checked when a member has been read to its end.
+Numbers are parsed exactly as pymrio parses them: by ``pandas.read_csv``'s default float
+converter and missing-value strings, either on the tab-separated columns (``sep="\t"``,
+pymrio's call) or, for dense tables and lone lines, on the same fields as one column
+(:func:`_parse_as_one_column`), so the arrays are bit for bit pymrio's. The zip's CRC is
+checked when a member has been read to its end.
 """
 
 from __future__ import annotations
