@@ -18,6 +18,7 @@ checked when a member has been read to its end.
 from __future__ import annotations
 
 import io
+import itertools
 import queue
 import threading
 import zipfile
@@ -40,6 +41,10 @@ CHUNK_BYTES = 4 * 2**20
 BLOCK_BYTES = 32 * 2**20
 #: The smallest block :func:`block_bytes` gives.
 MIN_BLOCK_BYTES = 4 * 2**20
+#: The largest block of a dense table (:func:`table_blocks`): parsed as one column, its cost
+#: per byte does not depend on the block's size, and smaller blocks keep every thread busy
+#: from the first block to the last (Eora's T of 300 MB: 0.5-0.8 s less than in 32 MB blocks).
+DENSE_BLOCK_BYTES = 8 * 2**20
 #: Blocks of at most this many lines, or whose fields are at least this long on average
 #: (separator included), are parsed as one column (:func:`_parse_as_one_column`).
 FEW_LINES = 64
@@ -82,6 +87,20 @@ def block_bytes(text_bytes: int, threads: int) -> int:
     tables, so that each of the ``threads`` gets two blocks (at least
     :data:`MIN_BLOCK_BYTES`)."""
     return max(MIN_BLOCK_BYTES, min(BLOCK_BYTES, text_bytes // (2 * max(threads, 1)) + 1))
+
+
+def table_blocks(chunks: Iterator[bytes], text_bytes: int, threads: int) -> Iterator[bytes]:
+    """:func:`line_blocks` of a table of ``text_bytes`` parsed on ``threads`` threads: of
+    :func:`block_bytes`, and at most :data:`DENSE_BLOCK_BYTES` when the first chunk's fields
+    are :data:`LONG_FIELD_BYTES` long or longer on average (a dense table, parsed as one
+    column)."""
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    fields = first.count(b"\t") + first.count(b"\n")
+    size = block_bytes(text_bytes, threads)
+    if fields and len(first) >= LONG_FIELD_BYTES * fields:
+        size = min(size, DENSE_BLOCK_BYTES)
+    yield from line_blocks(itertools.chain([first], chunks), size)
 
 
 def line_blocks(chunks: Iterator[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
@@ -182,7 +201,9 @@ def _parse_as_one_column(block: bytes, width: int) -> np.ndarray | None:
     4,915 columns costs 0.1 s, and two threads parsing T wait for each other). Here every
     tab becomes a line break, so the fields are one column converted in one loop without
     the GIL, by the same parser: the numbers are the same bit for bit. Lines are checked
-    first to hold ``width`` fields each, as the usual parse does.
+    first to hold ``width`` fields each, as the usual parse does. pandas reads the column in
+    its chunks (``low_memory``, the default): a chunk's tokens stay in the CPU's cache, and
+    two threads parse Eora's T about 1.7 times as fast as in one pass over each block.
     """
     rows = _lines_of_width(block, width)
     if rows is None:
@@ -194,7 +215,6 @@ def _parse_as_one_column(block: bytes, width: int) -> np.ndarray | None:
             dtype=np.float64,
             engine="c",
             skip_blank_lines=False,
-            low_memory=False,
         )
     except (ValueError, TypeError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
