@@ -14,7 +14,7 @@ CONFIG ?=
 SNAKEMAKE = $(BIN)/snakemake --cores $(CORES)$(if $(CONFIG), --configfile $(CONFIG))
 UV_VERSION := 0.13.9
 
-.PHONY: help run test test-fast test-slurm lint report latex-tools test-tools clean
+.PHONY: help run test test-fast test-slurm slurm lint report latex-tools test-tools clean
 
 help: ## list the targets with one line each (this text)
 	@echo "bri-carbon: embodied carbon flows of the Belt and Road regions (Snakemake workflow)"
@@ -41,18 +41,39 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 run: $(STAMP) ## run the workflow (default: embedded synthetic data, no network), report included
 	$(SNAKEMAKE)
 
-test: $(STAMP) ## run the whole test suite (about 15 minutes on 2 cores)
-	$(BIN)/python -m pytest
+# The SLURM executor plugin is optional: Snakemake imports every installed executor plugin
+# at start, and this one imports pandas (about 0.3 s for every snakemake command). `make
+# slurm` installs it into .venv; the tests (which check profiles/slurm) find it in
+# .venv/slurm-plugin, on PYTHONPATH of the test commands only, so that .venv stays as
+# `make run` made it.
+SLURM_STAMP := $(VENV)/.slurm-installed
+TEST_PLUGINS := $(VENV)/slurm-plugin
+TEST_STAMP := $(TEST_PLUGINS)/.installed
+PYTEST = env PYTHONPATH=$(abspath $(TEST_PLUGINS)) $(BIN)/python -m pytest
+
+$(SLURM_STAMP): requirements-slurm.lock $(STAMP)
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-slurm.lock
+	touch $@
+
+$(TEST_STAMP): requirements-slurm.lock $(STAMP)
+	rm -rf $(TEST_PLUGINS)
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps --target $(TEST_PLUGINS) -r requirements-slurm.lock
+	touch $@
+
+slurm: $(SLURM_STAMP) ## install the SLURM executor plugin into .venv (for --profile profiles/slurm)
+
+test: $(STAMP) $(TEST_STAMP) ## run the whole test suite (about 15 minutes on 2 cores)
+	$(PYTEST)
 
 # Only the tests that run no Snakemake (tests/unit, tests/sources; marker `workflow` left out):
 # well under a minute, for the edit-test loop.
-test-fast: $(STAMP) ## run the tests that need no Snakemake run (under a minute)
-	$(BIN)/python -m pytest -m "not workflow"
+test-fast: $(STAMP) $(TEST_STAMP) ## run the tests that need no Snakemake run (under a minute)
+	$(PYTEST) -m "not workflow"
 
 # A real one-node SLURM cluster on this host (root, Debian-like: installs slurm-wlm and munge
 # if absent), the tiny workflow through profiles/slurm, then the daemons are stopped.
-test-slurm: $(STAMP) ## run the SLURM tests on a one-node cluster on this host (root, Debian-like)
-	tests/slurm/cluster.sh run $(BIN)/python -m pytest -q -p no:cacheprovider tests/slurm
+test-slurm: $(STAMP) $(TEST_STAMP) ## run the SLURM tests on a one-node cluster on this host (root, Debian-like)
+	tests/slurm/cluster.sh run $(PYTEST) -q -p no:cacheprovider tests/slurm
 
 lint: $(STAMP) ## ruff and snakemake --lint
 	$(BIN)/ruff check .

@@ -172,7 +172,7 @@ with bri_errors.stop_on_input_error(logger.error):
     #: The databases of config key compare.sources, in their one name (empty: no comparison).
     COMPARED = bri_databases.compared_databases(config, SOURCES)
     bri_config_check.check_configured_files(config, Path.cwd())
-    bri_preflight.check_tables(config)
+    bri_preflight.check_tables(config, Path(".snakemake/bri-carbon/checked-tables"))
     check_upstream_years()
     check_local_data()
     check_gloria_files()

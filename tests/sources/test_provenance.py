@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import platform
-import re
 import shutil
 import subprocess
 
@@ -16,6 +15,7 @@ from bri_carbon.outputs import provenance
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import datasets, gloria_layout
 
+from ..support.locks import lock_pins
 from ..support.workflow import REPO
 
 
@@ -140,23 +140,13 @@ def test_only_the_datasets_module_parses_the_datasets_table():
     ]
 
 
-def _lock_pins() -> dict[str, str]:
-    """requirements.lock as normalized name -> version."""
-    pins = {}
-    for line in (REPO / "requirements.lock").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, _, version = line.partition("==")
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
-    return pins
-
-
 def test_every_distribution_a_run_uses_is_recorded_at_its_installed_version():
     """The versions come from the environment for the lock's runtime set: the requirements
     of bri-carbon and its slurm extra, transitively; the test tools are left out."""
     versions = provenance.package_versions()
     assert versions["python"] == platform.python_version()
     recorded = {name: version for name, version in versions.items() if name != "python"}
-    lock = _lock_pins()
+    lock = lock_pins()
     for name, version in recorded.items():
         if name != "bri-carbon":
             assert lock.get(name) == version, (name, version, lock.get(name))

@@ -1,6 +1,7 @@
 """The snakemake command line of this environment (bri_carbon.runtime.command_line): dotted
---config keys are accepted, a --configfile with a YAML error is named with its line, and
-Ctrl-C ends a run without tracebacks."""
+--config keys are accepted, a --configfile with a YAML error is named with its line, an
+executor without its plugin is named with the command that installs it, and Ctrl-C ends a
+run without tracebacks."""
 
 from __future__ import annotations
 
@@ -65,6 +66,49 @@ def test_a_configfile_with_a_yaml_error_is_named_with_its_line(tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text("years: [2015]\n")
     assert yaml_problem(good) is None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "executor"),
+    [
+        (["--profile", "PROFILE"], ("slurm", "profile PROFILE")),
+        (["--profile=PROFILE", "-n"], ("slurm", "profile PROFILE")),
+        (["--executor", "slurm-jobstep"], ("slurm-jobstep", "--executor")),
+        (["--profile", "PROFILE", "-e", "local"], ("local", "--executor")),
+        (["--cores", "2"], None),
+    ],
+)
+def test_the_executor_asked_for_is_found_on_the_command_line_or_in_the_profile(
+    tmp_path, arguments, executor
+):
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    (profile / "config.yaml").write_text("executor: slurm\njobs: 100\n")
+    argv = ["snakemake", *(a.replace("PROFILE", str(profile)) for a in arguments)]
+    expected = executor and (executor[0], executor[1].replace("PROFILE", str(profile)))
+    assert command_line.requested_executor(argv) == expected
+
+
+def test_an_executor_without_its_plugin_stops_the_command_naming_make_slurm(tmp_path, monkeypatch):
+    profile = tmp_path / "slurm"
+    profile.mkdir()
+    (profile / "config.yaml").write_text("executor: slurm\n")
+    installed: set[str] = set()
+    monkeypatch.setattr(
+        command_line.importlib.util,
+        "find_spec",
+        lambda name: object() if name in installed else None,
+    )
+    stopped: list[str] = []
+    command_line.adjust(["snakemake", "--profile", str(profile)], stop=stopped.append)
+    assert len(stopped) == 1
+    assert "'slurm'" in stopped[0] and "make slurm" in stopped[0]
+    assert "snakemake-executor-plugin-slurm" in stopped[0]
+    installed.add("snakemake_executor_plugin_slurm")
+    stopped.clear()
+    command_line.adjust(["snakemake", "--profile", str(profile)], stop=stopped.append)
+    command_line.adjust(["snakemake", "--executor", "local"], stop=stopped.append)
+    assert stopped == []
 
 
 def test_only_snakemake_and_its_rule_scripts_are_touched():

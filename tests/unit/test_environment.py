@@ -1,4 +1,5 @@
-"""The three dependency lists (pyproject, requirements.lock, conda env) pin the same versions."""
+"""The three dependency lists (pyproject, the lock files, conda env) pin the same versions; the
+SLURM executor plugin is in its own lock, not in the one `make run` installs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import tomllib
 
 import yaml
 
+from ..support.locks import lock_pins
 from ..support.workflow import REPO
 
 
@@ -27,16 +29,6 @@ def _pyproject_pins() -> dict[str, str]:
     return pins
 
 
-def _lock_pins() -> dict[str, str]:
-    pins = {}
-    for line in (REPO / "requirements.lock").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, _, version = line.partition("==")
-            assert version, f"requirements.lock: {line!r} is not pinned exactly"
-            pins[_normalize(name)] = version
-    return pins
-
-
 #: conda-forge names of packages that PyPI names otherwise.
 PYPI_NAMES = {"python-isal": "isal"}
 
@@ -52,13 +44,13 @@ def _conda_pins() -> dict[str, str]:
 
 
 def test_pyproject_pins_are_in_the_lock():
-    lock = _lock_pins()
+    lock = lock_pins()
     for name, version in _pyproject_pins().items():
         assert lock.get(name) == version, f"{name}: pyproject {version}, lock {lock.get(name)}"
 
 
 def test_conda_environment_pins_the_same_versions():
-    lock, conda = _lock_pins(), _conda_pins()
+    lock, conda = lock_pins(), _conda_pins()
     runtime = {
         name: version
         for name, version in _pyproject_pins().items()
@@ -70,3 +62,16 @@ def test_conda_environment_pins_the_same_versions():
     )
     for name, version in conda.items():
         assert lock[name] == version, f"{name}: conda {version}, lock {lock[name]}"
+
+
+def test_the_slurm_plugin_is_only_in_its_own_lock():
+    """`make run` installs requirements.lock: without the SLURM plugin, which Snakemake would
+    import (and pandas with it) at every start."""
+
+    def packages(lock: str) -> set[str]:
+        lines = (REPO / lock).read_text().splitlines()
+        return {line.partition("==")[0] for line in lines if line and not line.startswith("#")}
+
+    plugins = {"snakemake-executor-plugin-slurm", "snakemake-executor-plugin-slurm-jobstep"}
+    assert not plugins & packages("requirements.lock")
+    assert packages("requirements-slurm.lock") == plugins

@@ -6,6 +6,9 @@ column."""
 from __future__ import annotations
 
 import copy
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -217,3 +220,57 @@ def test_a_bad_number_in_the_deflator_names_its_line(tmp_path, config):
     with pytest.raises(WorkflowInputError) as refused:
         preflight.check_number_tables(copy.deepcopy(config))
     assert str(refused.value).startswith(f"{deflator}, line 3, column index: '101.5 %'")
+
+
+def test_a_memo_skips_reading_tables_that_passed_and_nothing_else(config, tmp_path, monkeypatch):
+    """A configuration and tables that passed are not read again; a changed table, a
+    changed config value or a check that fails is read (and a failure leaves no memo)."""
+    memo = tmp_path / "memo" / "checked-tables"
+    regions = tmp_path / "regions.csv"
+    regions.write_bytes((REPO / "config" / "regions.csv").read_bytes())
+    config["regions"] = str(regions)
+    preflight.check_tables(copy.deepcopy(config), memo)
+    assert memo.read_text().strip() == preflight.checked_digest(config)
+
+    reads: list[Path] = []
+
+    def reading(path: Path) -> pd.DataFrame:
+        reads.append(path)
+        raise WorkflowInputError(f"read {path}")
+
+    monkeypatch.setattr(config_tables, "read_regions", reading)
+    preflight.check_tables(copy.deepcopy(config), memo)
+    assert reads == []
+    changed = copy.deepcopy(config)
+    changed["findings"]["driver_groups"] = ["Japan"]
+    with pytest.raises(WorkflowInputError, match="read"):
+        preflight.check_tables(changed, memo)
+    regions.write_bytes(regions.read_bytes() + b"\n")
+    with pytest.raises(WorkflowInputError, match="read"):
+        preflight.check_tables(copy.deepcopy(config), memo)
+    assert reads == [regions, regions]
+    monkeypatch.undo()
+    memo.unlink()
+    changed["findings"]["driver_groups"] = ["No such group"]
+    with pytest.raises(WorkflowInputError, match="No such group"):
+        preflight.check_tables(changed, memo)
+    assert not memo.exists()
+
+
+def test_a_check_answered_by_its_memo_does_not_import_pandas(config, tmp_path):
+    """What the memo saves: the Snakemake process of a rerun never imports pandas for the
+    checks (the first run does, reading the tables)."""
+    memo, settings = tmp_path / "checked-tables", tmp_path / "config.json"
+    settings.write_text(json.dumps(config))
+    program = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from bri_carbon.sources import preflight\n"
+        "preflight.check_tables(json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]))\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    command = [sys.executable, "-c", program, str(settings), str(memo)]
+    first, second = (
+        subprocess.run(command, capture_output=True, text=True, check=True).stdout for _ in range(2)
+    )
+    assert (first.strip(), second.strip()) == ("True", "False")

@@ -9,7 +9,10 @@ command starts (a ``.pth`` line in its site-packages, written by the Makefile):
   becomes the nested form ``--config 'download={"retries": "3"}'``, which Snakemake accepts
   (the workflow turns the text "3" into the number the schema asks for);
 - a ``--configfile`` that is not valid YAML stops the command with one paragraph naming
-  the file, the line and column, and the problem (Snakemake's own message names neither).
+  the file, the line and column, and the problem (Snakemake's own message names neither);
+- an executor whose plugin is not installed (``--profile profiles/slurm`` before ``make
+  slurm``) stops the command with one paragraph naming the command that installs it
+  (Snakemake's own message lists the executors it has, after its whole usage text).
 
 Ctrl-C (SIGINT, sent by the terminal to Snakemake and every job at once) ends a run
 without Python tracebacks: Snakemake stops at the first one as it always does; a second
@@ -24,6 +27,7 @@ touched.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -36,6 +40,10 @@ from typing import Any
 #: Options whose values follow them until the next option (Snakemake's nargs="*").
 CONFIG_OPTIONS = ("--config", "-C")
 CONFIGFILE_OPTIONS = ("--configfile", "--configfiles")
+PROFILE_OPTIONS = ("--profile",)
+EXECUTOR_OPTIONS = ("--executor", "-e")
+#: Executors that Snakemake has without a plugin.
+BUILTIN_EXECUTORS = ("local", "dryrun", "touch")
 _DOTTED = re.compile(r"^(?P<key>[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)=(?P<value>.*)$", re.S)
 
 
@@ -73,10 +81,68 @@ def _values(argv: list[str], options: tuple[str, ...]) -> list[int]:
     return positions
 
 
+def _option_values(argv: list[str], options: tuple[str, ...]) -> list[str]:
+    """The values given to single-value ``options`` (``--option value`` or
+    ``--option=value``), in order."""
+    values = []
+    for position, argument in enumerate(argv[1:], start=1):
+        name, equals, value = argument.partition("=")
+        if equals and name in options:
+            values.append(value)
+        elif argument in options and position + 1 < len(argv):
+            values.append(argv[position + 1])
+    return values
+
+
+def requested_executor(argv: list[str]) -> tuple[str, str] | None:
+    """(executor, where it was asked for) of a ``snakemake`` command line: the last
+    ``--executor``/``-e`` value, else the ``executor`` key of the last ``--profile`` folder
+    (its config.yaml); None when neither names one."""
+    executors = _option_values(argv, EXECUTOR_OPTIONS)
+    if executors:
+        return executors[-1], "--executor"
+    for profile in reversed(_option_values(argv, PROFILE_OPTIONS)):
+        settings = Path(profile) / "config.yaml"
+        if not settings.is_file():
+            continue
+        import yaml
+
+        try:
+            executor = (yaml.safe_load(settings.read_text()) or {}).get("executor")
+        except (OSError, yaml.YAMLError, AttributeError):
+            return None
+        return (str(executor), f"profile {profile}") if executor else None
+    return None
+
+
+def missing_executor_plugin(argv: list[str]) -> str | None:
+    """The message for a command that asks for an executor whose plugin this environment
+    does not have (the SLURM plugin is installed by ``make slurm`` only); None otherwise."""
+    requested = requested_executor(argv)
+    if requested is None or requested[0] in BUILTIN_EXECUTORS:
+        return None
+    executor, where = requested
+    module = "snakemake_executor_plugin_" + executor.replace("-", "_")
+    if importlib.util.find_spec(module) is not None:
+        return None
+    install = (
+        "make slurm (the versions of requirements-slurm.lock; see docs/cluster.md)"
+        if executor.startswith("slurm")
+        else f".venv/bin/uv pip install snakemake-executor-plugin-{executor}"
+    )
+    return (
+        f"snakemake: the executor {executor!r} ({where}) needs the plugin "
+        f"snakemake-executor-plugin-{executor}, which this environment does not have "
+        f"(cluster support is optional). Install it with: {install}; then run the command "
+        "again."
+    )
+
+
 def adjust(argv: list[str], stop: Callable[[str], None] | None = None) -> list[str]:
     """``argv`` of the ``snakemake`` command with dotted ``--config`` keys nested; a
-    ``--configfile`` with a YAML syntax error is handed to ``stop`` (default: print it and
-    exit with status 1). Changes ``argv`` in place and returns it."""
+    ``--configfile`` with a YAML syntax error, or an executor without its plugin, is handed
+    to ``stop`` (default: print it and exit with status 1). Changes ``argv`` in place and
+    returns it."""
     for position in _values(argv, CONFIG_OPTIONS):
         argv[position] = nested(argv[position])
     from bri_carbon.runtime.yaml_files import yaml_problem
@@ -85,6 +151,9 @@ def adjust(argv: list[str], stop: Callable[[str], None] | None = None) -> list[s
         problem = yaml_problem(Path(argv[position]))
         if problem:
             (stop or _stop)(problem)
+    missing = missing_executor_plugin(argv)
+    if missing:
+        (stop or _stop)(missing)
     return argv
 
 

@@ -11,20 +11,32 @@ surfaces half-way through a run.
   region named by one (:data:`REGION_KEYS`) is a region of the data, grouped as BRI.
 - The configured tables with numbers (exchange rates, the deflator, the paper's values) hold
   numbers in every cell the workflow reads, or the message names the file, line and column.
+
+:func:`check_tables` runs them all; with a memo file it reads nothing again for a
+configuration and tables that passed before (the memo holds the digest of the last that
+passed), so that a rerun's Snakemake process does not import pandas (about 0.3 s): the
+readers of :mod:`bri_carbon.sources.config_tables` are imported only when tables are read.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import importlib.util
+import json
+import logging
 from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from bri_carbon.runtime import atomic
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import config_tables
 from bri_carbon.sources.databases import source_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
 
 #: Config keys (dotted) whose values name groups of the grouping file.
 GROUP_KEYS = ("findings.driver_groups", "findings.developed_groups")
@@ -72,9 +84,19 @@ def _closest(name: str, choices: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def trim_names(config: MutableMapping[str, Any]) -> None:
+    """Trim the names that the config keys of :data:`GROUP_KEYS` and :data:`REGION_KEYS`
+    give (as text), in place."""
+    for key in (*GROUP_KEYS, *REGION_KEYS):
+        _set(config, key, [str(name).strip() for name in _get(config, key) or []])
+
+
 def check_grouping(config: MutableMapping[str, Any]) -> pd.DataFrame:
     """Check the grouping file against the data's regions and the config keys that name
     groups and regions; trim the names those keys give. Returns the grouping."""
+    from bri_carbon.sources import config_tables
+
+    trim_names(config)
     path = Path(config["regions"])
     regions = config_tables.read_regions(path)
     codes = config_tables.read_region_codes(Path(config["region_codes"]))
@@ -91,8 +113,7 @@ def check_grouping(config: MutableMapping[str, Any]) -> pd.DataFrame:
             )
     groups = list(dict.fromkeys(regions["group"]))
     for key in GROUP_KEYS:
-        names = [str(name).strip() for name in _get(config, key) or []]
-        _set(config, key, names)
+        names = _get(config, key)
         for name in names:
             if name not in groups:
                 raise WorkflowInputError(
@@ -102,8 +123,7 @@ def check_grouping(config: MutableMapping[str, Any]) -> pd.DataFrame:
                 )
     known = set().union(*data_regions.values())
     for key in REGION_KEYS:
-        names = [str(name).strip() for name in _get(config, key) or []]
-        _set(config, key, names)
+        names = _get(config, key)
         for name in names:
             if name not in known:
                 raise WorkflowInputError(
@@ -123,6 +143,8 @@ def check_grouping(config: MutableMapping[str, Any]) -> pd.DataFrame:
 def check_number_tables(config: Mapping[str, Any]) -> None:
     """Read the configured tables of numbers the run uses, as the rules read them: a cell
     that is not a number stops the run before any job, naming the file, line and column."""
+    from bri_carbon.sources import config_tables
+
     config_tables.read_paper_values(Path(config["findings"]["paper_values"]))
     if "exiobase3" in run_sources(config):
         config_tables.read_exchange_rates(Path(config["exchange_rates"]))
@@ -131,7 +153,54 @@ def check_number_tables(config: Mapping[str, Any]) -> None:
         config_tables.read_price_index(Path(deflator))
 
 
-def check_tables(config: MutableMapping[str, Any]) -> None:
-    """Every check of this module (see the module docstring), before any job."""
+def _table_paths(config: Mapping[str, Any]) -> list[Path]:
+    """The files :func:`check_grouping` and :func:`check_number_tables` read."""
+    paths = [config["regions"], config["region_codes"], config["findings"]["paper_values"]]
+    if "exiobase3" in run_sources(config):
+        paths.append(config["exchange_rates"])
+    deflator = (config.get("drivers") or {}).get("deflator")
+    if deflator:
+        paths.append(deflator)
+    return [Path(path) for path in paths]
+
+
+def checked_digest(config: Mapping[str, Any]) -> str | None:
+    """sha256 of what the checks depend on: the configuration, the bytes of every table
+    they read and the code that reads them; None when a table cannot be read (the checks
+    then say why)."""
+    readers = importlib.util.find_spec("bri_carbon.sources.config_tables")
+    code = [Path(__file__), Path(readers.origin)] if readers and readers.origin else []
+    if not code:
+        return None
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode())
+    try:
+        for path in (*_table_paths(config), *code):
+            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def check_tables(config: MutableMapping[str, Any], memo: Path | None = None) -> None:
+    """Every check of this module (see the module docstring), before any job.
+
+    ``memo``: a file holding the :func:`checked_digest` of the last configuration and
+    tables that passed; when it matches, nothing is read again. It is written after the
+    checks pass (a memo that cannot be read or written only costs the reading).
+    """
+    trim_names(config)
+    digest = checked_digest(config) if memo is not None else None
+    if digest is not None and memo is not None:
+        try:
+            if memo.read_text().strip() == digest:
+                return
+        except OSError:
+            pass
     check_grouping(config)
     check_number_tables(config)
+    if digest is not None and memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(memo, digest + "\n")
+        except OSError as err:
+            log.debug("memo of the checked tables not written (%s): %s", memo, err)
