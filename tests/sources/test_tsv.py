@@ -57,25 +57,3 @@ def test_a_few_lines_that_are_not_numbers_are_handled_as_in_long_blocks(line, pr
         return
     with pytest.raises(problem):
         tsv.parse_block(b"4\t5\t6\n" + line, 3)
-
-
-def test_dense_tables_are_cut_into_smaller_blocks_than_sparse_ones(monkeypatch):
-    """Blocks of a dense table (long fields, parsed as one column) are at most
-    DENSE_BLOCK_BYTES (plus the chunk that fills them), those of a table of mostly short
-    fields are of block_bytes; both hold the whole text, cut at line ends."""
-    monkeypatch.setattr(tsv, "MIN_BLOCK_BYTES", 100)
-    monkeypatch.setattr(tsv, "BLOCK_BYTES", 4_000)
-    monkeypatch.setattr(tsv, "DENSE_BLOCK_BYTES", 1_000)
-    rng = np.random.default_rng(3)
-    dense = _text(rng.lognormal(0.0, 6.0, (200, 10)))
-    sparse = _text(np.where(rng.random((1_000, 10)) < 0.9, 0.0, 1.0))
-    chunk = 200
-    sizes = {}
-    for name, text in (("dense", dense), ("sparse", sparse)):
-        chunks = [text[start : start + chunk] for start in range(0, len(text), chunk)]
-        blocks = list(tsv.table_blocks(iter(chunks), len(text), threads=2))
-        assert b"".join(blocks) == text and all(block.endswith(b"\n") for block in blocks)
-        sizes[name] = [len(block) for block in blocks[:-1]]
-    assert len(dense) > 12_000 and len(sparse) > 12_000
-    assert max(sizes["dense"]) < 1_000 + chunk
-    assert min(sizes["sparse"]) >= 4_000 - chunk

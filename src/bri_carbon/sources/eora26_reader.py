@@ -306,8 +306,8 @@ class EoraArchive:
         """(first row, block) of a whole table, every line parsed; shapes checked."""
         parse = _block_parser(width)
         with zipfile.ZipFile(self.archive) as handle:
-            text_bytes = handle.getinfo(member).file_size
-        blocks = tsv.table_blocks(tsv.member_chunks(self.archive, member), text_bytes, self.threads)
+            size = tsv.block_bytes(handle.getinfo(member).file_size, self.threads)
+        blocks = tsv.line_blocks(tsv.member_chunks(self.archive, member), size)
         try:
             for first, _, values in tsv.parse_rows(blocks, parse, self.threads):
                 yield first, values

@@ -10,7 +10,7 @@ nothing holds the whole table, neither as text nor as numbers.
 
 Numbers are parsed exactly as pymrio parses them: by ``pandas.read_csv``'s default float
 converter and missing-value strings, either on the tab-separated columns (``sep="\t"``,
-pymrio's call) or, for dense tables and lone lines, on the same fields as one column
+pymrio's call) or, for tables of numbers only, on the same fields as one column
 (:func:`_parse_as_one_column`), so the arrays are bit for bit pymrio's. The zip's CRC is
 checked when a member has been read to its end.
 """
@@ -18,7 +18,6 @@ checked when a member has been read to its end.
 from __future__ import annotations
 
 import io
-import itertools
 import queue
 import threading
 import zipfile
@@ -35,20 +34,17 @@ from bri_carbon.sources import zip_members
 
 #: Bytes inflated per read.
 CHUNK_BYTES = 4 * 2**20
-#: Bytes of text per parsed block (whole lines; a line longer than this is one block). pandas
-#: pays a fixed cost per column and block (some 20 us; 4,915 columns in Eora's T), so blocks
-#: are large: 32 MB parse in half the CPU time of 4 MB blocks.
+#: Bytes of text per parsed block of a table with label columns (whole lines; a line longer
+#: than this is one block). pandas pays a fixed cost per column and block (some 20 us; 7,987
+#: columns in EXIOBASE's Z), so these blocks are large: 32 MB parse in half the CPU time of
+#: 4 MB blocks.
 BLOCK_BYTES = 32 * 2**20
-#: The smallest block :func:`block_bytes` gives.
+#: The largest and the smallest block :func:`block_bytes` gives for a table of numbers only,
+#: parsed as one column (:func:`_parse_as_one_column`): its cost per byte does not depend on
+#: the block's size, and smaller blocks keep every thread busy from the first block to the
+#: last (Eora's T of 300 MB: 0.5-0.8 s less than in 32 MB blocks).
+NUMBERS_BLOCK_BYTES = 8 * 2**20
 MIN_BLOCK_BYTES = 4 * 2**20
-#: The largest block of a dense table (:func:`table_blocks`): parsed as one column, its cost
-#: per byte does not depend on the block's size, and smaller blocks keep every thread busy
-#: from the first block to the last (Eora's T of 300 MB: 0.5-0.8 s less than in 32 MB blocks).
-DENSE_BLOCK_BYTES = 8 * 2**20
-#: Blocks of at most this many lines, or whose fields are at least this long on average
-#: (separator included), are parsed as one column (:func:`_parse_as_one_column`).
-FEW_LINES = 64
-LONG_FIELD_BYTES = 6
 #: Cells named in a message about bad numbers.
 SHOWN = 5
 
@@ -83,24 +79,10 @@ def member_chunks(archive: Path, member: str) -> Iterator[bytes]:
 
 
 def block_bytes(text_bytes: int, threads: int) -> int:
-    """Block size for a table of ``text_bytes``: :data:`BLOCK_BYTES`, or less for smaller
-    tables, so that each of the ``threads`` gets two blocks (at least
+    """Block size for a table of numbers only of ``text_bytes``: :data:`NUMBERS_BLOCK_BYTES`,
+    or less for smaller tables, so that each of the ``threads`` gets two blocks (at least
     :data:`MIN_BLOCK_BYTES`)."""
-    return max(MIN_BLOCK_BYTES, min(BLOCK_BYTES, text_bytes // (2 * max(threads, 1)) + 1))
-
-
-def table_blocks(chunks: Iterator[bytes], text_bytes: int, threads: int) -> Iterator[bytes]:
-    """:func:`line_blocks` of a table of ``text_bytes`` parsed on ``threads`` threads: of
-    :func:`block_bytes`, and at most :data:`DENSE_BLOCK_BYTES` when the first chunk's fields
-    are :data:`LONG_FIELD_BYTES` long or longer on average (a dense table, parsed as one
-    column)."""
-    chunks = iter(chunks)
-    first = next(chunks, b"")
-    fields = first.count(b"\t") + first.count(b"\n")
-    size = block_bytes(text_bytes, threads)
-    if fields and len(first) >= LONG_FIELD_BYTES * fields:
-        size = min(size, DENSE_BLOCK_BYTES)
-    yield from line_blocks(itertools.chain([first], chunks), size)
+    return max(MIN_BLOCK_BYTES, min(NUMBERS_BLOCK_BYTES, text_bytes // (2 * max(threads, 1)) + 1))
 
 
 def line_blocks(chunks: Iterator[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
@@ -140,9 +122,11 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
     Raises :class:`ShapeError` when the block does not have ``labels + width`` columns (a
     line longer than the block's first line fails in pandas too), :class:`NotNumbersError`
     naming the first cells that are not numbers.
-    Short lines are padded with NaN, as pandas (and so pymrio) reads them.
+    Short lines are padded with NaN, as pandas (and so pymrio) reads them. A block without
+    label columns is parsed as one column (:func:`_parse_as_one_column`, faster, the same
+    numbers) unless it holds anything but lines of ``width`` finite numbers.
     """
-    if not labels and _one_column_pays(block, width):
+    if not labels:
         numbers = _parse_as_one_column(block, width)
         if numbers is not None:
             return [], numbers
@@ -171,14 +155,6 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
     return row_labels, values
 
 
-def _one_column_pays(block: bytes, width: int) -> bool:
-    """Whether :func:`_parse_as_one_column` is the faster way for ``block``: a few lines
-    (pandas' cost per column dominates), or long fields on average (dense tables such as
-    Eora's T); tables of mostly one-character zeros (final demand) parse faster as columns."""
-    lines = block.count(b"\n")
-    return lines <= FEW_LINES or len(block) >= LONG_FIELD_BYTES * lines * width
-
-
 def _lines_of_width(block: bytes, width: int) -> int | None:
     """The number of lines of ``block`` when every one holds ``width`` tab-separated fields
     and the block ends with a line break; None otherwise (blank lines included)."""
@@ -203,7 +179,8 @@ def _parse_as_one_column(block: bytes, width: int) -> np.ndarray | None:
     the GIL, by the same parser: the numbers are the same bit for bit. Lines are checked
     first to hold ``width`` fields each, as the usual parse does. pandas reads the column in
     its chunks (``low_memory``, the default): a chunk's tokens stay in the CPU's cache, and
-    two threads parse Eora's T about 1.7 times as fast as in one pass over each block.
+    two threads parse Eora's T about 1.7 times as fast as in one pass over each block; its
+    final demand (mostly zeros) parses about 1.5 times as fast as with columns.
     """
     rows = _lines_of_width(block, width)
     if rows is None:
