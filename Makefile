@@ -44,12 +44,12 @@ run: $(STAMP) ## run the workflow (default: embedded synthetic data, no network)
 # The SLURM executor plugin is optional: Snakemake imports every installed executor plugin
 # at start, and this one imports pandas (about 0.3 s for every snakemake command). `make
 # slurm` installs it into .venv; the tests (which check profiles/slurm) find it in
-# .venv/slurm-plugin, on PYTHONPATH of the test commands only, so that .venv stays as
+# .venv/slurm-plugin (tests/conftest.py puts it on their path), so that .venv stays as
 # `make run` made it.
 SLURM_STAMP := $(VENV)/.slurm-installed
 TEST_PLUGINS := $(VENV)/slurm-plugin
 TEST_STAMP := $(TEST_PLUGINS)/.installed
-PYTEST = env PYTHONPATH=$(abspath $(TEST_PLUGINS)) $(BIN)/python -m pytest
+PYTEST = $(BIN)/python -m pytest
 
 $(SLURM_STAMP): requirements-slurm.lock $(STAMP)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-slurm.lock
