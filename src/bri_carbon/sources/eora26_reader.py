@@ -375,6 +375,8 @@ class EoraArchive:
         check = self._check("Y (final demand)", self._t_row, self._fd_column)
         position = _row_map(n_all, keep_t)
         rows_seen = 0
+        # ROW's columns last (as in every release): the kept columns are a slice, no copy.
+        fd_columns = slice(0, m_all - self.fd_row.size) if _trailing(self.fd_row, m_all) else None
         for first, values in self._rows(tables["FD"], m_all, "Y (final demand)"):
             rows_seen = first + values.shape[0]
             if rows_seen > n_all:
@@ -382,9 +384,14 @@ class EoraArchive:
             target = position[first:rows_seen]
             system = target >= 0
             fd_row_sums[first:rows_seen] = values[:, self.fd_row].sum(axis=1)
-            kept = values[np.ix_(system, keep_fd)]
+            if system.all() and fd_columns is not None:
+                kept = values[:, fd_columns]
+                rows = slice(int(target[0]), int(target[-1]) + 1)
+            else:
+                kept = values[np.ix_(system, keep_fd)]
+                rows = target[system]
             check.block(int(target[system][0]) if system.any() else 0, kept)
-            final_demand[target[system]] = kept
+            final_demand[rows] = kept
             for row in np.flatnonzero(~system):
                 row_final_demand += values[row]
         if rows_seen != n_all:
@@ -397,10 +404,7 @@ class EoraArchive:
             column_sales = np.zeros(n_all)
             check = self._check("Z (intermediate flows)", self._t_row, self._t_column)
             seen = 0
-            simple = bool(
-                self.t_row.size == 0
-                or (self.t_row == np.arange(n_all - self.t_row.size, n_all)).all()
-            )
+            simple = _trailing(self.t_row, n_all)
             for first, values in self._rows(tables["T"], n_all, "Z (intermediate flows)"):
                 stop = first + values.shape[0]
                 if stop > n_all:
@@ -482,6 +486,13 @@ class EoraArchive:
 
     def _fd_column(self, position: int) -> str:
         return self._label(self.categories, position)
+
+
+def _trailing(positions: np.ndarray, total: int) -> bool:
+    """Whether ``positions`` (ROW's rows or columns) are the last ones of ``total``."""
+    return bool(
+        positions.size == 0 or (positions == np.arange(total - positions.size, total)).all()
+    )
 
 
 def _row_map(total: int, kept: np.ndarray) -> np.ndarray:
