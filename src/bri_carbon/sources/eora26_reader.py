@@ -24,6 +24,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -343,44 +344,36 @@ class EoraArchive:
             raise self._shape_error(f"{member} has {count} rows, expected {rows}")
         return _parse_line(found, width)
 
-    def read(self) -> SourceYear:
-        """The system without ROW, in thousand USD and the CO2 row's unit; Z streams."""
-        tables, n_all, m_all = self.tables, self.width_t, self.width_fd
-        r, s, k = len(self.regions), len(self.sectors), len(self.categories)
-        keep_t, keep_fd = self.t_kept, self.fd_kept
-        co2 = self.satellite[self.co2]
-        q = len(self.satellite)
-        # Value added: every row summed (6 x n).
-        va = np.vstack([values for _, values in self._rows(tables["VA"], n_all, "value added")])
+    def _value_added(self) -> np.ndarray:
+        """VA (rows of labels_VA.txt, n): every row, checked finite in the system's columns."""
+        member = self.tables["VA"]
+        va = np.vstack([values for _, values in self._rows(member, self.width_t, "value added")])
         if va.shape[0] != len(self.va_labels):
-            raise self._shape_error(f"{tables['VA']} has {va.shape[0]} rows")
-        va_check = self._check(
+            raise self._shape_error(f"{member} has {va.shape[0]} rows")
+        check = self._check(
             "value added", lambda i: " / ".join(self.va_labels[i][:2]), self._t_column
         )
-        va_check.block(0, va[:, keep_t])
-        va_check.raise_if_any()
-        emissions = self._count_lines(tables["Q"], q, n_all, self.co2)
-        household = self._count_lines(tables["QY"], q, m_all, self.co2)
-        for values, table, column in (
-            (emissions[keep_t], "the CO2 row (industries)", self._t_column),
-            (household[keep_fd], "the CO2 row (final demand)", self._fd_column),
-        ):
-            check = self._check(table, lambda _: co2.text, column)
-            check.block(0, values[None, :])
-            check.raise_if_any()
-        # Final demand (n x m), parsed whole, kept without ROW's row and columns.
+        check.block(0, va[:, self.t_kept])
+        check.raise_if_any()
+        return va
+
+    def _final_demand(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(the system's final demand (n x r k, without ROW's row and columns), ROW's row
+        (m,), every table row's sum over ROW's columns (n_all,)), FD parsed whole."""
+        member, n_all, m_all = self.tables["FD"], self.width_t, self.width_fd
+        r, s, k = len(self.regions), len(self.sectors), len(self.categories)
         final_demand = np.empty((r * s, r * k))
         row_final_demand = np.zeros(m_all)
         fd_row_sums = np.zeros(n_all)
         check = self._check("Y (final demand)", self._t_row, self._fd_column)
-        position = _row_map(n_all, keep_t)
+        position = _row_map(n_all, self.t_kept)
         rows_seen = 0
         # ROW's columns last (as in every release): the kept columns are a slice, no copy.
         fd_columns = slice(0, m_all - self.fd_row.size) if _trailing(self.fd_row, m_all) else None
-        for first, values in self._rows(tables["FD"], m_all, "Y (final demand)"):
+        for first, values in self._rows(member, m_all, "Y (final demand)"):
             rows_seen = first + values.shape[0]
             if rows_seen > n_all:
-                raise self._shape_error(f"{tables['FD']} has more than {n_all} rows")
+                raise self._shape_error(f"{member} has more than {n_all} rows")
             target = position[first:rows_seen]
             system = target >= 0
             fd_row_sums[first:rows_seen] = values[:, self.fd_row].sum(axis=1)
@@ -388,15 +381,43 @@ class EoraArchive:
                 kept = values[:, fd_columns]
                 rows = slice(int(target[0]), int(target[-1]) + 1)
             else:
-                kept = values[np.ix_(system, keep_fd)]
+                kept = values[np.ix_(system, self.fd_kept)]
                 rows = target[system]
             check.block(int(target[system][0]) if system.any() else 0, kept)
             final_demand[rows] = kept
             for row in np.flatnonzero(~system):
                 row_final_demand += values[row]
         if rows_seen != n_all:
-            raise self._shape_error(f"{tables['FD']} has {rows_seen} rows")
+            raise self._shape_error(f"{member} has {rows_seen} rows")
         check.raise_if_any()
+        return final_demand, row_final_demand, fd_row_sums
+
+    def read(self) -> SourceYear:
+        """The system without ROW, in thousand USD and the CO2 row's unit; Z streams."""
+        tables, n_all, m_all = self.tables, self.width_t, self.width_fd
+        r, s, k = len(self.regions), len(self.sectors), len(self.categories)
+        keep_t, keep_fd = self.t_kept, self.fd_kept
+        co2 = self.satellite[self.co2]
+        q = len(self.satellite)
+        # The CO2 rows of Q and QY (every line counted) on a thread while VA and FD parse.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="satellite") as pool:
+            co2_rows = pool.submit(
+                lambda: (
+                    self._count_lines(tables["Q"], q, n_all, self.co2),
+                    self._count_lines(tables["QY"], q, m_all, self.co2),
+                )
+            )
+            va = self._value_added()
+            final_demand, row_final_demand, fd_row_sums = self._final_demand()
+            emissions, household = co2_rows.result()
+        for values, table, column in (
+            (emissions[keep_t], "the CO2 row (industries)", self._t_column),
+            (household[keep_fd], "the CO2 row (final demand)", self._fd_column),
+        ):
+            check = self._check(table, lambda _: co2.text, column)
+            check.block(0, values[None, :])
+            check.raise_if_any()
+        position = _row_map(n_all, keep_t)
         discrepancy: dict[str, Discrepancy] = {}
 
         def intermediate() -> Iterator[tuple[int, np.ndarray]]:
