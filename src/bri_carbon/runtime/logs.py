@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bri_carbon.runtime.allocator import reuse_freed_memory
 from bri_carbon.runtime.atomic import TEMPORARY_NAME
 from bri_carbon.runtime.errors import WorkflowInputError
 
@@ -44,8 +43,7 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     of the script's imports (Snakemake's preamble, numpy, pandas, ...) are frozen out of
     the garbage collector first: they live until exit, and skipping them in the collections
     at interpreter exit takes about 0.3 s off the accounts job on 2 cores
-    (docs/performance.md). glibc's allocator keeps freed blocks for reuse
-    (:func:`bri_carbon.runtime.allocator.reuse_freed_memory`).
+    (docs/performance.md).
 
     An input error (:class:`WorkflowInputError`: its message names the file or key and the
     fix) ends the script with exit status 1 and that one paragraph as the last line of the
@@ -56,7 +54,6 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
     """
     from threadpoolctl import threadpool_limits
 
-    reuse_freed_memory()
     log_path = smk.log[0] if len(smk.log) else None
     configure(log_path)
     logger = logging.getLogger("bri_carbon.rule")
