@@ -287,6 +287,8 @@ class EoraArchive:
                 raise self._shape_error(str(err)) from None
             raise
         self.t_kept, self.t_row = _positions(t_pairs)
+        #: Each table row's row in the system (-1 for ROW's).
+        self.t_position = _row_map(len(t_pairs), self.t_kept)
         self.fd_kept, self.fd_row = _positions(fd_pairs)
         self.width_t, self.width_fd = len(t_pairs), len(fd_pairs)
         self.co2 = select_co2_row(self.satellite, stressors, self.archive)
@@ -366,7 +368,7 @@ class EoraArchive:
         row_final_demand = np.zeros(m_all)
         fd_row_sums = np.zeros(n_all)
         check = self._check("Y (final demand)", self._t_row, self._fd_column)
-        position = _row_map(n_all, self.t_kept)
+        position = self.t_position
         rows_seen = 0
         # ROW's columns last (as in every release): the kept columns are a slice, no copy.
         fd_columns = slice(0, m_all - self.fd_row.size) if _trailing(self.fd_row, m_all) else None
@@ -417,7 +419,7 @@ class EoraArchive:
             check = self._check(table, lambda _: co2.text, column)
             check.block(0, values[None, :])
             check.raise_if_any()
-        position = _row_map(n_all, keep_t)
+        position = self.t_position
         discrepancy: dict[str, Discrepancy] = {}
 
         def intermediate() -> Iterator[tuple[int, np.ndarray]]:

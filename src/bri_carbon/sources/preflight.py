@@ -140,28 +140,31 @@ def check_grouping(config: MutableMapping[str, Any]) -> pd.DataFrame:
     return regions
 
 
+def _number_tables(config: Mapping[str, Any]) -> list[tuple[Path, str]]:
+    """(file, name of its reader in :mod:`bri_carbon.sources.config_tables`) of every
+    configured table of numbers the run uses."""
+    tables = [(config["findings"]["paper_values"], "read_paper_values")]
+    if "exiobase3" in run_sources(config):
+        tables.append((config["exchange_rates"], "read_exchange_rates"))
+    deflator = (config.get("drivers") or {}).get("deflator")
+    if deflator:
+        tables.append((deflator, "read_price_index"))
+    return [(Path(path), reader) for path, reader in tables]
+
+
 def check_number_tables(config: Mapping[str, Any]) -> None:
     """Read the configured tables of numbers the run uses, as the rules read them: a cell
     that is not a number stops the run before any job, naming the file, line and column."""
     from bri_carbon.sources import config_tables
 
-    config_tables.read_paper_values(Path(config["findings"]["paper_values"]))
-    if "exiobase3" in run_sources(config):
-        config_tables.read_exchange_rates(Path(config["exchange_rates"]))
-    deflator = (config.get("drivers") or {}).get("deflator")
-    if deflator:
-        config_tables.read_price_index(Path(deflator))
+    for path, reader in _number_tables(config):
+        getattr(config_tables, reader)(path)
 
 
 def _table_paths(config: Mapping[str, Any]) -> list[Path]:
     """The files :func:`check_grouping` and :func:`check_number_tables` read."""
-    paths = [config["regions"], config["region_codes"], config["findings"]["paper_values"]]
-    if "exiobase3" in run_sources(config):
-        paths.append(config["exchange_rates"])
-    deflator = (config.get("drivers") or {}).get("deflator")
-    if deflator:
-        paths.append(deflator)
-    return [Path(path) for path in paths]
+    grouping = [Path(config["regions"]), Path(config["region_codes"])]
+    return grouping + [path for path, _ in _number_tables(config)]
 
 
 def checked_digest(config: Mapping[str, Any]) -> str | None:
