@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import importlib.util
 import io
 import json
 import logging
@@ -267,6 +268,9 @@ def benchmark(
     countries: list[str] | None = None,
 ) -> str:
     print(f"machine: {machine()}")
+    # Snakemake imports every installed executor plugin at start (the SLURM one: pandas).
+    plugin = importlib.util.find_spec("snakemake_executor_plugin_slurm") is not None
+    print(f"SLURM executor plugin (make slurm): {'installed' if plugin else 'not installed'}")
     print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     setups = prepare(workdir, year, cores, cases, countries)
     flow = workdir / "workflow"
