@@ -62,12 +62,12 @@ $(TEST_STAMP): requirements-slurm.lock $(STAMP)
 
 slurm: $(SLURM_STAMP) ## install the SLURM executor plugin into .venv (for --profile profiles/slurm)
 
-test: $(STAMP) $(TEST_STAMP) ## run the whole test suite (about 15 minutes on 2 cores)
+test: $(STAMP) $(TEST_STAMP) ## run the whole test suite (about 12 minutes on 2 cores)
 	$(PYTEST)
 
 # Only the tests that run no Snakemake (tests/unit, tests/sources; marker `workflow` left out):
-# well under a minute, for the edit-test loop.
-test-fast: $(STAMP) $(TEST_STAMP) ## run the tests that need no Snakemake run (under a minute)
+# about a minute and a half on 2 cores, for the edit-test loop.
+test-fast: $(STAMP) $(TEST_STAMP) ## run the tests that need no Snakemake run (about 1.5 minutes)
 	$(PYTEST) -m "not workflow"
 
 # A real one-node SLURM cluster on this host (root, Debian-like: installs slurm-wlm and munge
