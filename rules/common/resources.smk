@@ -78,8 +78,9 @@ def mem_mb_for(copies, base_mb=400, source=None, native=False, demand_copies=0, 
     the one n x n matrix of bri_carbon.core.accounts.regional_accounts: float64 when
     leontief_precision is float64 or the mixed solve falls back, float32 (half) otherwise; Z
     is mapped from the cache, one row block of 16 MB resident at a time; the pymrio engine
-    takes ACCOUNTS_COPIES["pymrio"]. Its right-hand sides have up to 2 r + 1 columns (each purchasing region's final demand, the
-    excluded categories, each region's changes in inventories and valuables), and
+    takes ACCOUNTS_COPIES["pymrio"]. Its right-hand sides have up to 2 r + 1 columns (each
+    purchasing region's final demand, the excluded categories, each region's changes in
+    inventories and valuables), and
     demand_copies = 6 counts the arrays of that shape alive at once (right-hand sides,
     their stacked copy, solution, residual, correction and the scaled solution).
     """

@@ -39,8 +39,6 @@ from bri_carbon.sources import gloria_layout as layout
 
 log = logging.getLogger(__name__)
 
-#: Where to get the release files (named in messages).
-HOMEPAGE = layout.HOMEPAGE
 #: Money of the files per million USD of the cache.
 MONEY_TO_MILLION = units.money_factor_to_million(layout.MONEY_UNIT)
 #: Rows of V, TQ or Y read per block.
@@ -120,7 +118,7 @@ def find_member(archive: Path, table: str, version: int, year: int) -> wide_csv.
         raise WorkflowInputError(
             f"{archive} has {what} whose name ends in {suffix!r}, the table {table} of "
             f"GLORIA release 0{version} for {year} at basic prices. Use the release's own "
-            f"file (config key gloria.version picks the release) from {HOMEPAGE}."
+            f"file (config key gloria.version picks the release) from {layout.HOMEPAGE}."
         )
     return wide_csv.Member(archive, found[0])
 
@@ -155,7 +153,7 @@ def read_labels(readme: Path) -> Labels:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
         raise WorkflowInputError(
             f"{readme} cannot be read as the GLORIA ReadMe workbook ({err}). Replace it with "
-            f"the release's own file from {HOMEPAGE}."
+            f"the release's own file from {layout.HOMEPAGE}."
         ) from err
 
     def column(sheet: str, name: str) -> tuple[str, ...]:
