@@ -29,7 +29,7 @@ help: ## list the targets with one line each (this text)
 # scripts too (bri_carbon.runtime.command_line); it acts on no other program.
 COMMAND_LINE_HOOK := import sys; sys.argv[:1] and (sys.argv[0].endswith('snakemake') or '.snakemake/scripts/' in sys.argv[0]) and __import__('bri_carbon.runtime.command_line', fromlist=['install']).install()
 
-$(STAMP): requirements.lock pyproject.toml Makefile
+$(STAMP): requirements.lock pyproject.toml Makefile src/bri_carbon/sources/_delimited_numbers.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock

@@ -271,6 +271,8 @@ def benchmark(
     # Snakemake imports every installed executor plugin at start (the SLURM one: pandas).
     plugin = importlib.util.find_spec("snakemake_executor_plugin_slurm") is not None
     print(f"SLURM executor plugin (make slurm): {'installed' if plugin else 'not installed'}")
+    parser = importlib.util.find_spec("bri_carbon.sources._delimited_numbers") is not None
+    print(f"compiled number parser (C compiler at install): {'built' if parser else 'not built'}")
     print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     setups = prepare(workdir, year, cores, cases, countries)
     flow = workdir / "workflow"

@@ -34,7 +34,7 @@ import scipy.sparse
 from bri_carbon.harmonize import harmonized
 from bri_carbon.harmonize.cache import CacheArrays, CacheLabels, write_cache
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import eora26_layout, gloria, wide_csv
+from bri_carbon.sources import eora26_layout, gloria, plain_numbers, wide_csv
 from bri_carbon.sources import gloria_layout as layout
 
 log = logging.getLogger(__name__)
@@ -237,6 +237,7 @@ def read_year(
         layout.unquoted(indicator),
         unit,
     )
+    plain_numbers.log_parser(log)
     small = gloria.read_small_tables(files, labels, row)
     year = _Year(
         files=files,

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import archives, eora26_shapes, tsv
+from bri_carbon.sources import archives, eora26_shapes, plain_numbers, tsv
 from bri_carbon.sources import eora26_layout as layout
 from bri_carbon.sources.parsed import Discrepancy, SourceYear
 
@@ -483,6 +483,7 @@ class EoraArchive:
             co2.unit,
             q,
         )
+        plain_numbers.log_parser(log)
         return SourceYear(
             regions=self.regions,
             sectors=self.sectors,

@@ -3,16 +3,17 @@
 Upstream MRIO tables are large text matrices inside zip archives (Eora26's T: 4,915 x 4,915
 numbers, 200-300 MB of text; EXIOBASE's Z: 7,987 x 7,987). They are read once, in one pass:
 a producer thread inflates the member (with ISA-L, :mod:`bri_carbon.sources.zip_members`,
-which releases the GIL) and cuts it into blocks of whole lines, and each block is parsed by
-pandas' C parser (which releases the GIL too) on a pool of threads, so that inflating and
+which releases the GIL) and cuts it into blocks of whole lines, and each block is parsed
+(by C code that releases the GIL too) on a pool of threads, so that inflating and
 parsing use every core the job has. Blocks come out in file order as float64 arrays;
 nothing holds the whole table, neither as text nor as numbers.
 
-Numbers are parsed exactly as pymrio parses them: by ``pandas.read_csv``'s default float
-converter and missing-value strings, either on the tab-separated columns (``sep="\t"``,
-pymrio's call) or, for tables of numbers only, on the same fields as one column
-(:func:`_parse_as_one_column`), so the arrays are bit for bit pymrio's. The zip's CRC is
-checked when a member has been read to its end.
+Numbers are the ones pymrio gets: ``pandas.read_csv``'s default float converter and
+missing-value strings, on the tab-separated columns (``sep="\t"``, pymrio's call). Blocks of
+numbers only go first to the compiled parser (:mod:`bri_carbon.sources.plain_numbers`,
+correctly rounded like pandas 3's converter), then to pandas on the same fields as one
+column (:func:`_parse_as_one_column`), so the arrays are bit for bit pymrio's either way.
+The zip's CRC is checked when a member has been read to its end.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from bri_carbon.runtime.errors import WorkflowInputError
-from bri_carbon.sources import zip_members
+from bri_carbon.sources import plain_numbers, zip_members
 
 #: Bytes inflated per read.
 CHUNK_BYTES = 4 * 2**20
@@ -123,11 +124,14 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
     line longer than the block's first line fails in pandas too), :class:`NotNumbersError`
     naming the first cells that are not numbers.
     Short lines are padded with NaN, as pandas (and so pymrio) reads them. A block without
-    label columns is parsed as one column (:func:`_parse_as_one_column`, faster, the same
-    numbers) unless it holds anything but lines of ``width`` finite numbers.
+    label columns is parsed by the compiled parser (:mod:`bri_carbon.sources.plain_numbers`)
+    or else as one column (:func:`_parse_as_one_column`), both faster with the same numbers,
+    unless it holds anything but lines of ``width`` finite numbers.
     """
     if not labels:
-        numbers = _parse_as_one_column(block, width)
+        numbers = plain_numbers.parse_plain(block, width, "\t")
+        if numbers is None:
+            numbers = _parse_as_one_column(block, width)
         if numbers is not None:
             return [], numbers
     dtype: dict[int, type] | type = (
