@@ -15,7 +15,7 @@
  * Every value is the correctly rounded float64 nearest to the decimal number, which is
  * what pandas' C parser gives for these fields (pandas 3 converts them with fast_float,
  * correctly rounded), so the arrays are the same bit for bit; tests/sources/
- * test_delimited_numbers.py compares the two on hard cases. Two routes, both exact:
+ * test_plain_numbers.py compares the two on hard cases. Two routes, both exact:
  *
  * - Clinger's fast path: when the significant digits form an integer m <= 2^53 and the
  *   decimal exponent q has |q| <= 22, m and 10^|q| are exact doubles and m * 10^q (or
@@ -217,8 +217,11 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_delimited_numbers",
-    "Lines of decimal numbers to float64, correctly rounded, without the GIL.", -1, methods,
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_delimited_numbers",
+    .m_doc = "Lines of decimal numbers to float64, correctly rounded, without the GIL.",
+    .m_size = -1,
+    .m_methods = methods,
 };
 
 PyMODINIT_FUNC PyInit__delimited_numbers(void) {
