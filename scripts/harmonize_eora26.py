@@ -32,13 +32,13 @@ def harmonize(smk) -> None:
         [(label["stressor"], label["source"]) for label in smk.params.stressors],
         threads=smk.threads,
     )
-    region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
+    regions = config_tables.region_code_mapping(Path(smk.input.region_codes), source)
     harmonized.write_source_year(
         tables,
         Path(smk.output.dataset),
         source=source,
         year=year,
-        regions=harmonized.region_mapping(region_codes, source),
+        regions=regions,
         common_sectors=eora26_layout.SECTORS,
         synthetic=source == "synthetic",
     )

@@ -41,13 +41,13 @@ def harmonize(smk) -> None:
     money, attrs = harmonized.money_to_million_usd(
         tables.money_unit, year, config_tables.read_exchange_rates(rates_path), rates_path
     )
-    region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
+    regions = config_tables.region_code_mapping(Path(smk.input.region_codes), source)
     harmonized.write_source_year(
         tables,
         Path(smk.output.dataset),
         source=source,
         year=year,
-        regions=harmonized.region_mapping(region_codes, source),
+        regions=regions,
         common_sectors=eora26_layout.SECTORS,
         sector_map=sector_map,
         money_per_million=money,

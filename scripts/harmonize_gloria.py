@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow
 
-from bri_carbon.harmonize import gloria_year, harmonized
+from bri_carbon.harmonize import gloria_year
 from bri_carbon.runtime import logs
 from bri_carbon.sources import config_tables, gloria, local_data
 
@@ -34,11 +34,11 @@ def harmonize(smk) -> None:
         readme=Path(smk.input.readme),
     )
     concordance = Path(smk.input.concordance)
-    region_codes = config_tables.read_region_codes(Path(smk.input.region_codes))
+    regions = config_tables.region_code_mapping(Path(smk.input.region_codes), "gloria")
     gloria_year.read_year(
         files,
         Path(smk.output.dataset),
-        output_regions=harmonized.region_mapping(region_codes, "gloria"),
+        output_regions=regions,
         common_sectors=config_tables.read_concordance(concordance),
         concordance_path=concordance,
         head=smk.params.stressor["head"],

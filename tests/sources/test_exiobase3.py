@@ -168,12 +168,11 @@ def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layout
     concordance = config_tables.read_concordance(path)
     rates = config_tables.read_exchange_rates(REPO / "data" / "exchange_rates.csv")
     money, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
-    codes = pd.read_csv(REPO / "data" / "region_codes.csv", keep_default_na=False)
     dataset = harmonized.harmonize(
         parsed,
         source="exiobase3",
         year=2015,
-        regions=harmonized.region_mapping(codes, "exiobase3"),
+        regions=config_tables.region_code_mapping(REPO / "data" / "region_codes.csv", "exiobase3"),
         common_sectors=eora26_layout.SECTORS,
         sector_map=concordance,
         money_per_million=money,
@@ -203,13 +202,14 @@ def test_harmonized_exiobase_keeps_the_native_system_in_usd_and_mt(world, layout
 
 def test_harmonize_refuses_eur_without_a_rate(layouts):
     parsed = exiobase3.parse_co2_system(layouts["3.8"], 2015, "ixi")
-    codes = pd.read_csv(REPO / "data" / "region_codes.csv", keep_default_na=False)
     with pytest.raises(WorkflowInputError, match="USD per EUR"):
         harmonized.harmonize(
             parsed,
             source="exiobase3",
             year=2015,
-            regions=harmonized.region_mapping(codes, "exiobase3"),
+            regions=config_tables.region_code_mapping(
+                REPO / "data" / "region_codes.csv", "exiobase3"
+            ),
             common_sectors=eora26_layout.SECTORS,
             sector_map=config_tables.read_concordance(
                 REPO / "data" / "concordances" / "exio3_ixi.csv"

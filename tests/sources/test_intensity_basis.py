@@ -7,7 +7,6 @@ and the gap between them and the primary inputs is named."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from bri_carbon.core import intensities, plausibility
@@ -32,12 +31,11 @@ def _exiobase_dataset(folder, system: str, layout: str):
     parsed = exiobase3.parse_co2_system(archive, 2015, system)
     rates = config_tables.read_exchange_rates(REPO / "data" / "exchange_rates.csv")
     money, attrs = harmonized.money_to_million_usd("M.EUR", 2015, rates)
-    codes = pd.read_csv(REPO / "data" / "region_codes.csv", keep_default_na=False)
     dataset = harmonized.harmonize(
         parsed,
         source="exiobase3",
         year=2015,
-        regions=harmonized.region_mapping(codes, "exiobase3"),
+        regions=config_tables.region_code_mapping(REPO / "data" / "region_codes.csv", "exiobase3"),
         common_sectors=eora26_layout.SECTORS,
         sector_map=config_tables.read_concordance(
             REPO / "data" / "concordances" / f"exio3_{system}.csv"
@@ -73,12 +71,11 @@ def test_exiobase_world_intensity_ratio_is_one(tmp_path, system, layout):
 def test_eora26_world_intensity_ratio_is_one_with_its_row_entry(tmp_path):
     archive = write_eora26(tmp_path)
     parsed = eora26.parse_co2_system(archive, 2015)
-    codes = config_tables.read_region_codes(REPO / "data" / "region_codes.csv")
     dataset = harmonized.harmonize(
         parsed,
         source="eora26",
         year=2015,
-        regions=harmonized.region_mapping(codes, "eora26"),
+        regions=config_tables.region_code_mapping(REPO / "data" / "region_codes.csv", "eora26"),
         common_sectors=eora26_layout.SECTORS,
     )
     result = regional_accounts_of(dataset, inventory_categories=INVENTORIES["eora26"])

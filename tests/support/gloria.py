@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pymrio
 
-from bri_carbon.harmonize import gloria_year, harmonized
+from bri_carbon.harmonize import gloria_year
 from bri_carbon.sources import config_tables, gloria
 from bri_carbon.sources import gloria_layout as layout
 from bri_carbon.sources import synthetic_gloria as synthetic
@@ -28,8 +28,7 @@ def sectors() -> list[str]:
 
 def region_map() -> pd.Series:
     """GLORIA region code -> output region code (data/region_codes.csv)."""
-    codes = config_tables.read_region_codes(REPO / "data" / "region_codes.csv")
-    return harmonized.region_mapping(codes, "gloria")
+    return config_tables.region_code_mapping(REPO / "data" / "region_codes.csv", "gloria")
 
 
 def write(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +105,7 @@ class _Year:
     labels: gloria.Labels
     small: gloria.SmallTables
     transactions: wide_csv.Member
-    output_regions: pd.Series
+    output_regions: Mapping[str, str]
     common_sectors: pd.Series
     emission_to_mt: float
     attrs: dict[str, str | int | float]
@@ -197,7 +198,7 @@ def read_year(
     files: gloria.ReleaseFiles,
     target: Path,
     *,
-    output_regions: pd.Series,
+    output_regions: Mapping[str, str],
     common_sectors: pd.Series,
     concordance_path: Path,
     head: str = layout.CO2_HEAD,
@@ -206,13 +207,13 @@ def read_year(
     """Read one GLORIA year into the native cache ``target`` (see the module docstring).
 
     ``output_regions``: GLORIA region code -> code of the results (data/region_codes.csv,
-    :func:`bri_carbon.harmonize.harmonized.region_mapping`); ``common_sectors``: GLORIA
+    :func:`bri_carbon.sources.config_tables.region_code_mapping`); ``common_sectors``: GLORIA
     sector -> common sector, the concordance read from ``concordance_path`` (checked here
     against the ReadMe's sectors); ``head``/``indicator``: the CO2 satellite row (config key
     stressors.gloria), matched without the ReadMe's quotes. Returns what the read found.
     """
     labels = gloria.read_labels(files.readme)
-    unknown = sorted(set(labels.regions) - set(output_regions.index))
+    unknown = sorted(set(labels.regions) - set(output_regions.keys()))
     if unknown:
         raise WorkflowInputError(
             f"{files.readme}: region codes {unknown} are not in data/region_codes.csv (source "

@@ -36,14 +36,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: the streaming path (write_source_year) needs neither
+    import pandas as pd
     import xarray as xr
 
 from bri_carbon.core import units
@@ -115,23 +115,6 @@ def money_to_million_usd(
     }
 
 
-def region_mapping(region_codes: pd.DataFrame, source: str) -> pd.Series:
-    """Map of one source's region codes to output region codes (ISO3 or aggregate code).
-
-    ``region_codes``: the table of ``data/region_codes.csv``. The synthetic world uses the
-    Eora26 codes. Several source codes may map to one output code: the source regions stay
-    apart in the solve and are summed in the results.
-    """
-    table_source = "eora26" if source == "synthetic" else source
-    rows = region_codes[region_codes["source"] == table_source]
-    duplicated = rows["source_code"][rows["source_code"].duplicated()].tolist()
-    if duplicated:
-        raise WorkflowInputError(
-            f"region code table lists {table_source} codes more than once: {duplicated}"
-        )
-    return rows.set_index("source_code")["region"]
-
-
 def _labels_in_order(index: pd.MultiIndex, level: int) -> list[str]:
     """The distinct labels of one index level, in order of first appearance."""
     return [str(label) for label in dict.fromkeys(index.get_level_values(level))]
@@ -142,6 +125,8 @@ def _region_major(
 ) -> pd.MultiIndex:
     """``first`` x ``second`` in region-major order; an error when ``index`` holds a label
     pair twice (an ambiguous table)."""
+    import pandas as pd
+
     if not index.is_unique:
         twice = sorted({str(label) for label in index[index.duplicated()]})[:5]
         raise WorkflowInputError(
@@ -168,6 +153,8 @@ def _first_cells(frame: pd.DataFrame, bad: np.ndarray, limit: int = 5) -> list[s
 def _numbers(frame: pd.DataFrame, table: str, origin: Path) -> np.ndarray:
     """``frame`` as float64, or an error naming ``origin``, ``table`` and the first cells
     that are not numbers (pymrio reads "1,5" as text) or not finite (empty cells, inf)."""
+    import pandas as pd
+
     try:
         values = frame.to_numpy(dtype=np.float64)
     except (ValueError, TypeError):
@@ -203,6 +190,8 @@ def _column_sums(
     frame: pd.DataFrame, index: pd.Index, scale: float, table: str, origin: Path
 ) -> np.ndarray:
     """The rows of ``frame`` summed, in ``index`` order (missing 0), times ``scale``."""
+    import pandas as pd
+
     sums = pd.Series(_numbers(frame, table, origin).sum(axis=0), index=frame.columns)
     return _vector(sums, index, scale)
 
@@ -226,6 +215,8 @@ def _discrepancy_variables(
     demand in the order of Y's columns (``source_fd_columns``); they are placed in the
     dataset's order (``node``, ``fd_columns``).
     """
+    import pandas as pd
+
     r, s = len(node.levels[0]), len(node.levels[1])
     k = len(fd_columns.levels[1])
     values = {
@@ -264,9 +255,9 @@ def harmonize(
     *,
     source: str,
     year: int,
-    regions: pd.Series,
+    regions: Mapping[str, str] | pd.Series,
     common_sectors: tuple[str, ...],
-    sector_map: pd.Series | None = None,
+    sector_map: Mapping[str, str] | pd.Series | None = None,
     money_per_million: float | None = None,
     synthetic: bool = False,
     attrs: dict[str, float | str] | None = None,
@@ -316,14 +307,14 @@ def harmonize(
             f"{what}: final demand has purchasing regions {foreign} that produce nothing in "
             "Z; the table is not a closed MRIO system."
         )
-    unknown = sorted(set(source_regions) - set(regions.index))
+    unknown = sorted(set(source_regions) - set(regions.keys()))
     if unknown:
         raise WorkflowInputError(
             f"{what}: region codes {unknown} are not in data/region_codes.csv; add a row "
             "per code (columns source, source_code, region, name, note)."
         )
-    mapping = pd.Series(common_sectors, index=common_sectors) if sector_map is None else sector_map
-    unmapped = sorted(set(sectors) - set(mapping.index))
+    mapping = {sector: sector for sector in common_sectors} if sector_map is None else sector_map
+    unmapped = sorted(set(sectors) - set(mapping.keys()))
     if unmapped:
         raise WorkflowInputError(
             f"{what}: sectors {unmapped} are not among the common sectors and no sector "
@@ -464,17 +455,17 @@ def _check_labels(
     what: str,
     source_regions: tuple[str, ...],
     sectors: tuple[str, ...],
-    regions: pd.Series,
-    mapping: pd.Series,
+    regions: Mapping[str, str] | pd.Series,
+    mapping: Mapping[str, str] | pd.Series,
 ) -> None:
     """Every source region has an output code and every sector a common sector."""
-    unknown = sorted(set(source_regions) - set(regions.index))
+    unknown = sorted(set(source_regions) - set(regions.keys()))
     if unknown:
         raise WorkflowInputError(
             f"{what}: region codes {unknown} are not in data/region_codes.csv; add a row "
             "per code (columns source, source_code, region, name, note)."
         )
-    unmapped = sorted(set(sectors) - set(mapping.index))
+    unmapped = sorted(set(sectors) - set(mapping.keys()))
     if unmapped:
         raise WorkflowInputError(
             f"{what}: sectors {unmapped} are not among the common sectors and no sector "
@@ -488,9 +479,9 @@ def write_source_year(
     *,
     source: str,
     year: int,
-    regions: pd.Series,
+    regions: Mapping[str, str] | pd.Series,
     common_sectors: tuple[str, ...],
-    sector_map: pd.Series | None = None,
+    sector_map: Mapping[str, str] | pd.Series | None = None,
     money_per_million: float | None = None,
     synthetic: bool = False,
     attrs: dict[str, float | str] | None = None,
@@ -506,7 +497,7 @@ def write_source_year(
     attributes (e.g. the exchange rate used).
     """
     what = f"{source} {year}"
-    mapping = pd.Series(common_sectors, index=common_sectors) if sector_map is None else sector_map
+    mapping = {sector: sector for sector in common_sectors} if sector_map is None else sector_map
     _check_labels(what, tables.regions, tables.sectors, regions, mapping)
     money = (
         money_per_million

@@ -4,7 +4,8 @@ Each reader checks the columns and values it needs and names the file and the fi
 are wrong; the other layers receive plain frames and series.
 
 - ``config/regions.csv``: the grouping (``iso3``, ``name``, ``bri``, ``group``);
-- ``data/region_codes.csv``: source region codes to output codes;
+- ``data/region_codes.csv``: source region codes to output codes (:func:`region_code_mapping`
+  reads one source's codes without pandas, for the harmonize jobs);
 - ``data/concordances/exio3_{ixi,pxp}.csv``: EXIOBASE sectors to the common sectors;
 - ``data/exchange_rates.csv``: annual USD per EUR;
 - ``data/paper_values.csv``: the paper's reported values;
@@ -14,11 +15,14 @@ are wrong; the other layers receive plain frames and series.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from bri_carbon.runtime.errors import WorkflowInputError
+
+if TYPE_CHECKING:  # imported where used: the harmonize jobs read their tables without it
+    import pandas as pd
 
 REGION_COLUMNS = ("iso3", "name", "bri", "group")
 REGION_CODE_COLUMNS = ("source", "source_code", "region", "name")
@@ -64,6 +68,8 @@ def undecodable_text(path: Path, what: str) -> WorkflowInputError:
 def _read(path: Path, what: str, columns: tuple[str, ...], **options) -> pd.DataFrame:
     """Read a CSV table (UTF-8) and check that it has ``columns``; every error is one
     paragraph naming the file and the fix."""
+    import pandas as pd
+
     try:
         table = pd.read_csv(path, encoding="utf-8", **options)
     except UnicodeDecodeError:
@@ -94,6 +100,8 @@ def numbers(
     ``integer``; empty cells NaN with ``allow_empty``); a cell that is not a finite number
     (or not a whole number) is an error naming the file, its line (the header is line 1),
     the column and the value."""
+    import pandas as pd
+
     text = table[column].astype(str).str.strip()
     values = pd.to_numeric(text, errors="coerce")
     bad = ~values.abs().lt(float("inf"))
@@ -168,6 +176,44 @@ def read_region_codes(path: Path) -> pd.DataFrame:
     )
 
 
+def region_code_mapping(path: Path, source: str) -> dict[str, str]:
+    """One source's region codes -> output region codes (ISO3 or an aggregate code), from
+    the region code table (columns of :data:`REGION_CODE_COLUMNS`), read with the csv
+    module: the harmonize jobs need no pandas. The synthetic world uses the Eora26 codes.
+    Several source codes may map to one output code (the source regions stay apart in the
+    solve and are summed in the results); one source code listed twice is an error."""
+    what = "the region code table"
+    table_source = "eora26" if source == "synthetic" else source
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except UnicodeDecodeError:
+        raise undecodable_text(path, what) from None
+    except (OSError, csv.Error) as err:
+        raise WorkflowInputError(f"cannot read {what} {path}: {err}") from None
+    header = set(rows[0]) if rows else set()
+    missing = [column for column in REGION_CODE_COLUMNS if column not in header]
+    if missing:
+        raise WorkflowInputError(
+            f"{path} lacks columns {missing}; {what} needs the header "
+            f"{','.join(REGION_CODE_COLUMNS)} and its rows."
+        )
+    mapping: dict[str, str] = {}
+    duplicated = []
+    for row in rows:
+        if row["source"] != table_source:
+            continue
+        code = row["source_code"]
+        if code in mapping:
+            duplicated.append(code)
+        mapping[code] = row["region"]
+    if duplicated:
+        raise WorkflowInputError(
+            f"region code table lists {table_source} codes more than once: {duplicated}"
+        )
+    return mapping
+
+
 def read_concordance(path: Path) -> pd.Series:
     """Read a sector concordance CSV (``source_sector``, ``target_sector``, ...).
 
@@ -229,6 +275,8 @@ def read_paper_values(path: Path) -> pd.DataFrame:
     ``paper_wording`` holds the words that give it, found verbatim in ``paper_statement``
     and naming that number; otherwise both are empty. A value that is not a number names
     its line and column."""
+    import pandas as pd
+
     what = "the paper's values"
     table = _read(path, what, PAPER_VALUE_COLUMNS, dtype=str, keep_default_na=False)
     table["paper_value"] = numbers(table, "paper_value", path, what, allow_empty=True)

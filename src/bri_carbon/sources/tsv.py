@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from bri_carbon.runtime.errors import WorkflowInputError
 from bri_carbon.sources import plain_numbers, zip_members
@@ -134,6 +133,8 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
             numbers = _parse_as_one_column(block, width)
         if numbers is not None:
             return [], numbers
+    import pandas as pd  # here: the compiled parser takes Eora's blocks without it
+
     dtype: dict[int, type] | type = (
         np.float64
         if not labels
@@ -188,6 +189,8 @@ def _parse_as_one_column(block: bytes, width: int) -> np.ndarray | None:
     not looked up among pandas' missing-value strings (``na_filter=False``): none of those
     is a number, so the parse fails on them and the usual parse takes the block.
     """
+    import pandas as pd
+
     rows = _lines_of_width(block, width)
     if rows is None:
         return None
@@ -210,6 +213,8 @@ def _parse_as_one_column(block: bytes, width: int) -> np.ndarray | None:
 
 def _bad_cells(block: bytes, width: int, labels: int) -> list[tuple[int, int, str]]:
     """(row, column, text) of the first cells of ``block`` that are not numbers."""
+    import pandas as pd
+
     frame = pd.read_csv(io.BytesIO(block), sep="\t", header=None, dtype=str)
     numbers = frame.iloc[:, labels:]
     bad = (numbers.apply(pd.to_numeric, errors="coerce").isna() & numbers.notna()).to_numpy()
