@@ -172,3 +172,68 @@ def test_the_log_says_which_parser_runs(monkeypatch, caplog):
     with caplog.at_level(logging.INFO):
         plain_numbers.log_parser(logging.getLogger("reader"))
     assert caplog.records[-1].levelno == logging.WARNING and "C compiler" in caplog.text
+
+
+def _pandas_labelled(text: bytes, labels: int, width: int) -> tuple[list[tuple], np.ndarray]:
+    """pymrio's way for EXIOBASE: label columns as text, the rest float64."""
+    dtype = {i: (str if i < labels else np.float64) for i in range(labels + width)}
+    frame = pd.read_csv(io.BytesIO(text), sep="\t", header=None, dtype=dtype)
+    rows = list(frame.iloc[:, :labels].itertuples(index=False, name=None))
+    return rows, frame.iloc[:, labels:].to_numpy(dtype=np.float64)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_labelled_lines_give_pandas_labels_and_bits(end):
+    """EXIOBASE's Z: region and sector, then the numbers (here with 17 digits, as pandas
+    writes them, and the hard fields)."""
+    rng = np.random.default_rng(4)
+    width = 9
+    lines = []
+    for row in range(60):
+        numbers = [repr(float(v)) for v in rng.lognormal(0.0, 7.0, width)]
+        numbers[row % width] = HARD_FIELDS[row % len(HARD_FIELDS)]
+        region, sector = ["AT", "WF", "CN"][row % 3], f"Manufacture of n.e.c. (#{row}), ü"
+        lines.append("\t".join([region, sector, *numbers]) + end)
+    text = "".join(lines).encode()
+    parsed = plain_numbers.parse_labelled(text, width, 2, "\t")
+    assert parsed is not None
+    rows, values = _pandas_labelled(text, 2, width)
+    assert parsed[0] == rows
+    assert _same_bits(parsed[1], values)
+
+
+def test_the_missing_label_strings_are_pandas_own():
+    """A label pandas reads as missing (NaN) is handed back; every other string is a label."""
+    others = ["na", "Na", " NA", "NA ", "NaNa", "none", "NULL!", "-", "0", "N/A/", "WA"]
+    candidates = sorted(plain_numbers.PANDAS_MISSING) + others
+    text = "".join(f"{label}\tx\t1\n" for label in candidates).encode()
+    frame = pd.read_csv(io.BytesIO(text), sep="\t", header=None, dtype=str)
+    read_as_missing = {
+        label for label, value in zip(candidates, frame[0], strict=True) if pd.isna(value)
+    }
+    assert read_as_missing == set(plain_numbers.PANDAS_MISSING)
+    for label in candidates:
+        parsed = plain_numbers.parse_labelled(f"{label}\tx\t1\n".encode(), 1, 2, "\t")
+        assert (parsed is None) == (label in plain_numbers.PANDAS_MISSING), label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b'"AT"\tx\t1\n', b"A\xffT\tx\t1\n", b"AT\tx\n", b"AT\n", b"AT\tx\t1\t2\n", b"AT\tx\tNaN\n"],
+)
+def test_other_labelled_text_is_handed_back(text):
+    assert plain_numbers.parse_labelled(text, 1, 2, "\t") is None
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_labelled_blocks_give_the_same_rows_with_or_without_it(monkeypatch, compiled):
+    if not compiled:
+        monkeypatch.setattr(plain_numbers, "_delimited_numbers", None)
+    rng = np.random.default_rng(6)
+    text = "".join(
+        "\t".join(["DE", f"sector {row}", *(f"{v:.12g}" for v in rng.lognormal(0, 4, 30))]) + "\n"
+        for row in range(25)
+    ).encode()
+    rows, values = tsv.parse_block(text, 30, labels=2)
+    expected_rows, expected = _pandas_labelled(text, 2, 30)
+    assert rows == expected_rows and _same_bits(values, expected)

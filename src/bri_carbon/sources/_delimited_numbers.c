@@ -1,10 +1,12 @@
 /*
  * bri_carbon.sources._delimited_numbers: lines of decimal numbers to float64, without the GIL.
  *
- * One function, parse_lines(text, width, separator, out), used by bri_carbon.sources.tsv
- * for tables of numbers only (Eora26's T, FD, VA). It accepts only the plainest text:
- * lines ending in "\n" (or "\r\n"), each of exactly `width` fields separated by the one
- * byte `separator`, each field a decimal number of the form
+ * One function, parse_lines(text, width, separator, out, skip=0), used through
+ * bri_carbon.sources.plain_numbers for Eora26's, GLORIA's and EXIOBASE's tables. It accepts
+ * only the plainest text: lines ending in "\n" (or "\r\n"), each of `skip` label fields
+ * (any bytes but the separator, line breaks and double quotes; not parsed, the caller reads
+ * them) and then exactly `width` fields, separated by the one byte `separator`, each
+ * field a decimal number of the form
  *
  *     [+-] digits [. digits] [(e|E) [+-] digits]      or      [+-] . digits [exponent]
  *
@@ -150,10 +152,12 @@ static const char *parse_field(const char *p, const char *end, double *value) {
 
 /*
  * Parse `text` into `out` (row-major, `capacity` doubles). Returns the number of lines, or
- * -1 when the text is not lines of `width` accepted fields or does not fit.
+ * -1 when the text is not lines of `skip` label fields and `width` accepted fields or does
+ * not fit.
  */
-static Py_ssize_t parse_text(const char *text, Py_ssize_t size, Py_ssize_t width,
-                             char separator, double *out, Py_ssize_t capacity) {
+static Py_ssize_t parse_text(const char *text, Py_ssize_t size, Py_ssize_t skip,
+                             Py_ssize_t width, char separator, double *out,
+                             Py_ssize_t capacity) {
     const char *p = text, *end = text + size;
     Py_ssize_t lines = 0, filled = 0;
     if (size == 0)
@@ -161,6 +165,16 @@ static Py_ssize_t parse_text(const char *text, Py_ssize_t size, Py_ssize_t width
     while (p < end) {
         if (filled + width > capacity)
             return -1;
+        for (Py_ssize_t label = 0; label < skip; label++) {
+            while (p < end && *p != separator) {
+                if (*p == '\n' || *p == '\r' || *p == '"')
+                    return -1;
+                p++;
+            }
+            if (p >= end)
+                return -1;
+            p++;
+        }
         for (Py_ssize_t column = 0; column < width; column++) {
             p = parse_field(p, end, &out[filled + column]);
             if (p == NULL || p >= end)
@@ -183,22 +197,23 @@ static Py_ssize_t parse_text(const char *text, Py_ssize_t size, Py_ssize_t width
 
 static PyObject *parse_lines(PyObject *Py_UNUSED(module), PyObject *args) {
     Py_buffer text, out;
-    Py_ssize_t width;
+    Py_ssize_t width, skip = 0;
     int separator;
-    if (!PyArg_ParseTuple(args, "y*nCw*", &text, &width, &separator, &out))
+    if (!PyArg_ParseTuple(args, "y*nCw*|n", &text, &width, &separator, &out, &skip))
         return NULL;
     Py_ssize_t lines = -1;
-    if (width <= 0 || separator == '\n' || separator == '\r' || separator > 127 ||
-        out.len % (Py_ssize_t)sizeof(double) != 0) {
+    if (width <= 0 || skip < 0 || separator == '\n' || separator == '\r' ||
+        separator == '"' || separator > 127 || out.len % (Py_ssize_t)sizeof(double) != 0) {
         PyBuffer_Release(&text);
         PyBuffer_Release(&out);
         PyErr_SetString(PyExc_ValueError,
-                        "parse_lines: width must be positive, the separator one ASCII "
-                        "byte other than a line break, out a float64 buffer");
+                        "parse_lines: width must be positive, skip at least 0, the "
+                        "separator one ASCII byte other than a line break or a quote, out a "
+                        "float64 buffer");
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    lines = parse_text((const char *)text.buf, text.len, width, (char)separator,
+    lines = parse_text((const char *)text.buf, text.len, skip, width, (char)separator,
                        (double *)out.buf, out.len / (Py_ssize_t)sizeof(double));
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&text);
@@ -208,11 +223,12 @@ static PyObject *parse_lines(PyObject *Py_UNUSED(module), PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"parse_lines", parse_lines, METH_VARARGS,
-     "parse_lines(text, width, separator, out) -> int\n\n"
-     "Parse lines of `width` decimal numbers separated by the one-character string\n"
-     "`separator` into the writable float64 buffer `out` (row-major). Returns the number\n"
-     "of lines, or -1 when the text is not in the plain form this parser accepts (then\n"
-     "`out` holds partial values and the caller parses the text otherwise)."},
+     "parse_lines(text, width, separator, out, skip=0) -> int\n\n"
+     "Parse lines of `skip` label fields (skipped) and `width` decimal numbers separated\n"
+     "by the one-character string `separator` into the writable float64 buffer `out`\n"
+     "(row-major). Returns the number of lines, or -1 when the text is not in the plain\n"
+     "form this parser accepts (then `out` holds partial values and the caller parses the\n"
+     "text otherwise)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -378,9 +378,9 @@ class ExiobaseArchive:
             categories=categories,
             intermediate=lambda: self._intermediate(nodes),
             final_demand=final_demand,
-            value_added=value_added.sum(axis=0),
-            emissions=co2.sum(axis=0),
-            household_emissions=co2_y.sum(axis=0),
+            value_added=_column_sums(value_added),
+            emissions=_column_sums(co2),
+            household_emissions=_column_sums(co2_y),
             money_unit=money_unit,
             emission_unit=co2_unit,
             co2_rows=self.stressors,
@@ -529,3 +529,11 @@ def read_exiobase3(
         )
     check_archive(archive, year, system)
     return ExiobaseArchive(archive, year, system, stressors, threads).read()
+
+
+def _column_sums(rows: np.ndarray) -> np.ndarray:
+    """The (rows, n) array summed over its rows, as pandas sums a frame of these rows (as
+    pymrio does): each column's values added along contiguous memory, which numpy does
+    pairwise. Summed row after row instead, nine or more rows (EXIOBASE's value added) can
+    differ in the last bit, whatever the layout the parser gave."""
+    return np.ascontiguousarray(rows.T).sum(axis=1)

@@ -122,12 +122,17 @@ def parse_block(block: bytes, width: int, labels: int = 0) -> tuple[list[tuple],
     Raises :class:`ShapeError` when the block does not have ``labels + width`` columns (a
     line longer than the block's first line fails in pandas too), :class:`NotNumbersError`
     naming the first cells that are not numbers.
-    Short lines are padded with NaN, as pandas (and so pymrio) reads them. A block without
-    label columns is parsed by the compiled parser (:mod:`bri_carbon.sources.plain_numbers`)
-    or else as one column (:func:`_parse_as_one_column`), both faster with the same numbers,
-    unless it holds anything but lines of ``width`` finite numbers.
+    Short lines are padded with NaN, as pandas (and so pymrio) reads them. A block is
+    parsed by the compiled parser (:mod:`bri_carbon.sources.plain_numbers`, labels
+    included) or else, without label columns, as one column (:func:`_parse_as_one_column`),
+    both faster with the same labels and numbers, unless it holds anything but plain lines
+    of labels and ``width`` finite numbers.
     """
-    if not labels:
+    if labels:
+        labelled = plain_numbers.parse_labelled(block, width, labels, "\t")
+        if labelled is not None:
+            return labelled
+    else:
         numbers = plain_numbers.parse_plain(block, width, "\t")
         if numbers is None:
             numbers = _parse_as_one_column(block, width)
