@@ -34,6 +34,8 @@ def test_a_byte_order_mark_and_other_sources_rows_are_fine(tmp_path):
         encoding="utf-8",
     )
     assert config_tables.region_code_mapping(path, "eora26") == {"SUD": "SDN"}
+    path.write_text("source,source_code,region,name\n", encoding="utf-8")
+    assert config_tables.region_code_mapping(path, "eora26") == {}
 
 
 @pytest.mark.parametrize(

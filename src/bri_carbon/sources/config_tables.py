@@ -186,12 +186,13 @@ def region_code_mapping(path: Path, source: str) -> dict[str, str]:
     table_source = "eora26" if source == "synthetic" else source
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            rows = list(reader)
     except UnicodeDecodeError:
         raise undecodable_text(path, what) from None
     except (OSError, csv.Error) as err:
         raise WorkflowInputError(f"cannot read {what} {path}: {err}") from None
-    header = set(rows[0]) if rows else set()
     missing = [column for column in REGION_CODE_COLUMNS if column not in header]
     if missing:
         raise WorkflowInputError(

@@ -9,10 +9,11 @@ parsing use every core the job has. Blocks come out in file order as float64 arr
 nothing holds the whole table, neither as text nor as numbers.
 
 Numbers are the ones pymrio gets: ``pandas.read_csv``'s default float converter and
-missing-value strings, on the tab-separated columns (``sep="\t"``, pymrio's call). Blocks of
-numbers only go first to the compiled parser (:mod:`bri_carbon.sources.plain_numbers`,
-correctly rounded like pandas 3's converter), then to pandas on the same fields as one
-column (:func:`_parse_as_one_column`), so the arrays are bit for bit pymrio's either way.
+missing-value strings, on the tab-separated columns (``sep="\t"``, pymrio's call). Blocks go
+first to the compiled parser (:mod:`bri_carbon.sources.plain_numbers`, correctly rounded
+like pandas 3's converter; label columns read as pandas reads them), and blocks of numbers
+only then to pandas on the same fields as one column (:func:`_parse_as_one_column`), so
+the arrays are bit for bit pymrio's either way.
 The zip's CRC is checked when a member has been read to its end.
 """
 
