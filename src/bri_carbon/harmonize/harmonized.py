@@ -307,19 +307,8 @@ def harmonize(
             f"{what}: final demand has purchasing regions {foreign} that produce nothing in "
             "Z; the table is not a closed MRIO system."
         )
-    unknown = sorted(set(source_regions) - set(regions.keys()))
-    if unknown:
-        raise WorkflowInputError(
-            f"{what}: region codes {unknown} are not in data/region_codes.csv; add a row "
-            "per code (columns source, source_code, region, name, note)."
-        )
     mapping = {sector: sector for sector in common_sectors} if sector_map is None else sector_map
-    unmapped = sorted(set(sectors) - set(mapping.keys()))
-    if unmapped:
-        raise WorkflowInputError(
-            f"{what}: sectors {unmapped} are not among the common sectors and no sector "
-            "concordance maps them; spell them as the source does, or add a concordance."
-        )
+    _check_labels(what, tuple(source_regions), tuple(sectors), regions, mapping)
 
     r, s, k = len(source_regions), len(sectors), len(categories)
     origin = parsed.origin
