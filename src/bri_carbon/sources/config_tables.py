@@ -210,7 +210,8 @@ def region_code_mapping(path: Path, source: str) -> dict[str, str]:
         mapping[code] = row["region"]
     if duplicated:
         raise WorkflowInputError(
-            f"region code table lists {table_source} codes more than once: {duplicated}"
+            f"{path} lists these {table_source} codes more than once: {duplicated}; which "
+            "output region they belong to is ambiguous. Keep one row per source code."
         )
     return mapping
 
