@@ -55,6 +55,12 @@ def test_a_broken_table_is_named_with_the_fix(tmp_path, text, named):
     assert named in str(raised.value) and str(path) in str(raised.value)
 
 
+def test_an_unreadable_table_names_the_config_key(tmp_path):
+    with pytest.raises(WorkflowInputError, match="config key region_codes") as raised:
+        config_tables.region_code_mapping(tmp_path, "eora26")
+    assert str(tmp_path) in str(raised.value)
+
+
 #: The harmonize job's work on an Eora26 zip, in a fresh interpreter.
 PROGRAM = """
 import sys

@@ -192,7 +192,10 @@ def region_code_mapping(path: Path, source: str) -> dict[str, str]:
     except UnicodeDecodeError:
         raise undecodable_text(path, what) from None
     except (OSError, csv.Error) as err:
-        raise WorkflowInputError(f"cannot read {what} {path}: {err}") from None
+        raise WorkflowInputError(
+            f"cannot read {what} {path}: {err}. Point config key region_codes at a readable "
+            f"CSV file with the header {','.join(REGION_CODE_COLUMNS)}."
+        ) from None
     missing = [column for column in REGION_CODE_COLUMNS if column not in header]
     if missing:
         raise WorkflowInputError(
